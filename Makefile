@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine (Python 3.11, Java 17, git, make):
+#   make run   - create .venv, install tajsec, run `tajsec check` over the whole graph
+#   make test  - create .venv with the test extras, run pytest
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test format format-check coverage clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/tajsec check
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+# Rewrite the hand-edited Turtle in the house layout (turtlefmt, pinned in pyproject.toml).
+format: $(VENV)/.installed
+	$(BIN)/turtlefmt ontology/*.ttl instances/*.ttl shapes/*.ttl
+
+format-check: $(VENV)/.installed
+	$(BIN)/turtlefmt --check ontology/*.ttl instances/*.ttl shapes/*.ttl
+
+coverage: $(VENV)/.installed
+	$(BIN)/tajsec coverage --source ../shared/source/matveeva-tajikistan-security-sector.txt
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

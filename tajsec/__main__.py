@@ -1,0 +1,3 @@
+from tajsec.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""`tajsec check`: parse, OWL reasoning, SHACL, quality checks, competency questions.
+
+Stages run in order; a stage that cannot run (a parse error, HermiT failing) stops the run with
+status ERROR (exit 2). Findings in any stage give status FINDINGS (exit 1).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from tajsec import queries
+from tajsec.build import Built, build
+from tajsec.project import Project
+from tajsec.rdfio import LoadError
+
+OK, FINDINGS, ERROR = 0, 1, 2
+
+
+@dataclass
+class Stage:
+    name: str
+    ok: bool
+    summary: str
+    details: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class CheckReport:
+    stages: list[Stage] = field(default_factory=list)
+    status: int = OK
+
+    def add(self, stage: Stage) -> None:
+        self.stages.append(stage)
+        if not stage.ok and self.status == OK:
+            self.status = FINDINGS
+
+    def as_dict(self) -> dict:
+        return {"status": ["ok", "findings", "error"][self.status],
+                "stages": [{"name": s.name, "ok": s.ok, "summary": s.summary,
+                            "seconds": round(s.seconds, 3), "details": s.details} for s in self.stages]}
+
+
+def run_checks(built: Built, project: Project) -> list[dict]:
+    findings = []
+    for path in project.check_queries:
+        qf = queries.QueryFile.read(path)
+        res = queries.run(built.query, qf.text)
+        for row in res.lexical_rows():
+            findings.append({"check": qf.name, "row": dict(zip(res.variables, row))})
+    return findings
+
+
+def run_questions(built: Built, project: Project) -> list[dict]:
+    outcomes = []
+    for path in project.question_queries:
+        qf = queries.QueryFile.read(path)
+        expected = project.expected_dir / f"{qf.name}.csv"
+        if not expected.is_file():
+            outcomes.append({"question": qf.name, "ok": False, "problems": [f"no expected answer {expected}"]})
+            continue
+        res = queries.run(built.query, qf.text)
+        problems = queries.compare(res, expected)
+        outcomes.append({"question": qf.name, "ok": not problems, "problems": problems})
+    return outcomes
+
+
+def check(project: Project, use_cache: bool = True) -> CheckReport:
+    from tajsec import reasoning, shacl
+    from tajsec.rdfio import to_rdflib
+
+    report = CheckReport()
+    t = time.perf_counter()
+    try:
+        built = build(project)
+    except LoadError as e:
+        report.stages.append(Stage("parse", False, str(e), [str(e)], time.perf_counter() - t))
+        report.status = ERROR
+        return report
+    report.add(Stage("parse", True,
+                     f"{len(built.files)} files, {built.asserted_triples} triples asserted, "
+                     f"{built.derived_triples} derived", seconds=time.perf_counter() - t))
+
+    t = time.perf_counter()
+    nt = reasoning.reasoner_input(built.store, built.source_graphs)
+    r = reasoning.run_hermit(nt, project.cache_dir if use_cache else None)
+    if r.consistent is None:
+        report.stages.append(Stage("owl", False, r.error or "HermiT failed", [r.error], time.perf_counter() - t))
+        report.status = ERROR
+        return report
+    ok = r.consistent and not r.unsatisfiable
+    summary = (f"{'consistent' if r.consistent else 'INCONSISTENT'}, "
+               f"{len(r.unsatisfiable)} unsatisfiable classes (HermiT{', cached' if r.cached else ''})")
+    report.add(Stage("owl", ok, summary, r.unsatisfiable, time.perf_counter() - t))
+    if not r.consistent:
+        return report
+
+    t = time.perf_counter()
+    data = to_rdflib(built.store)
+    sres = shacl.validate(data, shacl.load_shapes(project.shape_files))
+    counts = {}
+    for res in sres.results:
+        sev = (res["severity"] or "").rsplit("#", 1)[-1]
+        counts[sev] = counts.get(sev, 0) + 1
+    summary = ("conforms" if sres.conforms else "does not conform") + ": " + ", ".join(
+        f"{counts.get(k, 0)} {k.lower()}s" for k in ("Violation", "Warning", "Info"))
+    report.add(Stage("shacl", sres.conforms, summary, sres.results, time.perf_counter() - t))
+
+    t = time.perf_counter()
+    findings = run_checks(built, project)
+    n = len(project.check_queries)
+    failed = sorted({f["check"] for f in findings})
+    report.add(Stage("checks", not findings, f"{n - len(failed)}/{n} pass", findings, time.perf_counter() - t))
+
+    t = time.perf_counter()
+    outcomes = run_questions(built, project)
+    good = sum(o["ok"] for o in outcomes)
+    report.add(Stage("questions", good == len(outcomes),
+                     f"{good}/{len(outcomes)} competency questions match their expected answers",
+                     [o for o in outcomes if not o["ok"]], time.perf_counter() - t))
+    return report

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tajsec.build import build
+from tajsec.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_TEXT = ROOT.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"
+VERIFIED_WIKIDATA = ROOT.parent / "shared" / "alignment" / "wikidata-verified.tsv"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built(project):
+    """Ontology + instances with the shortcut layer and the interop profile materialised."""
+    return build(project)
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    if not SOURCE_TEXT.is_file():
+        pytest.skip(f"source text not found at {SOURCE_TEXT} (it lives in ../shared beside the checkout)")
+    return SOURCE_TEXT.read_text(encoding="utf-8")
+
+
+def select(built, sparql: str) -> list[tuple[str, ...]]:
+    """Rows of a SELECT as tuples of lexical values (None for unbound)."""
+    res = built.query(sparql)
+    names = [v.value for v in res.variables]
+    return [tuple(None if row[n] is None else row[n].value for n in names) for row in res]

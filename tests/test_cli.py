@@ -1,0 +1,101 @@
+"""The command line: exit codes are a contract (0 good, 1 findings, 2 cannot run)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tajsec.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("TAJSEC_ROOT", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def copy_of_project(tmp_path, monkeypatch):
+    for d in ("ontology", "instances", "shapes", "queries"):
+        shutil.copytree(ROOT / d, tmp_path / d)
+    (tmp_path / "tests").mkdir()
+    shutil.copytree(ROOT / "tests" / "queries", tmp_path / "tests" / "queries")
+    monkeypatch.setenv("TAJSEC_ROOT", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_check_json_reports_everything_ok(runner):
+    res = runner.invoke(main, ["check", "--format", "json"])
+    report = json.loads(res.output)
+    stages = {s["name"]: s for s in report["stages"]}
+    assert list(stages) == ["parse", "owl", "shacl", "checks", "questions"]
+    assert stages["owl"]["summary"].startswith("consistent, 0 unsatisfiable")
+    assert all(s["ok"] for s in stages.values()), [s for s in stages.values() if not s["ok"]]
+    assert res.exit_code == 0
+
+
+@pytest.mark.slow
+def test_check_text_summary(runner):
+    res = runner.invoke(main, ["check"])
+    assert res.exit_code == 0, res.output
+    for word in ("parse", "owl", "shacl", "checks", "questions", "result: OK"):
+        assert word in res.output
+
+
+def test_parse_error_names_file_line_column_and_exits_2(runner, copy_of_project):
+    bad = copy_of_project / "instances" / "zz-broken.ttl"
+    bad.write_text('@prefix ts: <https://w3id.org/tajsec/onto/> .\n\nts:a ts:b "unterminated .\n')
+    res = runner.invoke(main, ["check"])
+    assert res.exit_code == 2
+    assert "zz-broken.ttl:3:" in res.output
+    assert "result: ERROR" in res.output
+
+
+@pytest.mark.slow
+def test_findings_exit_1(runner, copy_of_project):
+    extra = copy_of_project / "instances" / "zz-findings.ttl"
+    extra.write_text('@prefix ts: <https://w3id.org/tajsec/onto/> .\n'
+                     '@prefix tsd: <https://w3id.org/tajsec/id/> .\n'
+                     'tsd:someone a ts:Person .\n')
+    res = runner.invoke(main, ["check", "--format", "json"])
+    assert res.exit_code == 1
+    report = json.loads(res.output)
+    failing = {s["name"] for s in report["stages"] if not s["ok"]}
+    assert {"shacl", "checks"} <= failing
+
+
+def test_query_by_name_prints_a_table(runner):
+    name = sorted((ROOT / "queries" / "questions").glob("*.rq"))[0].stem
+    res = runner.invoke(main, ["query", name])
+    assert res.exit_code == 0, res.output
+    assert "row" in res.output.splitlines()[-1]
+
+
+def test_query_csv_of_a_file(runner, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text('PREFIX tsd: <https://w3id.org/tajsec/id/>\n'
+                 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+                 'SELECT ?label WHERE { tsd:drug-control-agency rdfs:label ?label } ORDER BY ?label\n')
+    res = runner.invoke(main, ["query", str(q), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.output == "label\nDrug Control Agency\n"
+
+
+def test_query_unknown_name_exits_2(runner):
+    res = runner.invoke(main, ["query", "no-such-question"])
+    assert res.exit_code == 2
+    assert "no-such-question" in res.output
+
+
+def test_query_syntax_error_exits_2(runner, tmp_path):
+    q = tmp_path / "bad.rq"
+    q.write_text("SELECT ?x WHERE { ?x ?y }")
+    res = runner.invoke(main, ["query", str(q)])
+    assert res.exit_code == 2
