@@ -63,36 +63,114 @@ def _describe(d) -> str:
 
 
 @main.command("query")
-@click.argument("name_or_file")
+@click.argument("name_or_file", required=False)
+@click.option("-e", "--expression", help="SPARQL SELECT text to run instead of a file or name.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query_cmd(name_or_file: str, fmt: str) -> None:
-    """Run a query file, or a competency question by name, over the built graph."""
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
+@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--allow-network", is_flag=True, help="Allow SERVICE and LOAD (refused by default).")
+def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_network) -> None:
+    """Run a competency question by name, a query file, or -e TEXT over the built graph."""
+    from tajsec import queries
+    from tajsec.build import build
+    from tajsec.namespaces import shorten
+    from tajsec.run import QueryError, parse_binding, run_select
+
+    project = _project()
+    if bool(name_or_file) == bool(expression):
+        raise click.UsageError("give a question name, a query file, or -e 'SPARQL' (exactly one)")
+    if expression:
+        text, label = expression, "-e"
+    else:
+        path = Path(name_or_file)
+        if not path.is_file():
+            candidate = project.root / "queries" / "questions" / f"{name_or_file}.rq"
+            if not candidate.is_file():
+                click.echo(f"error: {name_or_file}: no such file and no competency question of that name "
+                           f"(`tajsec questions` lists them)", err=True)
+                sys.exit(2)
+            path = candidate
+        text, label = path.read_text(encoding="utf-8"), str(path)
+    try:
+        bindings = dict(parse_binding(b) for b in binds)
+        built = build(project)
+        res = run_select(built, text, bindings, limit, timeout or None, allow_network)
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except QueryError as e:
+        click.echo(f"error: {label}: {e}", err=True)
+        sys.exit(2)
+    out = {"table": lambda r: queries.to_table(r, shorten), "csv": queries.to_csv,
+           "tsv": queries.to_tsv, "json": queries.to_json}[fmt](res)
+    click.echo(out, nl=False)
+
+
+@main.command("questions")
+@click.option("--run", "run_them", is_flag=True, help="Run each question and compare with its expected answer.")
+def questions_cmd(run_them: bool) -> None:
+    """List the competency questions (or run them all with --run)."""
     from tajsec import queries
     from tajsec.build import build
     from tajsec.namespaces import shorten
 
     project = _project()
-    path = Path(name_or_file)
-    if not path.is_file():
-        candidate = project.root / "queries" / "questions" / f"{name_or_file}.rq"
-        if not candidate.is_file():
-            click.echo(f"error: {name_or_file}: no such file and no competency question of that name "
-                       f"(see queries/questions/)", err=True)
-            sys.exit(2)
-        path = candidate
+    files = project.question_queries
+    if not run_them:
+        for path in files:
+            qf = queries.QueryFile.read(path)
+            click.echo(f"{qf.name:<48} {qf.title}")
+        click.echo(f"({len(files)} questions; `tajsec query NAME` runs one)")
+        return
+    try:
+        built = build(project)
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    failed = 0
+    for path in files:
+        qf = queries.QueryFile.read(path)
+        res = queries.run(built.query, qf.text)
+        expected = project.expected_dir / f"{qf.name}.csv"
+        problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
+        failed += bool(problems)
+        click.echo(f"== {qf.name}: {qf.question}")
+        click.echo(queries.to_table(res, shorten), nl=False)
+        click.echo("   matches the expected answer" if not problems else "   DIFFERS: " + "; ".join(problems[:5]))
+        click.echo()
+    click.echo(f"{len(files) - failed}/{len(files)} questions match their expected answers")
+    sys.exit(1 if failed else 0)
+
+
+@main.command("describe")
+@click.argument("term")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def describe_cmd(term: str, fmt: str) -> None:
+    """An entity card: TERM is an IRI, a prefixed name (tsd:gaffur-mirzoev) or a label ("Mirzoev")."""
+    from tajsec.build import build
+    from tajsec.describe import Ambiguous, NotFound, card_text, describe, resolve
+
+    project = _project()
     try:
         built = build(project)
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
     try:
-        res = queries.run(built.query, path.read_text(encoding="utf-8"))
-    except SyntaxError as e:
-        click.echo(f"error: {path}: {e}", err=True)
+        iri = resolve(built, term)
+    except NotFound as e:
+        click.echo(f"error: {e}", err=True)
         sys.exit(2)
-    out = {"table": lambda r: queries.to_table(r, shorten), "csv": queries.to_csv,
-           "tsv": queries.to_tsv, "json": queries.to_json}[fmt](res)
-    click.echo(out, nl=False)
+    except Ambiguous as e:
+        click.echo(f"{term!r} matches {len(e.candidates)} entities; give one of these:", err=True)
+        for iri, label, types in e.candidates:
+            click.echo(f"  {iri}  {label}  ({types})", err=True)
+        sys.exit(2)
+    card = describe(built, iri)
+    click.echo(json.dumps(card, indent=2, ensure_ascii=False) if fmt == "json" else card_text(card))
 
 
 @main.command("coverage")
@@ -121,3 +199,75 @@ def coverage_cmd(source: Path, fmt: str, show_uncovered: bool) -> None:
     else:
         click.echo(rep.as_text(show_uncovered))
     sys.exit(1 if rep.quotes_not_found else 0)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--with-instances", is_flag=True, help="Validate FILES merged with our instances.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True)
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the run fail (exit 1).")
+def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str) -> None:
+    """Validate data against the ontology and the SHACL shapes.
+
+    With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
+    RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
+    Exit 0 conforms, 1 results at or above --severity, 2 cannot run."""
+    from tajsec.validate import FORMATTERS, check_inputs, validate
+
+    project = _project()
+    try:
+        check_inputs(list(files))
+        outcome = validate(project, list(files) or None, with_instances, severity.capitalize())
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    click.echo(FORMATTERS[fmt](outcome), nl=False)
+    sys.exit(0 if outcome.conforms else 1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback exposes the endpoint to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=1), default=10.0, show_default=True,
+              help="Per-query time-out in seconds.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Refuse answers with more rows (or triples) than this.")
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int) -> None:
+    """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser."""
+    from tajsec import queries
+    from tajsec.build import build
+    from tajsec.namespaces import sparql_prologue
+    from tajsec.rdfio import store_to_nquads
+    from tajsec.serve import ServeError, make_server
+
+    project = _project()
+    try:
+        built = build(project)
+        example = ""
+        questions = project.question_queries
+        if questions:
+            qf = queries.QueryFile.read(questions[0])
+            example = "\n".join(l for l in qf.text.splitlines() if not l.upper().startswith("PREFIX"))
+        httpd, backend = make_server(store_to_nquads(built.store), host, port, timeout, max_rows,
+                                     example.strip(), sparql_prologue())
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except (ServeError, OSError) as e:
+        click.echo(f"error: cannot start the server: {e}", err=True)
+        sys.exit(2)
+    real_host, real_port = httpd.server_address[:2]
+    shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
+    click.echo(f"tajsec: SPARQL endpoint http://{shown}:{real_port}/sparql, query page http://{shown}:{real_port}/ "
+               f"(read-only; Ctrl-C stops)", err=False)
+    sys.stdout.flush()
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+    finally:
+        httpd.server_close()
+        backend.close()

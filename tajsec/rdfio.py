@@ -18,6 +18,8 @@ FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
@@ -132,3 +134,9 @@ def to_rdflib(store: ox.Store, graphs=None):
     g = rdflib.Graph()
     g.parse(data=store_to_ntriples(store, graphs), format="nt")
     return g
+
+
+def store_to_nquads(store: ox.Store) -> bytes:
+    """Every quad of a store as N-Quads, sorted (deterministic)."""
+    lines = sorted(f"{q} .\n" for q in store.quads_for_pattern(None, None, None, None))
+    return "".join(lines).encode("utf-8")
