@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class Project:
             candidates.append(Path(os.environ["TAJSEC_ROOT"]))
         candidates.append(start or Path.cwd())
         candidates.append(Path(__file__).resolve().parent.parent)
+        candidates.append(Path(sys.prefix) / "share" / "tajsec")  # an installed copy
         for c in candidates:
             for d in [c.resolve(), *c.resolve().parents]:
                 if (d / "ontology" / "core.ttl").is_file() and (d / "instances").is_dir():

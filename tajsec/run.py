@@ -15,7 +15,7 @@ class QueryError(Exception):
     """A query that cannot run: bad syntax (with line and column), bad parameter, time-out."""
 
 
-_REMOTE = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
+_REMOTE = re.compile(r"(?<![\w:.-])(SERVICE|LOAD)(?![\w:-])", re.I)
 
 
 def parse_binding(spec: str) -> tuple[str, ox.NamedNode | ox.Literal]:

@@ -116,6 +116,7 @@ class Guard(BaseHTTPRequestHandler):
     backend_port = 0
     timeout_s = 10.0
     max_rows = 10000
+    max_bytes = 64 << 20
     page = b""
     allowed_hosts: set = set()
 
@@ -199,10 +200,22 @@ class Guard(BaseHTTPRequestHandler):
             f"http://127.0.0.1:{self.backend_port}/query",
             data=urllib.parse.urlencode({"query": query}).encode(),
             headers={"Accept": ask_for, "Content-Type": "application/x-www-form-urlencoded"})
+        deadline = time.monotonic() + self.timeout_s + 2
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout_s + 5) as resp:
-                raw = resp.read()
+            with urllib.request.urlopen(req, timeout=self.timeout_s + 2) as resp:
                 got = resp.headers.get("Content-Type", "")
+                chunks, size = [], 0
+                while True:
+                    chunk = resp.read(1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        return self._error(413, f"the answer is larger than {self.max_bytes >> 20} MB; add a LIMIT")
+                    if time.monotonic() > deadline:
+                        return self._error(503, f"the query did not finish within {self.timeout_s:g} s")
+                raw = b"".join(chunks)
         except urllib.error.HTTPError as e:
             return self._error(400, e.read().decode("utf-8", errors="replace").strip() or str(e))
         except (TimeoutError, socket.timeout, urllib.error.URLError):
