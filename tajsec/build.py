@@ -24,6 +24,7 @@ class Built:
     asserted_triples: int
     derived_triples: int
     graphs: dict[str, Path] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     def query(self, sparql: str, **kw):
         return self.store.query(sparql, use_default_graph_as_union=True, **kw)
@@ -38,22 +39,27 @@ def construct_queries(project: Project) -> list[Path]:
     return sorted((project.root / "queries").glob("construct-*.rq"))
 
 
-def build(project: Project, files: list[Path] | None = None, derive: bool = True) -> Built:
+def build(project: Project, files: list[Path] | None = None, derive: bool = True,
+          foreign: list[Path] = ()) -> Built:
+    """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
+    people's data) leniently: their ill-typed literals become warnings, not errors."""
     if files is None:
         files = project.ontology_files + project.instance_files
     store = ox.Store()
     graphs: dict[str, Path] = {}
+    warnings: list = []
     asserted = 0
-    for f in files:
+    foreign = set(foreign)
+    for f in list(files) + [f for f in foreign if f not in files]:
         g = graph_name_for(f, project.root)
-        quads = parse_file(f, g)
+        quads = parse_file(f, g, strict=f not in foreign, warnings=warnings)
         store.extend(quads)
         graphs[g.value] = f
         asserted += len(quads)
     derived = 0
     if derive:
         derived = materialise(store, construct_queries(project))
-    return Built(store, list(files), asserted, derived, graphs)
+    return Built(store, list(graphs.values()), asserted, derived, graphs, warnings)
 
 
 def materialise(store: ox.Store, rules: list[Path]) -> int:

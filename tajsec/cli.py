@@ -20,10 +20,35 @@ def _project() -> Project:
         raise click.UsageError(str(e)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """No traceback reaches the user: an unexpected exception becomes a one-line error and
+    exit 2 (`tajsec --debug ...` shows the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except LoadError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        except Exception as e:  # noqa: BLE001 - the boundary where tracebacks stop
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version")
-def main() -> None:
-    """tajsec: a knowledge graph of Tajikistan's security sector, built from one paper."""
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected errors.")
+@click.pass_context
+def main(ctx, debug: bool) -> None:
+    """tajsec: a knowledge graph of Tajikistan's security sector, built from one paper.
+
+    Exit codes: 0 all good, 1 findings (violations, failed checks, wrong answers), 2 cannot run
+    (usage, parse or load error)."""
+    ctx.obj = {"debug": debug}
 
 
 @main.command("check")
@@ -223,6 +248,8 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
+    for w in outcome.load_warnings:
+        click.echo(w, err=True)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
     sys.exit(0 if outcome.conforms else 1)
 

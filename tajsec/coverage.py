@@ -122,6 +122,8 @@ def split_source(raw: str) -> list[Paragraph]:
                 resuming = False
                 if section == "section-signature":  # the signature's first line is its text
                     body.append((i, line))
+                else:
+                    paragraphs.append(Paragraph(section, normalise(stripped), i))
                 continue
             if resuming:
                 resuming = False
@@ -151,6 +153,7 @@ def split_source(raw: str) -> list[Paragraph]:
                 flush_body()
                 if normalise(stripped) in heads:
                     section = heads[normalise(stripped)]
+                    paragraphs.append(Paragraph(section, normalise(stripped), i))
                 else:
                     body.append((i, line))
                 continue

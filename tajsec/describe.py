@@ -64,8 +64,11 @@ def resolve(built, term: str) -> str:
     # match; any substring match. The first tier with candidates decides.
     word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
 
+    def types_of(r) -> str:
+        return r["types"].value if r["types"] is not None else ""
+
     def is_named_thing(r):
-        return any(t in r["types"].value for t in ("onto/Actor", "onto/Place"))
+        return any(t in types_of(r) for t in ("onto/Actor", "onto/Place"))
 
     tiers = [
         [r for r in rows if r["label"].value.lower() == term.lower()],
@@ -78,7 +81,7 @@ def resolve(built, term: str) -> str:
     if len(distinct) == 1:
         return chosen[0]["e"].value
     raise Ambiguous([(r["e"].value, r["label"].value,
-                      " ".join(shorten(t) for t in r["types"].value.split())) for r in chosen])
+                      " ".join(shorten(t) for t in types_of(r).split())) for r in chosen])
 
 
 _FACTS = """

@@ -15,7 +15,7 @@ class QueryError(Exception):
     """A query that cannot run: bad syntax (with line and column), bad parameter, time-out."""
 
 
-_REMOTE = re.compile(r"(?<![\w:.-])(SERVICE|LOAD)(?![\w:-])", re.I)
+_REMOTE = re.compile(r"(?<![\w:.?$-])(SERVICE|LOAD)\s+(SILENT\s+)?(<|[?$]|[A-Za-z][\w.-]*:)", re.I)
 
 
 def parse_binding(spec: str) -> tuple[str, ox.NamedNode | ox.Literal]:
@@ -67,7 +67,9 @@ def _execute(built, text, subs, limit) -> queries.Result:
     try:
         res = built.query(text, substitutions=subs) if subs else built.query(text)
     except SyntaxError as e:
-        raise QueryError(f"syntax error: {e}") from None
+        m = re.search(r"error at (\d+):(\d+): (.*)", str(e))
+        where = f"line {m.group(1)}, column {m.group(2)}: {m.group(3)}" if m else str(e)
+        raise QueryError(f"syntax error at {where}") from None
     except RuntimeError as e:
         if "projection" in str(e):
             raise QueryError(f"{e}: --bind works on variables the query SELECTs") from None

@@ -37,6 +37,7 @@ class ValidationOutcome:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     threshold: str = "Violation"
+    load_warnings: list[str] = field(default_factory=list)
 
     @property
     def failing(self) -> list[Finding]:
@@ -52,16 +53,18 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
              threshold: str = "Violation") -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. Raises
     rdfio.LoadError for unreadable or malformed input."""
-    data_files = list(files) if files else project.instance_files
+    foreign = list(files) if files else []
+    data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
-    built = build(project, project.ontology_files + data_files)
+    built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign)
     result = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files))
     lines = {}
     for f in data_files:
         lines[str(f)] = subject_lines(f)
     subject_files, object_files = _where_described(built)
-    outcome = ValidationOutcome(files=[str(f) for f in data_files], threshold=threshold)
+    outcome = ValidationOutcome(files=[str(f) for f in data_files], threshold=threshold,
+                                load_warnings=[str(w) for w in built.warnings])
     for r in result.results:
         sev = (r["severity"] or SH + "Violation").rsplit("#", 1)[-1]
         finding = Finding(sev, r["message"] or "", r["focusNode"], r["resultPath"], r["value"],

@@ -37,6 +37,7 @@ def test_every_derived_triple_is_backed_by_a_statement(built):
           FILTER NOT EXISTS { ?st ts:subject ?s ; ts:predicate ?p .
                               { ?st ts:object ?o } UNION { ?st ts:value ?o } }
           FILTER NOT EXISTS { ?sub <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ ?p }
+          FILTER NOT EXISTS { ?t a ts:Tenure ; org:member ?s ; org:organization ?o }
         }""")
     assert orphans == []
 
