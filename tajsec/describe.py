@@ -90,7 +90,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
 PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX ts: <https://w3id.org/tajsec/onto/>
-SELECT ?entity ?node ?label ?kind ?role ?date ?section ?footnote ?quote
+SELECT ?entity ?node ?label ?kind ?role ?date ?begin ?end ?section ?footnote ?quote
        (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources) WHERE {
   { ?node ?role ?entity } UNION { ?entity ?role ?node . FILTER(?role = ts:quantity) }
   FILTER(?node != ?entity)
@@ -100,15 +100,17 @@ SELECT ?entity ?node ?label ?kind ?role ?date ?section ?footnote ?quote
              FILTER NOT EXISTS { ?sub rdfs:subClassOf ?kind . ?node a ?sub . FILTER(?sub != ?kind) } }
   OPTIONAL { ?node schema:startDate ?d1 }
   OPTIONAL { ?node ts:validDuring|<http://www.w3.org/ns/org#memberDuring> ?i .
-             ?i time:hasBeginning|time:hasEnd ?inst .
-             ?inst time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?d2 }
-  BIND(COALESCE(STR(?d1), STR(?d2)) AS ?date)
+             OPTIONAL { ?i time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?b }
+             OPTIONAL { ?i time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?e } }
+  BIND(STR(?b) AS ?begin)
+  BIND(STR(?e) AS ?end)
+  BIND(COALESCE(STR(?d1), ?begin, ?end) AS ?date)
   OPTIONAL { ?node ts:inSection/rdfs:label ?section }
   OPTIONAL { ?node ts:footnote/ts:footnoteNumber ?footnote }
   OPTIONAL { ?node ts:evidenceQuote ?quote }
   OPTIONAL { ?node prov:wasDerivedFrom ?src }
 }
-GROUP BY ?entity ?node ?label ?kind ?role ?date ?section ?footnote ?quote
+GROUP BY ?entity ?node ?label ?kind ?role ?date ?begin ?end ?section ?footnote ?quote
 ORDER BY ?date ?node
 """
 
@@ -139,6 +141,8 @@ def describe(built, iri: str) -> dict:
             entry = {"node": shorten(key), "label": row["label"].value,
                      "kind": shorten(row["kind"].value) if row["kind"] else None,
                      "roles": [], "date": row["date"].value if row["date"] else None,
+                     "begin": row["begin"].value if row["begin"] else None,
+                     "end": row["end"].value if row["end"] else None,
                      "section": row["section"].value if row["section"] else None,
                      "footnote": int(row["footnote"].value) if row["footnote"] else None,
                      "quote": row["quote"].value if row["quote"] else None,
@@ -164,7 +168,10 @@ def card_text(card: dict) -> str:
         lines.append(f"  mentioned: \u201c{m}\u201d")
     lines.append(f"  {len(card['statements'])} statements and events (dated ones first, in time order):")
     for s in card["statements"]:
-        when = s["date"] or "undated"
+        if s["begin"] or s["end"]:
+            when = f"{s['begin'] or '?'} – {s['end'] or '?'}"
+        else:
+            when = s["date"] or "undated"
         lines.append(f"  - [{when}] {s['label']}  ({s['kind'] or 'statement'}; {', '.join(s['roles'])})")
         where = s["section"] or "?"
         if s["footnote"]:
