@@ -30,7 +30,9 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ShaclResult:
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                            allow_warnings=True, advanced=True)
     results = []
-    for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # only the report's own results: the details nested under an sh:node failure are not
+    # results of their own
+    for r in report.objects(report.value(predicate=rdflib.RDF.type, object=SH.ValidationReport), SH.result):
         def one(p):
             v = report.value(r, p)
             return None if v is None else str(v)
