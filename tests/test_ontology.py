@@ -78,3 +78,30 @@ ts:Person owl:disjointWith ts:Place .
     b = build(project, project.ontology_files + [bad], derive=False)
     r = run_hermit(reasoner_input(b.store, b.source_graphs), cache_dir=None)
     assert r.consistent is False
+
+
+def test_each_subject_is_described_in_one_file_only():
+    """One home for each fact: a node's block lives in exactly one file (and, within it, in one
+    block, which turtlefmt's layout and this check together keep)."""
+    import collections
+
+    import pyoxigraph as ox
+
+    homes = collections.defaultdict(set)
+    for path in TURTLE:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if isinstance(q.subject, ox.NamedNode):
+                homes[q.subject.value].add(f"{path.parent.name}/{path.name}")
+    shared = {s: sorted(f) for s, f in homes.items() if len(f) > 1}
+    assert shared == {}
+
+
+@pytest.mark.parametrize("path", TURTLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_one_block_per_subject(path):
+    """A subject's triples are never split across two blocks of a file."""
+    seen = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line[0].isspace() and not line.startswith(("@prefix", "#")):
+            subject = line.split()[0]
+            assert subject not in seen, f"{path.name}: {subject} starts two blocks"
+            seen.add(subject)
