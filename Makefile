@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test browser format format-check coverage clean
+.PHONY: run test browser format format-check coverage docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ format-check: $(VENV)/.installed
 
 coverage: $(VENV)/.installed
 	$(BIN)/tajsec coverage --source ../shared/source/matveeva-tajikistan-security-sector.txt
+
+docs: $(VENV)/.installed
+	$(BIN)/tajsec docs -o site
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -298,3 +298,24 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int) -> None:
     finally:
         httpd.server_close()
         backend.close()
+
+
+@main.command("docs")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="Folder to write the site to; replaced whole if it holds a previous site.")
+def docs_cmd(out: Path) -> None:
+    """Generate the static HTML site: entities, ontology, questions, shapes and pictures."""
+    import time
+
+    from tajsec.docs import DocsError, build_site
+
+    project = _project()
+    start = time.perf_counter()
+    try:
+        counts = build_site(project, out)
+    except (LoadError, DocsError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"tajsec docs: {counts['pages']} pages ({counts['entities']} entities, {counts['terms']} terms, "
+               f"{counts['questions']} questions), {counts['pictures']} pictures in {out} "
+               f"({time.perf_counter() - start:.1f} s); open {out / 'index.html'}")
