@@ -11,6 +11,8 @@ def test_every_relation_statement_has_its_shortcut_and_negations_have_none(built
           ?st a ts:RelationStatement ; ts:subject ?s ; ts:predicate ?p .
           { ?st ts:object ?o } UNION { ?st ts:value ?o }
           FILTER NOT EXISTS { ?st ts:negated true }
+          FILTER NOT EXISTS { ?st ts:status ?status .
+            VALUES ?status { ts:status-former ts:status-planned ts:status-envisaged ts:status-promised ts:status-pledged } }
           FILTER NOT EXISTS { ?s ?p ?o }
         }""")
     assert missing == []
@@ -40,6 +42,15 @@ def test_every_derived_triple_is_backed_by_a_statement(built):
           FILTER NOT EXISTS { ?t a ts:Tenure ; org:member ?s ; org:organization ?o }
         }""")
     assert orphans == []
+
+
+def test_former_relations_give_no_shortcut(built):
+    """The Ministry of Security 'previously' collected weapons; that job moved to the Ministry of
+    the Interior, so only the latter is responsible for it in the shortcut layer."""
+    rows = select(built, """
+        PREFIX ts: <https://w3id.org/tajsec/onto/>
+        SELECT ?who WHERE { ?who ts:responsibleFor ts:function-weapons-collection } ORDER BY ?who""")
+    assert ("https://w3id.org/tajsec/id/ministry-of-security",) not in rows
 
 
 def test_tenures_give_membership_and_post(built):
