@@ -319,3 +319,97 @@ def docs_cmd(out: Path) -> None:
     click.echo(f"tajsec docs: {counts['pages']} pages ({counts['entities']} entities, {counts['terms']} terms, "
                f"{counts['questions']} questions), {counts['pictures']} pictures in {out} "
                f"({time.perf_counter() - start:.1f} s); open {out / 'index.html'}")
+
+
+@main.command("merge")
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="OTHER...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("merged.trig"),
+              show_default=True, help="Where to write the merged dataset (TriG, written atomically).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the merge report as JSON to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format of the report printed on standard output.")
+@click.option("--allow-ontology-changes", is_flag=True,
+              help="Keep triples of OTHER that change the tajsec ontology (they are reported either way).")
+def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, fmt: str,
+              allow_ontology_changes: bool) -> None:
+    """Merge OTHER files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by extension) with our
+    graph, each in its own named graph, and report shared entities, candidate matches, conflicting
+    values and attempted changes to our ontology. Nothing is fetched; nothing is written unless
+    every input parses. Exit 0 merged cleanly, 1 merged with findings (conflicts, ontology changes,
+    unresolved owl:imports), 2 cannot run."""
+    from tajsec.merge import merge, write_trig
+    from tajsec.rdfio import atomic_write_bytes
+
+    project = _project()
+    if sys.stderr.isatty():
+        total = sum(p.stat().st_size for p in others if p.is_file())
+        with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+            read: dict[str, int] = {}
+
+            def progress(label: str, done: int, _total: int) -> None:
+                if label != "sort":
+                    bar.update(done - read.get(label, 0))
+                    read[label] = done
+
+            result = merge(project, list(others), allow_ontology_changes, progress)
+    else:
+        result = merge(project, list(others), allow_ontology_changes)
+    with result:
+        try:
+            write_trig(result, output)
+            if report_path:
+                atomic_write_bytes(report_path, result.report.as_json().encode("utf-8"))
+        except OSError as e:
+            click.echo(f"error: cannot write {e.filename or output}: {e.strerror or e}", err=True)
+            sys.exit(2)
+        report = result.report
+        click.echo(report.as_json() if fmt == "json" else report.as_text(), nl=False)
+        click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
+                   err=True)
+    sys.exit(1 if report.has_findings else 0)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]), required=True)
+@click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
+              help="full: asserted and derived; interop: only the standard-vocabulary view.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of standard output.")
+def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
+    """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
+    from tajsec.export import ExportError, export
+    from tajsec.rdfio import atomic_write_bytes
+
+    project = _project()
+    try:
+        data = export(project, fmt, profile)
+    except ExportError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    if output:
+        try:
+            atomic_write_bytes(output, data)
+        except OSError as e:
+            click.echo(f"error: cannot write {output}: {e.strerror or e}", err=True)
+            sys.exit(2)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+@main.command("void")
+@click.option("--endpoint", metavar="URL", help="The SPARQL endpoint that serves the graph, if any.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of standard output.")
+def void_cmd(endpoint: str | None, output: Path | None) -> None:
+    """Describe the built graph in VoID and DCAT (Turtle): licence, source, version, counts."""
+    from tajsec.build import build
+    from tajsec.rdfio import atomic_write_bytes
+    from tajsec.void import dataset_description
+
+    project = _project()
+    text = dataset_description(project, build(project), endpoint)
+    if output:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
