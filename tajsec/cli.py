@@ -97,7 +97,9 @@ def _describe(d) -> str:
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE and LOAD (refused by default).")
-def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_network) -> None:
+@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead (e.g. http://host:7878/query).")
+@click.option("--graph", "graph", metavar="IRI", help="With --endpoint: the graph `tajsec load --graph` used (sent as default-graph-uri).")
+def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
     from tajsec import queries
     from tajsec.build import build
@@ -119,6 +121,22 @@ def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_networ
                 sys.exit(2)
             path = candidate
         text, label = path.read_text(encoding="utf-8"), str(path)
+    if endpoint:
+        from tajsec.remote import RemoteError, query as remote_query
+
+        if binds:
+            raise click.UsageError("--bind is for embedded queries; a remote endpoint takes the query as it is")
+        try:
+            res = remote_query(endpoint, text, graph, timeout or 60.0)
+        except RemoteError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        if limit is not None:
+            res.rows = res.rows[:limit]
+        out = {"table": lambda r: queries.to_table(r, shorten), "csv": queries.to_csv,
+               "tsv": queries.to_tsv, "json": queries.to_json}[fmt](res)
+        click.echo(out, nl=False)
+        return
     try:
         bindings = dict(parse_binding(b) for b in binds)
         built = build(project)
@@ -413,3 +431,35 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
         atomic_write_bytes(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
+
+
+@main.command("load")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="A SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store).")
+@click.option("--graph", "graph", metavar="IRI", help="Target named graph (default: the default graph).")
+@click.option("--chunk", type=click.IntRange(min=1), default=50000, show_default=True, help="Triples per request.")
+def load_cmd(endpoint: str, graph: str | None, chunk: int) -> None:
+    """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
+    twice replaces, it does not duplicate."""
+    from tajsec.build import build
+    from tajsec.remote import RemoteError, load, triples_of
+
+    project = _project()
+    built = build(project)
+    total = len(triples_of(built.store))
+    try:
+        if sys.stderr.isatty():
+            with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+                sent = [0]
+
+                def progress(done: int, _total: int) -> None:
+                    bar.update(done - sent[0])
+                    sent[0] = done
+
+                n = load(built.store, endpoint, graph, chunk, progress)
+        else:
+            n = load(built.store, endpoint, graph, chunk)
+    except RemoteError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"tajsec load: {n} triples into {graph or 'the default graph'} at {endpoint}")
