@@ -251,7 +251,9 @@ def coverage_cmd(source: Path, fmt: str, show_uncovered: bool) -> None:
               show_default=True)
 @click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the run fail (exit 1).")
-def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str) -> None:
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine.")
+def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str) -> None:
     """Validate data against the ontology and the SHACL shapes.
 
     With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
@@ -262,7 +264,7 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     project = _project()
     try:
         check_inputs(list(files))
-        outcome = validate(project, list(files) or None, with_instances, severity.capitalize())
+        outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from tajsec import shacl
+from tajsec import fastshacl, shacl
 from tajsec.build import build
 from tajsec.project import Project
 from tajsec.rdfio import format_for, to_rdflib
@@ -50,7 +50,7 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation") -> ValidationOutcome:
+             threshold: str = "Violation", engine: str = "fast") -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. Raises
     rdfio.LoadError for unreadable or malformed input."""
     foreign = list(files) if files else []
@@ -58,14 +58,17 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     if files and with_instances:
         data_files = project.instance_files + data_files
     built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign)
-    result = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files))
+    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
+        results = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files)).results
+    else:
+        results = fastshacl.validate(built.store, project.shape_files)
     lines = {}
     for f in data_files:
         lines[str(f)] = subject_lines(f)
     subject_files, object_files = _where_described(built)
     outcome = ValidationOutcome(files=[str(f) for f in data_files], threshold=threshold,
                                 load_warnings=[str(w) for w in built.warnings])
-    for r in result.results:
+    for r in results:
         sev = (r["severity"] or SH + "Violation").rsplit("#", 1)[-1]
         finding = Finding(sev, r["message"] or "", r["focusNode"], r["resultPath"], r["value"],
                           r["sourceShape"], r["sourceConstraintComponent"])

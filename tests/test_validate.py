@@ -163,3 +163,10 @@ def test_other_formats_are_read_by_extension(runner, tmp_path, user_file):
     assert tenure and tenure[0]["line"] is not None
     line = nt.read_text().splitlines()[tenure[0]["line"] - 1]
     assert line.startswith("<https://example.org/kg/tenure>")
+
+
+def test_reference_engine_gives_the_same_results(runner, user_file):
+    fast = json.loads(runner.invoke(main, ["validate", str(user_file), "--format", "json"]).output)
+    ref = json.loads(runner.invoke(main, ["validate", str(user_file), "--format", "json", "--engine", "pyshacl"]).output)
+    key = lambda r: (r["focus"], r["path"], r["component"], r["severity"], r["shape"], r["line"])  # noqa: E731
+    assert sorted(map(key, fast["results"])) == sorted(map(key, ref["results"]))
