@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.project import Project
-from tajsec.rdfio import graph_name_for, parse_file
+from tajsec.rdfio import graph_name_for, load_into
 
 DERIVED_GRAPH = ox.NamedNode("https://w3id.org/tajsec/graph/derived")
 
@@ -52,10 +52,8 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
     foreign = set(foreign)
     for f in list(files) + [f for f in foreign if f not in files]:
         g = graph_name_for(f, project.root)
-        quads = parse_file(f, g, strict=f not in foreign, warnings=warnings)
-        store.extend(quads)
+        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings)
         graphs[g.value] = f
-        asserted += len(quads)
     derived = 0
     if derive:
         derived = materialise(store, construct_queries(project))

@@ -99,3 +99,12 @@ def test_query_syntax_error_exits_2(runner, tmp_path):
     q.write_text("SELECT ?x WHERE { ?x ?y }")
     res = runner.invoke(main, ["query", str(q)])
     assert res.exit_code == 2
+
+
+def test_ill_typed_literal_in_our_files_is_an_error(runner, copy_of_project):
+    bad = copy_of_project / "instances" / "zz-ill-typed.ttl"
+    bad.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n'
+                   '<https://w3id.org/tajsec/id/x> <https://w3id.org/tajsec/onto/footnoteNumber> "4O"^^xsd:integer .\n')
+    res = runner.invoke(main, ["check"])
+    assert res.exit_code == 2
+    assert 'zz-ill-typed.ttl:3: ill-typed literal: "4O" is not a valid xsd:integer' in res.output
