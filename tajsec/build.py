@@ -40,7 +40,7 @@ def construct_queries(project: Project) -> list[Path]:
 
 
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
-          foreign: list[Path] = ()) -> Built:
+          foreign: list[Path] = (), progress=None) -> Built:
     """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
     people's data) leniently: their ill-typed literals become warnings, not errors."""
     if files is None:
@@ -54,6 +54,8 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
         g = graph_name_for(f, project.root)
         asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings)
         graphs[g.value] = f
+        if progress:
+            progress(f)
     derived = 0
     if derive:
         derived = materialise(store, construct_queries(project))

@@ -264,7 +264,13 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     project = _project()
     try:
         check_inputs(list(files))
-        outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
+        sizes = {f: f.stat().st_size for f in files if f.is_file()}
+        if sys.stderr.isatty() and sum(sizes.values()) > 8 << 20:  # about 100k triples and more
+            with click.progressbar(length=sum(sizes.values()), label="loading", file=sys.stderr) as bar:
+                outcome = validate(project, list(files), with_instances, severity.capitalize(), engine,
+                                   progress=lambda f: bar.update(sizes.get(f, 0)))
+        else:
+            outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

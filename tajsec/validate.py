@@ -50,14 +50,15 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast") -> ValidationOutcome:
+             threshold: str = "Violation", engine: str = "fast", progress=None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. Raises
     rdfio.LoadError for unreadable or malformed input."""
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
-    built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign)
+    built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
+                  progress=progress)
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
         results = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files)).results
     else:
