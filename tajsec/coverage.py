@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 
-from tajsec.namespaces import TS, TSD
+from tajsec.namespaces import TS
 
 # Headings as printed (normalised), and the section node each opens.
 HEADINGS = {

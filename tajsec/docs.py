@@ -1110,7 +1110,7 @@ from {self.g.triples:,} triples; ontology version {esc(self.version)}. Source: A
         elif q["status"] is False:
             body.append('<p class="bad">✗ The answer differs from the expected answer in '
                         f"<code>tests/queries/{esc(qf.name)}.csv</code>.</p>")
-        body.append(f'<h2>Answer</h2>')
+        body.append('<h2>Answer</h2>')
         res = q["res"]
         if res is None:
             body.append(f'<p class="bad">The query failed: {esc(q["error"])}</p>')

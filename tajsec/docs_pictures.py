@@ -716,8 +716,7 @@ RELATION_CLASSES = ["Actor", "Place", "Event", "Agreement", "Statement", "Quanti
 def ontology_picture(built) -> Picture:
     import itertools
 
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, PathPatch
-    from matplotlib.path import Path as MPath
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     labels = _labels(built)
 

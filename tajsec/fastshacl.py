@@ -568,7 +568,6 @@ class _Compiler:
             self.ctx.pop()
 
     def _property_queries(self, s, focus: str) -> list[Query]:
-        sg = self.sg
         path_node = self.sh1(s, "path")
         path = self.path(path_node)
         rpath = path_node.value if isinstance(path_node, (ox.NamedNode, ox.BlankNode)) else None

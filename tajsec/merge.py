@@ -1406,26 +1406,9 @@ def trig_bytes(result: MergeResult) -> bytes:
 
 
 def write_trig(result: MergeResult, path: Path) -> None:
-    """Write the merged dataset as sorted TriG to `path`, atomically: into a temporary file beside
-    it, fsync'ed, then renamed into place (the recipe of rdfio.atomic_write_bytes, streamed so that a
-    large merge is never held in memory). On failure `path` is left as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a normal file's mode
-        with os.fdopen(fd, "wb") as f:
-            _write(result, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write the merged dataset as sorted TriG to `path`, atomically and streamed, so that a
+    large merge is never held in memory. On failure `path` is left as it was."""
+    from tajsec.rdfio import atomic_writer
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    with atomic_writer(path) as f:
+        _write(result, f)

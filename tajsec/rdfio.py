@@ -6,6 +6,7 @@ truncated file behind.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -232,8 +233,10 @@ def graph_name_for(path: Path, root: Path) -> ox.NamedNode:
     return ox.NamedNode(f"https://w3id.org/tajsec/graph/{rel}")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+@contextlib.contextmanager
+def atomic_writer(path: Path):
+    """A binary file to write `path` through: a temporary file beside it, fsync'ed and renamed
+    into place when the block ends; on any failure `path` is left as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -242,7 +245,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a written file gets the usual mode
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -250,6 +253,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (see atomic_writer)."""
+    with atomic_writer(path) as f:
+        f.write(data)
 
 
 def write_turtle(graph, path: Path) -> None:

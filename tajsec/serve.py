@@ -12,14 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
