@@ -14,6 +14,7 @@ from tajsec.project import Project
 from tajsec.rdfio import LoadError
 
 OK, FINDINGS, ERROR = 0, 1, 2
+ONTOLOGY_GRAPH = "https://w3id.org/tajsec/graph/ontology/"
 
 
 @dataclass
@@ -82,16 +83,21 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
 
     t = time.perf_counter()
     nt = reasoning.reasoner_input(built.store, built.source_graphs)
-    r = reasoning.run_hermit(nt, project.cache_dir if use_cache else None)
+    ontology_graphs = [g for g in built.source_graphs if g.value.startswith(ONTOLOGY_GRAPH)]
+    key = reasoning.ontology_key(built.store, ontology_graphs)
+    r = reasoning.run_hermit(nt, project.cache_dir if use_cache else None, key=key)
     if r.consistent is None:
         report.stages.append(Stage("owl", False, r.error or "HermiT failed", [r.error], time.perf_counter() - t))
         report.status = ERROR
         return report
-    ok = r.consistent and not r.unsatisfiable
-    summary = (f"{'consistent' if r.consistent else 'INCONSISTENT'}, "
-               f"{len(r.unsatisfiable)} unsatisfiable classes (HermiT{', cached' if r.cached else ''})")
-    report.add(Stage("owl", ok, summary, r.unsatisfiable, time.perf_counter() - t))
-    if not r.consistent:
+    clashes = reasoning.rl_clashes(built, project.root / "queries" / "owlrl-clashes.rq")
+    ok = r.consistent and not r.unsatisfiable and not clashes
+    how = "HermiT, cached for this ontology" if r.cached else "HermiT"
+    summary = (f"{'consistent' if r.consistent and not clashes else 'INCONSISTENT'}, "
+               f"{len(r.unsatisfiable)} unsatisfiable classes ({how}; OWL 2 RL rules on the data: "
+               f"{len(clashes)} clashes)")
+    report.add(Stage("owl", ok, summary, r.unsatisfiable + clashes, time.perf_counter() - t))
+    if not r.consistent or clashes:
         return report
 
     t = time.perf_counter()

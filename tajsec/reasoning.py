@@ -3,8 +3,10 @@
 owlready2 reads N-Triples, not Turtle, so the asserted ontology and instances are written as
 N-Triples first. Before that, anything that would make owlready2 reach outside is removed:
 owl:imports (it fetches them) and owlready2's python_module annotations (it imports them).
-The result is cached under build/cache, keyed by the SHA-256 of the exact input, so HermiT is
-paid only when the ontology or the data changes.
+HermiT is the authority on OWL 2 DL consistency and unsatisfiable classes, but it is not paid on
+every run: its answer is cached under build/cache, keyed by the SHA-256 of the ontology's
+triples (it reasons over ontology and data together when it runs). When only the data has
+changed, the OWL 2 RL consistency rules (queries/owlrl-clashes.rq) check the data instead.
 """
 from __future__ import annotations
 
@@ -63,8 +65,10 @@ print(json.dumps(out))
 """
 
 
-def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0) -> ReasoningResult:
-    key = hashlib.sha256(nt).hexdigest()
+def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0, key: str | None = None) -> ReasoningResult:
+    """HermiT over `nt`; with a cache_dir, the answer is stored under `key` (default: the hash
+    of `nt`) and reused while the key is unchanged."""
+    key = key or hashlib.sha256(nt).hexdigest()
     cache_file = cache_dir / f"hermit-{key}.json" if cache_dir else None
     if cache_file and cache_file.is_file():
         data = json.loads(cache_file.read_text())
@@ -88,3 +92,14 @@ def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0) -> Rea
         payload = {k: v for k, v in asdict(result).items() if k != "cached"}
         atomic_write_bytes(cache_file, json.dumps(payload).encode())
     return result
+
+
+def ontology_key(store: ox.Store, ontology_graphs) -> str:
+    """The HermiT cache key: the SHA-256 of the ontology's triples (sorted N-Triples)."""
+    return hashlib.sha256(reasoner_input(store, ontology_graphs)).hexdigest()
+
+
+def rl_clashes(built, rules_query: Path) -> list[dict]:
+    """Rows of the OWL 2 RL consistency rules over the built graph: each is a contradiction."""
+    res = built.query(rules_query.read_text(encoding="utf-8"))
+    return [{v: (row[v].value if row[v] is not None else None) for v in ("rule", "entity", "value")} for row in res]

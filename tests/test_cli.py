@@ -108,3 +108,28 @@ def test_ill_typed_literal_in_our_files_is_an_error(runner, copy_of_project):
     res = runner.invoke(main, ["check"])
     assert res.exit_code == 2
     assert 'zz-ill-typed.ttl:3: ill-typed literal: "4O" is not a valid xsd:integer' in res.output
+
+
+@pytest.mark.slow
+def test_hermit_runs_when_the_ontology_changes_and_rl_rules_check_data_changes(runner, copy_of_project):
+    """Issue 8's policy: HermiT's answer is cached per ontology; a data-only change is checked by
+    the OWL 2 RL consistency rules, which must still catch a contradiction."""
+    core = copy_of_project / "ontology" / "core.ttl"
+    core.write_text(core.read_text() + "\nts:Person owl:disjointWith ts:Place .\n")
+    first = json.loads(runner.invoke(main, ["check", "--format", "json"]).output)
+    owl = next(s for s in first["stages"] if s["name"] == "owl")
+    assert "cached" not in owl["summary"] and owl["ok"]
+    (copy_of_project / "instances" / "zz-clash.ttl").write_text(
+        '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+        '@prefix ts: <https://w3id.org/tajsec/onto/> .\n\n'
+        '<https://w3id.org/tajsec/id/centaur> a ts:Person , ts:Place ;\n'
+        '    rdfs:label "Centaur"@en ;\n'
+        '    ts:footnoteNumber "forty" .\n')
+    res = runner.invoke(main, ["check", "--format", "json"])
+    second = json.loads(res.output)
+    owl = next(s for s in second["stages"] if s["name"] == "owl")
+    assert "cached for this ontology" in owl["summary"]
+    assert "INCONSISTENT" in owl["summary"]
+    rules = {d["rule"] for d in owl["details"] if isinstance(d, dict)}
+    assert rules == {"cax-dw", "dt-not-type"}
+    assert res.exit_code == 1
