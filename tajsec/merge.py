@@ -67,7 +67,7 @@ from tajsec.build import DERIVED_GRAPH, build
 from tajsec.export import SortedPrefixWriter
 from tajsec.namespaces import ONTOLOGY_IRI, PREFIXES, TS, TSD
 from tajsec.project import Project
-from tajsec.rdfio import LoadError, format_for
+from tajsec.rdfio import ENTITY_REFUSED, EntityScreen, LoadError, format_for
 
 # ---- Names ----
 
@@ -603,8 +603,7 @@ def _hash_and_screen(path: Path, fmt) -> tuple[str, int]:
     """SHA-256 and size of a file; refuses RDF/XML that declares entities."""
     h = hashlib.sha256()
     size = 0
-    tail = b""
-    line = 1
+    screen = EntityScreen()
     try:
         with open(path, "rb") as f:
             while True:
@@ -614,14 +613,9 @@ def _hash_and_screen(path: Path, fmt) -> tuple[str, int]:
                 h.update(chunk)
                 size += len(chunk)
                 if fmt == ox.RdfFormat.RDF_XML:
-                    window = tail + chunk
-                    i = window.find(b"<!ENTITY")
-                    if i >= 0:
-                        at = line + window[:i].count(b"\n") - tail.count(b"\n")
-                        raise LoadError(str(path), at, None, "RDF/XML with <!ENTITY declarations is refused "
-                                        "(entity expansion); expand or remove them first")
-                    line += chunk.count(b"\n")
-                    tail = chunk[-16:]
+                    at = screen.feed(chunk)
+                    if at is not None:
+                        raise LoadError(str(path), at, None, ENTITY_REFUSED)
     except OSError as e:
         raise LoadError(str(path), None, None, f"cannot read file: {e.strerror}") from None
     return h.hexdigest(), size

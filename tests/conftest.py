@@ -35,3 +35,28 @@ def select(built, sparql: str) -> list[tuple[str, ...]]:
     res = built.query(sparql)
     names = [v.value for v in res.variables]
     return [tuple(None if row[n] is None else row[n].value for n in names) for row in res]
+
+
+_BLOCKER = """
+import sys
+def _hook(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname"):
+        raise OSError("network blocked by tajsec's offline tests: " + event)
+sys.addaudithook(_hook)
+"""
+
+
+def without_network(cmd: list[str], env: dict, tmp_path: Path) -> tuple[list[str], dict]:
+    """`cmd` and `env` changed so that the process runs with no network: in a new network
+    namespace (`unshare -rn`, only a loopback that is down) where that is allowed, otherwise
+    with a Python audit hook, loaded through sitecustomize in it and its Python children, that
+    refuses every socket connection."""
+    import os
+    import shutil
+    import subprocess
+
+    exe = shutil.which("unshare")
+    if exe and subprocess.run([exe, "-rn", "true"], capture_output=True).returncode == 0:
+        return ["unshare", "-rn", *cmd], env
+    (tmp_path / "sitecustomize.py").write_text(_BLOCKER)
+    return cmd, dict(env, PYTHONPATH=os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]))

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import select
 from tajsec.docs import MARKER, DocsError, build_site, markdown, write_site
-from test_offline import BLOCKER, _can_unshare
+from conftest import without_network
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -228,13 +228,8 @@ def test_builds_offline(tmp_path):
     out = tmp_path / "site"
     code = ("import sys; from pathlib import Path; from tajsec.docs import build_site; "
             "from tajsec.project import Project; print(build_site(Project(Path(sys.argv[1])), Path(sys.argv[2])))")
-    cmd = [sys.executable, "-c", code, str(ROOT), str(out)]
-    env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
-    if _can_unshare():
-        cmd = ["unshare", "-rn", *cmd]
-    else:
-        (tmp_path / "sitecustomize.py").write_text(BLOCKER)
-        env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    cmd, env = without_network([sys.executable, "-c", code, str(ROOT), str(out)],
+                               dict(os.environ, TAJSEC_ROOT=str(ROOT)), tmp_path)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (out / "index.html").is_file()

@@ -3,7 +3,6 @@ expected outcome: a clean result or a clean error naming the file, never a trace
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 

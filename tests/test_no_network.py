@@ -4,7 +4,6 @@ entities, SPARQL SERVICE), through every engine (pyoxigraph, pySHACL/rdflib, owl
 from __future__ import annotations
 
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
