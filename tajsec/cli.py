@@ -90,21 +90,26 @@ def _describe(d) -> str:
 @main.command("query")
 @click.argument("name_or_file", required=False)
 @click.option("-e", "--expression", help="SPARQL SELECT text to run instead of a file or name.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True,
+              help="table for reading (long values cut at 70 characters unless --full); csv, tsv, json, xml: the SPARQL 1.1 results formats.")
+@click.option("--full", is_flag=True, help="In the table, show long values whole instead of cutting them.")
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Stop the query after this many seconds (0: no limit).")
-@click.option("--allow-network", is_flag=True, help="Allow SERVICE and LOAD (refused by default).")
+@click.option("--max-memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
+              help="Stop the query when it needs more memory than this (MiB).")
+@click.option("--allow-network", is_flag=True,
+              help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query runs in a process with no network.")
 @click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead (e.g. http://host:7878/query).")
 @click.option("--graph", "graph", metavar="IRI", help="With --endpoint: the graph `tajsec load --graph` used (sent as default-graph-uri).")
-def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_network, endpoint, graph) -> None:
+def query_cmd(name_or_file, expression, fmt, full, binds, limit, timeout, max_memory, allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
-    from tajsec import queries
     from tajsec.build import build
     from tajsec.namespaces import shorten
-    from tajsec.run import QueryError, parse_binding, run_select
+    from tajsec.sparql import results
+    from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = _project()
     if bool(name_or_file) == bool(expression):
@@ -133,22 +138,20 @@ def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_networ
             sys.exit(2)
         if limit is not None:
             res.rows = res.rows[:limit]
-        out = {"table": lambda r: queries.to_table(r, shorten), "csv": queries.to_csv,
-               "tsv": queries.to_tsv, "json": queries.to_json}[fmt](res)
+        out = results.to_table(res, shorten, None if full else 70) if fmt == "table" else results.WRITERS[fmt](res)
         click.echo(out, nl=False)
         return
     try:
         bindings = dict(parse_binding(b) for b in binds)
         built = build(project)
-        res = run_select(built, text, bindings, limit, timeout or None, allow_network)
+        res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20)
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
     except QueryError as e:
         click.echo(f"error: {label}: {e}", err=True)
         sys.exit(2)
-    out = {"table": lambda r: queries.to_table(r, shorten), "csv": queries.to_csv,
-           "tsv": queries.to_tsv, "json": queries.to_json}[fmt](res)
+    out = results.to_table(res, shorten, None if full else 70) if fmt == "table" else results.WRITERS[fmt](res)
     click.echo(out, nl=False)
 
 
@@ -157,6 +160,7 @@ def query_cmd(name_or_file, expression, fmt, binds, limit, timeout, allow_networ
 def questions_cmd(run_them: bool) -> None:
     """List the competency questions (or run them all with --run)."""
     from tajsec import queries
+    from tajsec.sparql import results
     from tajsec.build import build
     from tajsec.namespaces import shorten
 
@@ -181,7 +185,7 @@ def questions_cmd(run_them: bool) -> None:
         problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
         failed += bool(problems)
         click.echo(f"== {qf.name}: {qf.question}")
-        click.echo(queries.to_table(res, shorten), nl=False)
+        click.echo(results.to_table(res, shorten), nl=False)
         click.echo("   matches the expected answer" if not problems else "   DIFFERS: " + "; ".join(problems[:5]))
         click.echo()
     click.echo(f"{len(files) - failed}/{len(files)} questions match their expected answers")
@@ -285,35 +289,46 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
               help="Address to listen on. Anything but loopback exposes the endpoint to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=1), default=10.0, show_default=True,
-              help="Per-query time-out in seconds.")
+              help="Per-query time-out in seconds; the query's worker is then stopped.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Refuse answers with more rows (or triples) than this.")
-def serve_cmd(host: str, port: int, timeout: float, max_rows: int) -> None:
+@click.option("--max-memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
+              help="Memory cap of each query worker (MiB).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries answered at once; further requests wait up to 5 s, then get 503.")
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser."""
+    import signal
+
     from tajsec import queries
     from tajsec.build import build
     from tajsec.namespaces import sparql_prologue
-    from tajsec.rdfio import store_to_nquads
-    from tajsec.serve import ServeError, make_server
+    from tajsec.web.server import ServeError, make_server
 
     project = _project()
+    built = build(project)
+    example = ""
+    questions = project.question_queries
+    if questions:
+        qf = queries.QueryFile.read(questions[0])
+        example = "\n".join(l for l in qf.text.splitlines() if not l.upper().startswith("PREFIX"))
     try:
-        built = build(project)
-        example = ""
-        questions = project.question_queries
-        if questions:
-            qf = queries.QueryFile.read(questions[0])
-            example = "\n".join(l for l in qf.text.splitlines() if not l.upper().startswith("PREFIX"))
-        httpd, backend = make_server(store_to_nquads(built.store), host, port, timeout, max_rows,
-                                     example.strip(), sparql_prologue())
-    except LoadError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+        httpd, pool = make_server(built.query, host, port, timeout, max_rows, example.strip(),
+                                  sparql_prologue(), workers, max_memory << 20)
     except (ServeError, OSError) as e:
         click.echo(f"error: cannot start the server: {e}", err=True)
         sys.exit(2)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
     real_host, real_port = httpd.server_address[:2]
     shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
+    if not pool.isolated:
+        click.echo("note: this system gives no private network namespace; SERVICE is still refused by "
+                   "parsing every query", err=True)
     click.echo(f"tajsec: SPARQL endpoint http://{shown}:{real_port}/sparql, query page http://{shown}:{real_port}/ "
                f"(read-only; Ctrl-C stops)", err=False)
     sys.stdout.flush()
@@ -323,7 +338,7 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int) -> None:
         click.echo("stopping", err=True)
     finally:
         httpd.server_close()
-        backend.close()
+        pool.close()
 
 
 @main.command("docs")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import csv
-import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from tajsec.sparql.results import Result
 
 
 @dataclass
@@ -45,15 +45,6 @@ class QueryFile:
         return " ".join(m.group(1).split()) if m else self.title
 
 
-@dataclass
-class Result:
-    variables: list[str]
-    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
-
-    def lexical_rows(self) -> list[list[str]]:
-        return [["" if t is None else t.value for t in row] for row in self.rows]
-
-
 def run(store_query, text: str, timeout: float | None = None, substitutions=None) -> Result:
     """Run a SELECT query with `store_query` (Built.query or Store.query)."""
     kwargs = {}
@@ -65,57 +56,6 @@ def run(store_query, text: str, timeout: float | None = None, substitutions=None
     variables = [v.value for v in res.variables]
     rows = [[sol[v] for v in variables] for sol in res]
     return Result(variables, rows)
-
-
-def to_csv(result: Result) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(result.variables)
-    w.writerows(result.lexical_rows())
-    return out.getvalue()
-
-
-def to_tsv(result: Result) -> str:
-    lines = ["\t".join("?" + v for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else str(t) for t in row))
-    return "\n".join(lines) + "\n"
-
-
-def to_json(result: Result) -> str:
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return {"type": "uri", "value": t.value}
-        if isinstance(t, ox.BlankNode):
-            return {"type": "bnode", "value": t.value}
-        d = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            d["datatype"] = t.datatype.value
-        return d
-
-    bindings = [{v: term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=2) + "\n"
-
-
-def to_table(result: Result, shorten=None) -> str:
-    shorten = shorten or (lambda s: s)
-    cells = [[shorten(t.value) if isinstance(t, ox.NamedNode) else ("" if t is None else t.value)
-              for t in row] for row in result.rows]
-    widths = [len(v) for v in result.variables]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    widths = [min(w, 70) for w in widths]
-
-    def fmt(row):
-        return " | ".join((c if len(c) <= 70 else c[:67] + "...").ljust(w) for c, w in zip(row, widths)).rstrip()
-
-    lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]
-    lines += [fmt(r) for r in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines) + "\n"
 
 
 def read_expected(path: Path) -> tuple[list[str], list[list[str]]]:

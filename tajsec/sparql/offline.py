@@ -1,0 +1,64 @@
+"""Refuse queries that would reach the network, found by parsing the query, not by matching text.
+
+The query is parsed with rdflib's SPARQL 1.1 grammar (which also expands `\\uXXXX` escapes as the
+specification requires) and its syntax tree is searched for SERVICE patterns, at any depth (sub-
+SELECTs, EXISTS, OPTIONAL, UNION, MINUS, GRAPH). A query rdflib cannot parse is let through to
+the engine, which runs it in a worker with no network (`sandbox.py`) and reports the syntax
+error with its line and column; where the OS gives no network namespace, such a query is
+refused instead.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+NETWORK_PATTERNS = {"ServiceGraphPattern": "SERVICE"}
+NETWORK_UPDATES = {"Load": "LOAD"}
+
+
+def _walk(node) -> str | None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            if x.name in NETWORK_PATTERNS:
+                return NETWORK_PATTERNS[x.name]
+            if x.name in NETWORK_UPDATES:
+                return NETWORK_UPDATES[x.name]
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple, ParseResults)):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return None
+
+
+@lru_cache(maxsize=512)
+def network_use(text: str) -> tuple[str | None, bool]:
+    """(the keyword that would reach the network, or None; whether the parser understood the
+    query at all)."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return _walk(parseQuery(text)), True
+    except Exception:  # noqa: BLE001 - any parser failure means "not understood"
+        pass
+    try:
+        return _walk(parseUpdate(text)), True
+    except Exception:  # noqa: BLE001
+        return None, False
+
+
+def refusal(text: str, sandboxed: bool) -> str | None:
+    """Why the query must not run without --allow-network, or None if it may."""
+    keyword, understood = network_use(text)
+    if keyword:
+        return (f"the query uses {keyword}, which would reach the network; "
+                "tajsec refuses it unless --allow-network is given")
+    if not understood and not sandboxed:
+        return ("the query could not be checked for SERVICE (the SPARQL parser did not accept it) "
+                "and this system gives no network namespace to run it in; "
+                "tajsec refuses it unless --allow-network is given")
+    return None

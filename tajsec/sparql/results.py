@@ -1,0 +1,130 @@
+"""SPARQL results: the one in-memory form (`Result`) and the one writer for each results format
+(SPARQL 1.1 JSON, XML, CSV and TSV, and a plain-text table for terminals).
+
+The encodings follow the W3C Recommendations: CSV lines end in CRLF and carry plain values
+(blank nodes as `_:label`); TSV carries N-Triples terms; JSON types every term (`uri`, `bnode`,
+`literal` with `datatype` or `xml:lang`); an ASK answer in CSV/TSV is `true`/`false`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+@dataclass
+class Result:
+    variables: list[str]
+    rows: list[list[Term | None]]
+
+    def lexical_rows(self) -> list[list[str]]:
+        return [["" if t is None else t.value for t in row] for row in self.rows]
+
+
+def _plain(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    return t.value
+
+
+def to_csv(result: Result) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(result.variables)
+    w.writerows([_plain(t) for t in row] for row in result.rows)
+    return out.getvalue()
+
+
+def to_tsv(result: Result) -> str:
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(t: Term) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    d = {"type": "literal", "value": t.value}
+    if t.language:
+        d["xml:lang"] = t.language
+    elif t.datatype.value != XSD_STRING:
+        d["datatype"] = t.datatype.value
+    return d
+
+
+def to_json(result: Result) -> str:
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml_term(t: Term) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if t.language:
+        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+    if t.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+    return f"<literal>{escape(t.value)}</literal>"
+
+
+def to_xml(result: Result) -> str:
+    head = "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+    rows = []
+    for row in result.rows:
+        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                        for v, t in zip(result.variables, row) if t is not None)
+        rows.append(f"<result>{cells}</result>")
+    return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>{''.join(rows)}</results></sparql>\n")
+
+
+def boolean_to(fmt: str, value: bool) -> str:
+    """An ASK answer in one of the results formats."""
+    word = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    if fmt == "xml":
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{word}</boolean></sparql>\n")
+    return word + ("\r\n" if fmt == "csv" else "\n")
+
+
+def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
+    """A plain-text table; cells longer than `width` are cut with '...' (None: never cut)."""
+    shorten = shorten or (lambda s: s)
+    cells = [[shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t) for t in row]
+             for row in result.rows]
+    widths = [len(v) for v in result.variables]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    if width:
+        widths = [min(w, width) for w in widths]
+
+    def cut(c: str) -> str:
+        return c if not width or len(c) <= width else c[:width - 3] + "..."
+
+    def fmt(row):
+        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]
+    lines += [fmt(r) for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+WRITERS = {"csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}

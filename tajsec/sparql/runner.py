@@ -1,0 +1,61 @@
+"""The one query runner for users' queries: parameters bound as RDF terms (never spliced into
+the text), SERVICE refused by parsing, and evaluation in a sandboxed worker (`worker.py`) with a
+time-out, a memory cap and no network."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from tajsec.namespaces import expand
+from tajsec.sparql import offline, sandbox
+from tajsec.sparql.results import Result
+from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, decode_term, encode_term, run_isolated
+
+__all__ = ["QueryError", "parse_binding", "run_select", "DEFAULT_MEMORY", "network_isolation"]
+
+
+@lru_cache(maxsize=1)
+def network_isolation() -> bool:
+    """Whether this system lets query workers run in a private network namespace."""
+    return sandbox.network_isolation_available()
+
+
+def parse_binding(spec: str) -> tuple[str, ox.NamedNode | ox.Literal]:
+    """`var=<iri>`, `var=prefix:name` or `var=text` (a plain string literal). The value becomes
+    an RDF term and is never spliced into the query text."""
+    if "=" not in spec:
+        raise QueryError(f"--bind {spec!r}: expected VAR=VALUE")
+    var, value = spec.split("=", 1)
+    var = var.lstrip("?$")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+        raise QueryError(f"--bind {spec!r}: {var!r} is not a SPARQL variable name")
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return var, ox.NamedNode(value[1:-1])
+        except ValueError as e:
+            raise QueryError(f"--bind {spec!r}: {e}") from None
+    iri = expand(value) if re.fullmatch(r"[A-Za-z][\w-]*:[^\s]*", value) else None
+    if iri:
+        return var, ox.NamedNode(iri)
+    return var, ox.Literal(value)
+
+
+def check_offline(text: str, allow_network: bool) -> None:
+    """Refuse a query that would reach the network (unless allowed): QueryError."""
+    if allow_network:
+        return
+    reason = offline.refusal(text, network_isolation())
+    if reason:
+        raise QueryError(reason, "network")
+
+
+def run_select(built, text: str, bindings: dict | None = None, limit: int | None = None,
+               timeout: float | None = None, allow_network: bool = False,
+               memory: int = DEFAULT_MEMORY) -> Result:
+    """A SELECT query's answer, evaluated in a sandboxed worker."""
+    check_offline(text, allow_network)
+    req = Request(text, {k: encode_term(v) for k, v in (bindings or {}).items()}, output="rows", limit=limit)
+    out = run_isolated(built.query, req, timeout, memory, allow_network)
+    return Result(out["variables"], [[decode_term(t) for t in row] for row in out["rows"]])

@@ -1,0 +1,244 @@
+"""Where every user query runs: a forked worker process with no network and a memory cap,
+stopped for real (SIGKILL) when its time is up.
+
+`execute` is the evaluation itself (in the worker); `run_isolated` runs one query in a
+one-shot worker (`tajsec query`); `WorkerPool` (`pool.py`) keeps workers ready for the server.
+Requests and answers cross the process boundary as length-prefixed JSON: plain data only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import signal
+import socket
+import struct
+import time
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+
+from tajsec.sparql import results, sandbox
+
+GRAPH_FORMATS = {  # name -> pyoxigraph serialiser
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+DEFAULT_MEMORY = 2 << 30
+
+
+class QueryError(Exception):
+    """A query that cannot run, or was stopped. `kind` says which (syntax, form, rows, bytes,
+    memory, timeout, network, engine)."""
+
+    def __init__(self, message: str, kind: str = "engine"):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class Request:
+    query: str
+    substitutions: dict = field(default_factory=dict)  # variable -> encoded term
+    output: str | None = "rows"  # "rows" (terms back to the caller), a results format name, or None (none acceptable)
+    graph_output: str | None = "turtle"  # the format for CONSTRUCT/DESCRIBE answers (None: none acceptable)
+    max_rows: int | None = None  # more rows (or triples) than this: an error
+    limit: int | None = None  # keep at most this many rows, silently (the CLI's --limit)
+    forms: tuple = ("SELECT",)  # query forms allowed
+
+
+# -- terms across the process boundary ----------------------------------------------------
+
+def encode_term(t):
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return ["iri", t.value]
+    if isinstance(t, ox.BlankNode):
+        return ["bnode", t.value]
+    return ["lit", t.value, t.language, t.datatype.value]
+
+
+def decode_term(t):
+    if t is None:
+        return None
+    if t[0] == "iri":
+        return ox.NamedNode(t[1])
+    if t[0] == "bnode":
+        return ox.BlankNode(t[1])
+    _, value, lang, dt = t
+    return ox.Literal(value, language=lang) if lang else ox.Literal(value, datatype=ox.NamedNode(dt))
+
+
+# -- evaluation (inside the worker) -------------------------------------------------------
+
+def _form(res) -> str:
+    if isinstance(res, ox.QuerySolutions):
+        return "SELECT"
+    if isinstance(res, ox.QueryBoolean):
+        return "ASK"
+    return "CONSTRUCT"
+
+
+def _syntax_message(e: Exception) -> str:
+    m = re.search(r"error at (\d+):(\d+): (.*)", str(e))
+    return f"syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}" if m else f"syntax error: {e}"
+
+
+def execute(store_query, req: Request) -> dict:
+    """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
+    subs = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
+    try:
+        res = store_query(req.query, substitutions=subs) if subs else store_query(req.query)
+    except SyntaxError as e:
+        raise QueryError(_syntax_message(e), "syntax") from None
+    except (RuntimeError, OSError, ValueError) as e:
+        if "projection" in str(e):
+            raise QueryError(f"{e}: --bind works on variables the query SELECTs", "engine") from None
+        raise QueryError(str(e), "engine") from None
+    form = _form(res)
+    if form not in req.forms and not (form == "CONSTRUCT" and "DESCRIBE" in req.forms):
+        raise QueryError(f"only {' and '.join(req.forms)} queries are supported here", "form")
+    if form == "ASK":
+        value = bool(res)
+        if req.output == "rows":
+            return {"boolean": value}
+        _acceptable(req.output, results.WRITERS, form)
+        return {"body": results.boolean_to(req.output, value), "form": form, "format": req.output}
+    cap = req.max_rows
+    items = []
+    for item in res:
+        if req.limit is not None and len(items) >= req.limit:
+            break
+        items.append(item)
+        if cap is not None and len(items) > cap:
+            noun = "rows" if form == "SELECT" else "triples"
+            raise QueryError(f"the answer has more than {cap} {noun}; add a LIMIT or narrow the query", "rows")
+    if form == "SELECT":
+        variables = [v.value for v in res.variables]
+        rows = [[sol[v] for v in variables] for sol in items]
+        if req.output == "rows":
+            return {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
+        _acceptable(req.output, results.WRITERS, form)
+        return {"body": results.WRITERS[req.output](results.Result(variables, rows)), "form": form,
+                "format": req.output}
+    _acceptable(req.graph_output, GRAPH_FORMATS, form)
+    body = ox.serialize(items, format=GRAPH_FORMATS[req.graph_output])
+    return {"body": body.decode("utf-8"), "form": form, "format": req.graph_output}
+
+
+def _acceptable(fmt: str | None, known, form: str) -> None:
+    if fmt not in known:
+        raise QueryError(f"a {form} answer cannot be given in any of the requested formats; "
+                         f"this endpoint writes {form} answers as: {', '.join(known)}", "not-acceptable")
+
+
+# -- framing --------------------------------------------------------------------------------
+
+def send_message(sock: socket.socket, obj: dict) -> None:
+    data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    sock.sendall(struct.pack(">Q", len(data)) + data)
+
+
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                raise TimeoutError
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_message(sock: socket.socket, deadline: float | None = None, max_bytes: int | None = None) -> dict:
+    (n,) = struct.unpack(">Q", _recv_exact(sock, 8, deadline))
+    if max_bytes is not None and n > max_bytes:
+        raise QueryError(f"the answer is larger than {max_bytes >> 20} MiB; add a LIMIT or narrow the query", "bytes")
+    return json.loads(_recv_exact(sock, n, deadline))
+
+
+def answer(store_query, req: Request) -> dict:
+    try:
+        return {"ok": execute(store_query, req)}
+    except QueryError as e:
+        return {"error": str(e), "kind": e.kind}
+    except MemoryError:
+        return {"error": "the query needed more memory than the cap allows and was stopped", "kind": "memory"}
+    except Exception as e:  # noqa: BLE001 - an engine failure while iterating is still a clean error
+        return {"error": str(e) or type(e).__name__, "kind": "engine"}
+
+
+def serve_requests(sock: socket.socket, store_query) -> None:
+    """A worker's loop: one request at a time until the other end closes."""
+    while True:
+        try:
+            msg = recv_message(sock)
+        except (EOFError, OSError):
+            return
+        send_message(sock, answer(store_query, Request(**msg)))
+
+
+def enter_sandbox(memory: int, allow_network: bool) -> bool:
+    """In a fresh child: wall it in. Returns whether the network is cut off."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    isolated = False if allow_network else sandbox.isolate_network()
+    sandbox.cap_memory(memory)
+    return isolated
+
+
+# -- one query, one worker ------------------------------------------------------------------
+
+def stopped_message(status: int | None, memory: int) -> str:
+    if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL):
+        return (f"the query stopped: it needed more than the memory cap of {memory >> 20} MiB "
+                "(--max-memory), or the engine failed")
+    return "the query worker stopped without an answer"
+
+
+def run_isolated(store_query, req: Request, timeout: float | None, memory: int = DEFAULT_MEMORY,
+                 allow_network: bool = False) -> dict:
+    """Run one request in a forked, sandboxed worker; its answer, or QueryError."""
+    parent, child = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        parent.close()
+        try:
+            enter_sandbox(memory, allow_network)
+            send_message(child, answer(store_query, req))
+        finally:
+            os._exit(0)
+    child.close()
+    deadline = time.monotonic() + timeout if timeout else None
+    try:
+        msg = recv_message(parent, deadline)
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise QueryError(f"the query ran past the time-out of {timeout:g} s and was stopped", "timeout") from None
+    except (EOFError, OSError, ValueError):
+        _, status = os.waitpid(pid, 0)
+        raise QueryError(stopped_message(status, memory), "memory") from None
+    except BaseException:  # Ctrl-C while waiting: the worker must not outlive us
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        parent.close()
+    os.waitpid(pid, 0)
+    if "error" in msg:
+        raise QueryError(msg["error"], msg["kind"])
+    return msg["ok"]
+
+
+__all__ = ["QueryError", "Request", "execute", "run_isolated", "asdict", "GRAPH_FORMATS", "RESULT_FORMATS"]

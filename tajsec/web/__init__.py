@@ -1,0 +1,1 @@
+"""The SPARQL endpoint and query page of `tajsec serve`."""

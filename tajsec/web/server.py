@@ -1,0 +1,221 @@
+"""`tajsec serve`: the built graph behind a read-only SPARQL 1.1 Protocol endpoint on 127.0.0.1.
+
+One process answers HTTP (this module); the queries run in sandboxed worker processes
+(`pool.py`): no network, a memory cap, killed when their time is up. What the HTTP side adds:
+the Host check (against DNS rebinding), SERVICE refused by parsing the query, read-only (updates
+403), bounded request size and connection count, header/idle time-outs, and content negotiation
+of the results formats (`tajsec.core.formats`).
+"""
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tajsec.core import formats
+from tajsec.sparql import offline
+from tajsec.sparql.worker import QueryError, Request
+from tajsec.web.pool import PoolBusy, WorkerPool
+
+DEFAULT_PORT = 7878
+MAX_QUERY_BYTES = 1_000_000
+ERROR_STATUS = {"syntax": 400, "network": 400, "form": 400, "engine": 400, "not-acceptable": 406,
+                "rows": 413, "bytes": 413, "timeout": 503, "memory": 503}
+
+
+class ServeError(Exception):
+    pass
+
+
+def query_page(example: str, prefixes: str) -> bytes:
+    html = (Path(__file__).resolve().parent.parent / "static" / "query.html").read_text(encoding="utf-8")
+    text = prefixes + "\n" + example
+    return html.replace("{{QUERY}}", _html_escape(text)).encode("utf-8")
+
+
+def _html_escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class Guard(BaseHTTPRequestHandler):
+    server_version = "tajsec-serve"
+    protocol_version = "HTTP/1.1"
+    timeout = 10  # seconds a connection may sit idle or drip its request
+
+    # set on a subclass by make_server
+    pool: WorkerPool
+    timeout_s = 10.0
+    max_rows = 10000
+    page = b""
+    allowed_hosts: set = frozenset()
+
+    def log_message(self, fmt, *args):  # quiet by default; the CLI prints the URL only
+        pass
+
+    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Vary", "Accept")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, code: int, message: str) -> None:
+        self._send(code, (message + "\n").encode("utf-8"))
+
+    def _host_ok(self) -> bool:
+        return (self.headers.get("Host") or "") in self.allowed_hosts
+
+    def do_GET(self):
+        if not self._host_ok():
+            return self._error(403, "unexpected Host header")
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in ("/", "/index.html"):
+            return self._send(200, self.page, "text/html; charset=utf-8")
+        if url.path == "/sparql":
+            try:
+                params = _form_params(url.query)
+            except BadRequest as e:
+                return self._error(e.status, str(e))
+            return self._protocol(params)
+        if url.path == "/update":
+            return self._error(403, "this endpoint is read-only: updates are refused")
+        return self._error(404, "not found; the SPARQL endpoint is /sparql")
+
+    def do_HEAD(self):
+        return self.do_GET()
+
+    def do_POST(self):
+        if not self._host_ok():
+            return self._error(403, "unexpected Host header")
+        url = urllib.parse.urlsplit(self.path)
+        try:
+            body = self._read_body()
+        except BadRequest as e:
+            self.close_connection = True
+            return self._error(e.status, str(e))
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if url.path == "/update" or ctype == "application/sparql-update":
+            return self._error(403, "this endpoint is read-only: updates are refused")
+        if url.path != "/sparql":
+            return self._error(404, "not found; the SPARQL endpoint is /sparql")
+        try:
+            if ctype == "application/sparql-query":
+                params = _form_params(url.query)
+                params["query"] = [body]
+                return self._protocol(params)
+            if ctype == "application/x-www-form-urlencoded":
+                return self._protocol(_form_params(body))
+        except BadRequest as e:
+            return self._error(e.status, str(e))
+        return self._error(415, "POST a query as application/sparql-query or as a form")
+
+    def _read_body(self) -> str:
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            raise BadRequest(411, "a POST needs a Content-Length header")
+        if not raw.strip().isdigit():
+            raise BadRequest(400, f"Content-Length must be a non-negative integer, got {raw.strip()[:40]!r}")
+        length = int(raw)
+        if length > MAX_QUERY_BYTES:
+            raise BadRequest(413, f"request body larger than {MAX_QUERY_BYTES:,} bytes")
+        data = self.rfile.read(length)
+        if len(data) < length:
+            raise BadRequest(400, "the request body ended before Content-Length bytes")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise BadRequest(400, f"the request body is not valid UTF-8 (byte {e.start})") from None
+
+    def _protocol(self, params: dict[str, list[str]]) -> None:
+        if "update" in params:
+            return self._error(403, "this endpoint is read-only: updates are refused")
+        queries = params.get("query", [])
+        if len(queries) != 1:
+            return self._error(400, "give exactly one 'query' parameter")
+        return self._answer(queries[0])
+
+    def _answer(self, query: str) -> None:
+        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+            return self._error(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
+        reason = offline.refusal(query, self.pool.isolated)
+        if reason:
+            return self._error(400, reason.replace(" unless --allow-network is given", "") + "; this endpoint refuses SERVICE")
+        accept = self.headers.get("Accept")
+        req = Request(query, output=formats.negotiate(accept, formats.RESULTS),
+                      graph_output=formats.negotiate(accept, formats.GRAPHS),
+                      max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+        try:
+            out = self.pool.run(req, self.timeout_s)
+        except PoolBusy as e:
+            return self._error(503, str(e))
+        except QueryError as e:
+            return self._error(ERROR_STATUS.get(e.kind, 400), str(e))
+        return self._send(200, out["body"].encode("utf-8"), formats.content_type(out["format"]))
+
+
+def _form_params(text: str) -> dict[str, list[str]]:
+    try:
+        return urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False,
+                                     errors="strict", max_num_fields=100)
+    except UnicodeDecodeError:
+        raise BadRequest(400, "a parameter is not valid percent-encoded UTF-8") from None
+    except ValueError as e:
+        raise BadRequest(400, f"malformed parameters: {e}") from None
+
+
+class BoundedServer(ThreadingHTTPServer):
+    """A threading server that refuses connections beyond `max_connections` with a 503."""
+
+    daemon_threads = True
+    max_connections = 64
+
+    def server_activate(self):
+        super().server_activate()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            try:
+                body = b"too many open connections; try again shortly\n"
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+            finally:
+                self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
+                max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
+                memory: int = 2 << 30, max_connections: int = 64):
+    """The HTTP server and its worker pool. Call before any other thread starts (the pool forks)."""
+    pool = WorkerPool(store_query, size=workers, memory=memory)
+    try:
+        handler = type("BoundGuard", (Guard,), {
+            "pool": pool, "timeout_s": timeout, "max_rows": max_rows,
+            "page": query_page(example, prefixes)})
+        server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
+        httpd = server_cls((host, port), handler)
+    except BaseException:
+        pool.close()
+        raise
+    real_port = httpd.server_address[1]
+    names = {host, "127.0.0.1", "localhost", "[::1]"}
+    handler.allowed_hosts = {f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set())
+    return httpd, pool
