@@ -296,7 +296,12 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
               help="Memory cap of each query worker (MiB).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Queries answered at once; further requests wait up to 5 s, then get 503.")
-def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int) -> None:
+@click.option("--idle-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
+              help="Close a connection that sends nothing for this many seconds (slow or idle clients).")
+@click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Open connections at once; more get 503 at once.")
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int,
+              idle_timeout: float, max_connections: int) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser."""
     import signal
 
@@ -314,7 +319,7 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
         example = "\n".join(l for l in qf.text.splitlines() if not l.upper().startswith("PREFIX"))
     try:
         httpd, pool = make_server(built.query, host, port, timeout, max_rows, example.strip(),
-                                  sparql_prologue(), workers, max_memory << 20)
+                                  sparql_prologue(), workers, max_memory << 20, max_connections, idle_timeout)
     except (ServeError, OSError) as e:
         click.echo(f"error: cannot start the server: {e}", err=True)
         sys.exit(2)
@@ -322,17 +327,17 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, stop)
     real_host, real_port = httpd.server_address[:2]
     shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
-    if not pool.isolated:
-        click.echo("note: this system gives no private network namespace; SERVICE is still refused by "
-                   "parsing every query", err=True)
-    click.echo(f"tajsec: SPARQL endpoint http://{shown}:{real_port}/sparql, query page http://{shown}:{real_port}/ "
-               f"(read-only; Ctrl-C stops)", err=False)
-    sys.stdout.flush()
     try:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, stop)
+        if not pool.isolated:
+            click.echo("note: this system gives no private network namespace; SERVICE is still refused by "
+                       "parsing every query", err=True)
+        click.echo(f"tajsec: SPARQL endpoint http://{shown}:{real_port}/sparql, query page "
+                   f"http://{shown}:{real_port}/ (read-only; Ctrl-C stops)")
+        sys.stdout.flush()
         httpd.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopping", err=True)

@@ -178,6 +178,7 @@ class BoundedServer(ThreadingHTTPServer):
 
     daemon_threads = True
     max_connections = 64
+    request_queue_size = 128  # the listen backlog: bursts wait in the kernel, not in SYN retries
 
     def server_activate(self):
         super().server_activate()
@@ -203,12 +204,12 @@ class BoundedServer(ThreadingHTTPServer):
 
 def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
-                memory: int = 2 << 30, max_connections: int = 64):
+                memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0):
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks)."""
     pool = WorkerPool(store_query, size=workers, memory=memory)
     try:
         handler = type("BoundGuard", (Guard,), {
-            "pool": pool, "timeout_s": timeout, "max_rows": max_rows,
+            "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
             "page": query_page(example, prefixes)})
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
