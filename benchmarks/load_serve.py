@@ -115,7 +115,7 @@ def main() -> int:
     print(f"p99 latency         {lat[int(len(lat) * 0.99) - 1] * 1000:.1f} ms")
     print(f"expensive queries   {len(expensive)}, stopped cleanly (503/413) {clean_timeouts}, "
           f"other {[r[1] for r in expensive if r[1] not in (503, 413)]}")
-    print(f"peak memory         {peak[0] / 2**20:.0f} MiB (guard + Oxigraph)")
+    print(f"peak memory         {peak[0] / 2**20:.0f} MiB (server and its query workers, resident; shared pages counted once per process)")
     print(f"still answering     {'yes' if alive else 'NO'}")
     return 0 if errors == 0 and alive else 1
 
