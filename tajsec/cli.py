@@ -93,6 +93,9 @@ def _describe(d) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True,
               help="table for reading (long values cut at 70 characters unless --full); csv, tsv, json, xml: the SPARQL 1.1 results formats.")
 @click.option("--full", is_flag=True, help="In the table, show long values whole instead of cutting them.")
+@click.option("--no-default-prefixes", is_flag=True,
+              help="Do not declare the project's prefixes (ts:, tsd:, tssh:, rdfs:, skos:, org:, ... as in "
+                   "`tajsec.namespaces`) for the query. By default they are declared; the query's own PREFIX lines win.")
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
@@ -104,10 +107,10 @@ def _describe(d) -> str:
               help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query runs in a process with no network.")
 @click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead (e.g. http://host:7878/query).")
 @click.option("--graph", "graph", metavar="IRI", help="With --endpoint: the graph `tajsec load --graph` used (sent as default-graph-uri).")
-def query_cmd(name_or_file, expression, fmt, full, binds, limit, timeout, max_memory, allow_network, endpoint, graph) -> None:
+def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory, allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
     from tajsec.build import build
-    from tajsec.namespaces import shorten
+    from tajsec.namespaces import PREFIXES, shorten
     from tajsec.sparql import results
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
@@ -144,7 +147,8 @@ def query_cmd(name_or_file, expression, fmt, full, binds, limit, timeout, max_me
     try:
         bindings = dict(parse_binding(b) for b in binds)
         built = build(project)
-        res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20)
+        res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20,
+                         None if no_default_prefixes else PREFIXES)
     except LoadError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

@@ -120,3 +120,41 @@ def test_describe_unknown(runner):
     res = runner.invoke(main, ["describe", "Atlantis"])
     assert res.exit_code == 2
     assert "no entity" in res.output
+
+
+def test_project_prefixes_are_declared_by_default(runner):
+    q = "SELECT ?label WHERE { tsd:drug-control-agency rdfs:label ?label }"
+    res = runner.invoke(main, ["query", "-e", q, "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == ["label", "Drug Control Agency"]
+    res = runner.invoke(main, ["query", "-e", q, "--no-default-prefixes"])
+    assert res.exit_code == 2 and "syntax error at line 1" in res.output
+
+
+def test_the_query_own_prefix_wins_over_the_default(runner):
+    q = "PREFIX tsd: <https://example.org/elsewhere/>\nSELECT ?label WHERE { tsd:drug-control-agency rdfs:label ?label }"
+    res = runner.invoke(main, ["query", "-e", q, "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == ["label"]
+
+
+def test_table_cuts_long_values_unless_full(runner):
+    q = ("SELECT ?quote WHERE { ?s ts:evidenceQuote ?quote FILTER(STRLEN(?quote) > 200) } "
+         "ORDER BY ?quote LIMIT 1")
+    cut = runner.invoke(main, ["query", "-e", q])
+    whole = runner.invoke(main, ["query", "-e", q, "--full"])
+    assert cut.exit_code == whole.exit_code == 0, cut.output
+    row_cut, row_whole = cut.output.splitlines()[2], whole.output.splitlines()[2]
+    assert row_cut.endswith("...") and len(row_cut) == 70
+    assert len(row_whole) > 200 and row_whole.startswith(row_cut[:-3])
+
+
+def test_xml_results(runner):
+    import xml.etree.ElementTree as ET
+
+    res = runner.invoke(main, ["query", "-e", LABEL_OF, "--bind", "e=tsd:drug-control-agency", "--format", "xml"])
+    assert res.exit_code == 0, res.output
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(res.output)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["e", "label"]
+    assert root.find("r:results/r:result/r:binding[@name='label']/r:literal", ns).text == "Drug Control Agency"

@@ -70,16 +70,23 @@ def to_json(result: Result) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
+_XML_CONTROL = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}  # kept as written, not normalised by XML readers
+
+
+def _xml_text(value: str) -> str:
+    return escape(value, _XML_CONTROL)
+
+
 def _xml_term(t: Term) -> str:
     if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
+        return f"<uri>{_xml_text(t.value)}</uri>"
     if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
+        return f"<bnode>{_xml_text(t.value)}</bnode>"
     if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>"
     if t.datatype.value != XSD_STRING:
-        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-    return f"<literal>{escape(t.value)}</literal>"
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>"
+    return f"<literal>{_xml_text(t.value)}</literal>"
 
 
 def to_xml(result: Result) -> str:

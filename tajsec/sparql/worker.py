@@ -50,6 +50,7 @@ class Request:
     max_rows: int | None = None  # more rows (or triples) than this: an error
     limit: int | None = None  # keep at most this many rows, silently (the CLI's --limit)
     forms: tuple = ("SELECT",)  # query forms allowed
+    prefixes: dict | None = None  # prefixes declared for the query unless it declares its own
 
 
 # -- terms across the process boundary ----------------------------------------------------
@@ -92,9 +93,13 @@ def _syntax_message(e: Exception) -> str:
 
 def execute(store_query, req: Request) -> dict:
     """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
-    subs = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
+    kwargs: dict = {}
+    if req.substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
+    if req.prefixes:
+        kwargs["prefixes"] = req.prefixes
     try:
-        res = store_query(req.query, substitutions=subs) if subs else store_query(req.query)
+        res = store_query(req.query, **kwargs)
     except SyntaxError as e:
         raise QueryError(_syntax_message(e), "syntax") from None
     except (RuntimeError, OSError, ValueError) as e:
