@@ -470,7 +470,9 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
               help="A SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store).")
 @click.option("--graph", "graph", metavar="IRI", help="Target named graph (default: the default graph).")
 @click.option("--chunk", type=click.IntRange(min=1), default=50000, show_default=True, help="Triples per request.")
-def load_cmd(endpoint: str, graph: str | None, chunk: int) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds each request (one chunk) may take, sending and answer together.")
+def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> None:
     """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
     twice replaces, it does not duplicate."""
     from tajsec.build import build
@@ -488,9 +490,9 @@ def load_cmd(endpoint: str, graph: str | None, chunk: int) -> None:
                     bar.update(done - sent[0])
                     sent[0] = done
 
-                n = load(built.store, endpoint, graph, chunk, progress)
+                n = load(built.store, endpoint, graph, chunk, progress, timeout)
         else:
-            n = load(built.store, endpoint, graph, chunk)
+            n = load(built.store, endpoint, graph, chunk, timeout=timeout)
     except RemoteError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)

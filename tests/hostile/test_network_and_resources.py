@@ -333,3 +333,68 @@ def test_stopping_leaves_no_process_behind(sig):
     alive = [p for p in family if Path(f"/proc/{p}").exists()
              and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
     assert alive == []
+
+
+# -- a hostile remote endpoint (tajsec query --endpoint) ---------------------------------------
+
+@pytest.fixture
+def bad_endpoint():
+    """A local endpoint that misbehaves on demand: /drip sends a byte every 0.3 s forever,
+    /huge streams an endless JSON answer, /broken sends JSON that is not SPARQL results."""
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                if self.path == "/drip":
+                    while not stop.is_set():
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.3)
+                elif self.path == "/huge":
+                    self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[')
+                    row = b'{"s":{"type":"literal","value":"' + b"x" * 1000 + b'"}},'
+                    while not stop.is_set():
+                        self.wfile.write(row * 100)
+                else:
+                    self.wfile.write(b'{"results": []}')
+            except OSError:
+                pass
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    stop.set()
+    srv.shutdown()
+
+
+def test_remote_timeout_is_overall_not_per_read(bad_endpoint):
+    from tajsec.remote import RemoteError, query
+
+    start = time.monotonic()
+    with pytest.raises(RemoteError, match="time-out"):
+        query(f"{bad_endpoint}/drip", "SELECT * {}", timeout=2)
+    assert time.monotonic() - start < 10
+
+
+def test_remote_answer_size_is_capped(bad_endpoint):
+    from tajsec.remote import RemoteError, query
+
+    with pytest.raises(RemoteError, match="larger than 4 MiB"):
+        query(f"{bad_endpoint}/huge", "SELECT * {}", timeout=60, max_bytes=4 << 20)
+
+
+def test_malformed_remote_json_is_a_clean_error(bad_endpoint):
+    proc = _tajsec("query", "-e", "SELECT * {}", "--endpoint", f"{bad_endpoint}/broken")
+    assert proc.returncode == 2
+    assert "not valid SPARQL JSON results" in proc.stderr and "Traceback" not in proc.stderr
