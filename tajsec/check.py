@@ -56,7 +56,7 @@ def run_questions(built: Built, project: Project) -> list[dict]:
     outcomes = []
     for path in project.question_queries:
         qf = queries.QueryFile.read(path)
-        expected = project.expected_dir / f"{qf.name}.csv"
+        expected = project.question_expected(path)
         if not expected.is_file():
             outcomes.append({"question": qf.name, "ok": False, "problems": [f"no expected answer {expected}"]})
             continue

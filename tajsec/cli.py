@@ -177,7 +177,7 @@ def questions_cmd(run_them: bool) -> None:
     for path in files:
         qf = queries.QueryFile.read(path)
         res = queries.run(built.query, qf.text)
-        expected = project.expected_dir / f"{qf.name}.csv"
+        expected = project.question_expected(path)
         problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
         failed += bool(problems)
         click.echo(f"== {qf.name}: {qf.question}")

@@ -24,8 +24,6 @@ def runner(monkeypatch):
 def copy_of_project(tmp_path, monkeypatch):
     for d in ("ontology", "instances", "shapes", "queries"):
         shutil.copytree(ROOT / d, tmp_path / d)
-    (tmp_path / "tests").mkdir()
-    shutil.copytree(ROOT / "tests" / "queries", tmp_path / "tests" / "queries")
     monkeypatch.setenv("TAJSEC_ROOT", str(tmp_path))
     return tmp_path
 
