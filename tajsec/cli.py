@@ -162,6 +162,10 @@ def questions_cmd(run_them: bool) -> None:
 
     project = _project()
     files = project.question_queries
+    if run_them and not files:
+        click.echo(f"error: no competency questions found in {project.expected_dir} (*.rq): "
+                   "the checkout or installation is incomplete", err=True)
+        sys.exit(2)
     if not run_them:
         for path in files:
             qf = queries.QueryFile.read(path)
