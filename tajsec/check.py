@@ -1,12 +1,14 @@
 """`tajsec check`: parse, OWL reasoning, SHACL, quality checks, competency questions.
 
 Stages run in order; a stage that cannot run (a parse error, HermiT failing) stops the run with
-status ERROR (exit 2). Findings in any stage give status FINDINGS (exit 1).
+status ERROR (exit 2), and so does finding no quality checks or no competency questions to run
+(the other stages still report). Findings in any stage give status FINDINGS (exit 1).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tajsec import queries
 from tajsec.build import Built, build
@@ -36,6 +38,11 @@ class CheckReport:
         if not stage.ok and self.status == OK:
             self.status = FINDINGS
 
+    def cannot_run(self, stage: Stage) -> None:
+        """A stage that could not do its work (an input missing or unreadable): status ERROR."""
+        self.stages.append(stage)
+        self.status = ERROR
+
     def as_dict(self) -> dict:
         return {"status": ["ok", "findings", "error"][self.status],
                 "stages": [{"name": s.name, "ok": s.ok, "summary": s.summary,
@@ -56,7 +63,7 @@ def run_questions(built: Built, project: Project) -> list[dict]:
     outcomes = []
     for path in project.question_queries:
         qf = queries.QueryFile.read(path)
-        expected = project.expected_dir / f"{qf.name}.csv"
+        expected = project.question_expected(path)
         if not expected.is_file():
             outcomes.append({"question": qf.name, "ok": False, "problems": [f"no expected answer {expected}"]})
             continue
@@ -113,16 +120,28 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
         f"{counts.get(k, 0)} {k.lower()}s" for k in ("Violation", "Warning", "Info"))
     report.add(Stage("shacl", conforms, summary, results, time.perf_counter() - t))
 
+    # An empty folder means an incomplete checkout or installation, not a clean graph: "0/0 pass"
+    # would be an OK that checked nothing.
     t = time.perf_counter()
-    findings = run_checks(built, project)
     n = len(project.check_queries)
-    failed = sorted({f["check"] for f in findings})
-    report.add(Stage("checks", not findings, f"{n - len(failed)}/{n} pass", findings, time.perf_counter() - t))
+    if n == 0:
+        report.cannot_run(Stage("checks", False, _none_found("quality checks", project.root / "queries" / "checks")))
+    else:
+        findings = run_checks(built, project)
+        failed = sorted({f["check"] for f in findings})
+        report.add(Stage("checks", not findings, f"{n - len(failed)}/{n} pass", findings, time.perf_counter() - t))
 
     t = time.perf_counter()
+    if not project.question_queries:
+        report.cannot_run(Stage("questions", False, _none_found("competency questions", project.expected_dir)))
+        return report
     outcomes = run_questions(built, project)
     good = sum(o["ok"] for o in outcomes)
     report.add(Stage("questions", good == len(outcomes),
                      f"{good}/{len(outcomes)} competency questions match their expected answers",
                      [o for o in outcomes if not o["ok"]], time.perf_counter() - t))
     return report
+
+
+def _none_found(what: str, folder: Path) -> str:
+    return f"no {what} found in {folder} (*.rq): the checkout or installation is incomplete"

@@ -59,7 +59,12 @@ class Project:
 
     @property
     def expected_dir(self) -> Path:
-        return self.root / "tests" / "queries"
+        """Where the expected answers live: beside their questions, `queries/questions/NAME.csv`."""
+        return self.root / "queries" / "questions"
+
+    def question_expected(self, question: Path) -> Path:
+        """The expected answer of the competency question `question` (a .rq path or its name)."""
+        return self.expected_dir / f"{Path(question).stem}.csv"
 
     @property
     def cache_dir(self) -> Path:

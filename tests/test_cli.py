@@ -24,8 +24,6 @@ def runner(monkeypatch):
 def copy_of_project(tmp_path, monkeypatch):
     for d in ("ontology", "instances", "shapes", "queries"):
         shutil.copytree(ROOT / d, tmp_path / d)
-    (tmp_path / "tests").mkdir()
-    shutil.copytree(ROOT / "tests" / "queries", tmp_path / "tests" / "queries")
     monkeypatch.setenv("TAJSEC_ROOT", str(tmp_path))
     return tmp_path
 
@@ -69,6 +67,41 @@ def test_findings_exit_1(runner, copy_of_project):
     report = json.loads(res.output)
     failing = {s["name"] for s in report["stages"] if not s["ok"]}
     assert {"shacl", "checks"} <= failing
+
+
+@pytest.mark.slow
+def test_check_with_no_questions_or_checks_is_an_error_not_ok(runner, copy_of_project):
+    """An installation without its questions once said "0/0 competency questions match" and OK."""
+    for sub in ("questions", "checks"):
+        for rq in (copy_of_project / "queries" / sub).glob("*.rq"):
+            rq.unlink()
+    res = runner.invoke(main, ["check"])
+    assert res.exit_code == 2, res.output
+    assert f"no quality checks found in {copy_of_project / 'queries' / 'checks'}" in res.output
+    assert f"no competency questions found in {copy_of_project / 'queries' / 'questions'}" in res.output
+    assert res.output.splitlines()[-1] == "result: ERROR"
+
+
+@pytest.mark.slow
+def test_check_with_checks_but_no_questions_is_an_error(runner, copy_of_project):
+    for rq in (copy_of_project / "queries" / "questions").glob("*.rq"):
+        rq.unlink()
+    res = runner.invoke(main, ["check", "--format", "json"])
+    assert res.exit_code == 2
+    report = json.loads(res.output)
+    stages = {s["name"]: s for s in report["stages"]}
+    assert report["status"] == "error"
+    assert stages["checks"]["ok"] and not stages["questions"]["ok"]
+    assert "no competency questions found" in stages["questions"]["summary"]
+
+
+def test_questions_run_with_no_questions_is_an_error(runner, copy_of_project):
+    for rq in (copy_of_project / "queries" / "questions").glob("*.rq"):
+        rq.unlink()
+    res = runner.invoke(main, ["questions", "--run"])
+    assert res.exit_code == 2
+    assert "no competency questions found in" in res.output
+    assert "match their expected answers" not in res.output
 
 
 def test_query_by_name_prints_a_table(runner):

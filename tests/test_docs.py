@@ -198,7 +198,7 @@ def test_pictures_are_svg_with_labels_and_png_fallback(site, built):
 def snapshot(tmp_path: Path) -> Path:
     """A copy of the inputs, so that edits made to the checkout meanwhile cannot change them."""
     copy = tmp_path / "checkout"
-    for d in ("ontology", "instances", "shapes", "queries", "tests/queries"):
+    for d in ("ontology", "instances", "shapes", "queries"):
         shutil.copytree(ROOT / d, copy / d)
     return copy
 

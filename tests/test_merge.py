@@ -408,7 +408,7 @@ def test_sssom_file_is_generated_from_the_verified_list(project, built):
     rows = verified()
     result = alignment.sssom_rows(project, VERIFIED_WIKIDATA, built)
     assert SSSOM.read_text(encoding="utf-8") == alignment.sssom_text(result), \
-        "mappings/wikidata.sssom.tsv is stale: run python -m tajsec.alignment"
+        "mappings/wikidata.sssom.tsv is stale: run tajsec dev alignment"
     assert len(result.rows) + len(result.left_out) == len(rows)
 
 

@@ -1,5 +1,5 @@
 """Competency questions: each one answers what the paper says (expected answers in
-tests/queries/<name>.csv were worked out by reading the paper)."""
+queries/questions/<name>.csv, beside each question, were worked out by reading the paper)."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,7 @@ from tajsec import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted((ROOT / "queries" / "questions").glob("*.rq"))
-EXPECTED = sorted((ROOT / "tests" / "queries").glob("*.csv"))
+EXPECTED = sorted((ROOT / "queries" / "questions").glob("*.csv"))
 PART_1 = ("framework-", "agencies-", "drugs-", "terrorism-")
 PART_2 = ("russia-", "newplayers-", "realignment-")
 
@@ -39,5 +39,5 @@ def test_question_header(path):
 def test_question_answer(built, path):
     qf = queries.QueryFile.read(path)
     res = queries.run(built.query, qf.text)
-    problems = queries.compare(res, ROOT / "tests" / "queries" / f"{path.stem}.csv")
+    problems = queries.compare(res, path.with_suffix(".csv"))
     assert not problems, "\n".join(problems)

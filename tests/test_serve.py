@@ -145,6 +145,6 @@ def test_competency_questions_same_answers_served(server, path):
     qf = queries.QueryFile.read(path)
     _, _, body = _post(f"{base}/sparql", qf.text.encode(), "application/sparql-query", accept="text/csv")
     rows = list(csv.reader(io.StringIO(body)))
-    header, expected = queries.read_expected(ROOT / "tests" / "queries" / f"{path.stem}.csv")
+    header, expected = queries.read_expected(path.with_suffix(".csv"))
     assert rows[0] == header
     assert sorted(rows[1:]) == sorted(expected)

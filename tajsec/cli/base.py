@@ -1,0 +1,42 @@
+"""What every command shares: finding the project, and the one error boundary that turns
+errors into exit code 2."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tajsec.project import Project, ProjectNotFound
+from tajsec.rdfio import LoadError
+
+
+class CannotRun(Exception):
+    """The command cannot do its work (an unreadable input, a refused connection, a port in use):
+    the boundary prints `error: MESSAGE` and exits 2."""
+
+
+def find_project() -> Project:
+    try:
+        return Project.find()
+    except ProjectNotFound as e:
+        raise click.UsageError(str(e)) from None
+
+
+class Guarded(click.Group):
+    """The error boundary: no traceback reaches the user. A load error or CannotRun becomes
+    `error: MESSAGE` and exit 2; any other exception a one-line error and exit 2 (`tajsec --debug
+    ...` shows its traceback). Commands raise; they never exit 2 themselves."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except (LoadError, CannotRun) as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        except Exception as e:  # noqa: BLE001 - the boundary where tracebacks stop
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
+            sys.exit(2)

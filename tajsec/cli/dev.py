@@ -1,0 +1,84 @@
+"""`tajsec dev ...`: maintenance commands for a checkout (generated files and their checks)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tajsec.cli.base import CannotRun, find_project
+from tajsec.project import Project
+
+
+@click.group("dev")
+def dev_group() -> None:
+    """Maintenance commands for a checkout: regenerate generated files, check they are current."""
+
+
+def _default_sssom(project: Project) -> Path:
+    return project.root / "mappings" / "wikidata.sssom.tsv"
+
+
+def _echo_alignment_differences(built, sssom: Path) -> list:
+    from tajsec.alignment import check_alignment
+
+    if not sssom.is_file():
+        raise CannotRun(f"{sssom}: no such file")
+    diffs = check_alignment(built, sssom)
+    for d in diffs:
+        click.echo(f"  {d}")
+    click.echo(f"{len(diffs)} difference(s) between {sssom.name} and the skos:exactMatch triples of the graph")
+    return diffs
+
+
+@dev_group.command("alignment")
+@click.option("--verified", type=click.Path(dir_okay=False, path_type=Path),
+              help="The verified list  [default: ../shared/alignment/wikidata-verified.tsv beside the checkout]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The SSSOM file to write (atomically)  [default: mappings/wikidata.sssom.tsv]")
+def dev_alignment_cmd(verified: Path | None, output: Path | None) -> None:
+    """Regenerate the Wikidata SSSOM mapping from the verified list; list the rows left out and
+    the differences with the graph."""
+    from tajsec.alignment import sssom_rows, write_sssom
+    from tajsec.build import build
+
+    project = find_project()
+    verified = verified or project.root.parent / "shared" / "alignment" / "wikidata-verified.tsv"
+    if not verified.is_file():
+        raise click.UsageError(f"{verified}: no such file (the verified list lives in ../shared/alignment; "
+                               "give --verified PATH)")
+    out = output or _default_sssom(project)
+    built = build(project)
+    result = sssom_rows(project, verified, built)
+    write_sssom(out, result)
+    click.echo(f"{out}: {len(result.rows)} mappings")
+    for x in result.left_out:
+        click.echo(f"  left out: {x.label_in_paper} ({x.wikidata_qid}): {x.reason}"
+                   + (f" [{', '.join(x.candidates)}]" if x.candidates else ""))
+    for w in result.warnings:
+        click.echo(f"  warning: {w}")
+    _echo_alignment_differences(built, out)
+
+
+@dev_group.command("alignment-check")
+@click.option("--sssom", type=click.Path(dir_okay=False, path_type=Path),
+              help="The SSSOM file to compare  [default: mappings/wikidata.sssom.tsv]")
+def dev_alignment_check_cmd(sssom: Path | None) -> None:
+    """Compare the SSSOM mapping file with the skos:exactMatch triples of the graph; exit 1 if
+    they disagree."""
+    from tajsec.build import build
+
+    project = find_project()
+    diffs = _echo_alignment_differences(build(project), sssom or _default_sssom(project))
+    sys.exit(1 if diffs else 0)
+
+
+@dev_group.command("context")
+def dev_context_cmd() -> None:
+    """Regenerate contexts/tajsec.jsonld (the JSON-LD context) from tajsec/namespaces.py."""
+    from tajsec.export import write_context
+
+    click.echo(f"wrote {write_context(find_project())}")
+
+
+COMMANDS = [dev_group]

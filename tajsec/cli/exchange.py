@@ -1,0 +1,145 @@
+"""`tajsec merge`, `export`, `void`, `load`: the graph in and out of other datasets and stores."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from tajsec.cli.base import CannotRun, find_project
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A failure to write `path` (a missing folder, no permission) as an error naming it."""
+    try:
+        yield
+    except OSError as e:
+        raise CannotRun(f"cannot write {path}: {e.strerror or e}") from e
+
+
+def _write(path: Path, data: bytes) -> None:
+    from tajsec.rdfio import atomic_write_bytes
+
+    with _writing(path):
+        atomic_write_bytes(path, data)
+
+
+@click.command("merge")
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="OTHER...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("merged.trig"),
+              show_default=True, help="Where to write the merged dataset (TriG, written atomically).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the merge report as JSON to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Format of the report printed on standard output.")
+@click.option("--allow-ontology-changes", is_flag=True,
+              help="Keep triples of OTHER that change the tajsec ontology (they are reported either way).")
+def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, fmt: str,
+              allow_ontology_changes: bool) -> None:
+    """Merge OTHER files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by extension) with our
+    graph, each in its own named graph, and report shared entities, candidate matches, conflicting
+    values and attempted changes to our ontology. Nothing is fetched; nothing is written unless
+    every input parses. Exit 0 merged cleanly, 1 merged with findings (conflicts, ontology changes,
+    unresolved owl:imports), 2 cannot run."""
+    from tajsec.merge import merge, write_trig
+
+    project = find_project()
+    if sys.stderr.isatty():
+        total = sum(p.stat().st_size for p in others if p.is_file())
+        with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+            read: dict[str, int] = {}
+
+            def progress(label: str, done: int, _total: int) -> None:
+                if label != "sort":
+                    bar.update(done - read.get(label, 0))
+                    read[label] = done
+
+            result = merge(project, list(others), allow_ontology_changes, progress)
+    else:
+        result = merge(project, list(others), allow_ontology_changes)
+    with result:
+        with _writing(output):
+            write_trig(result, output)
+        if report_path:
+            _write(report_path, result.report.as_json().encode("utf-8"))
+        report = result.report
+        click.echo(report.as_json() if fmt == "json" else report.as_text(), nl=False)
+        click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
+                   err=True)
+    sys.exit(1 if report.has_findings else 0)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]), required=True)
+@click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
+              help="full: asserted and derived; interop: only the standard-vocabulary view.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of standard output.")
+def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
+    """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
+    from tajsec.export import ExportError, export
+
+    project = find_project()
+    try:
+        data = export(project, fmt, profile)
+    except ExportError as e:
+        raise CannotRun(str(e)) from e
+    if output:
+        _write(output, data)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+@click.command("void")
+@click.option("--endpoint", metavar="URL", help="The SPARQL endpoint that serves the graph, if any.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of standard output.")
+def void_cmd(endpoint: str | None, output: Path | None) -> None:
+    """Describe the built graph in VoID and DCAT (Turtle): licence, source, version, counts."""
+    from tajsec.build import build
+    from tajsec.void import dataset_description
+
+    project = find_project()
+    text = dataset_description(project, build(project), endpoint)
+    if output:
+        _write(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("load")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="A SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store).")
+@click.option("--graph", "graph", metavar="IRI", help="Target named graph (default: the default graph).")
+@click.option("--chunk", type=click.IntRange(min=1), default=50000, show_default=True, help="Triples per request.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds each request (one chunk) may take, sending and answer together.")
+def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> None:
+    """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
+    twice replaces, it does not duplicate."""
+    from tajsec.build import build
+    from tajsec.remote import RemoteError, load, triples_of
+
+    built = build(find_project())
+    total = len(triples_of(built.store))
+    try:
+        if sys.stderr.isatty():
+            with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+                sent = [0]
+
+                def progress(done: int, _total: int) -> None:
+                    bar.update(done - sent[0])
+                    sent[0] = done
+
+                n = load(built.store, endpoint, graph, chunk, progress, timeout)
+        else:
+            n = load(built.store, endpoint, graph, chunk, timeout=timeout)
+    except RemoteError as e:
+        raise CannotRun(str(e)) from e
+    click.echo(f"tajsec load: {n} triples into {graph or 'the default graph'} at {endpoint}")
+
+
+COMMANDS = [merge_cmd, export_cmd, void_cmd, load_cmd]

@@ -1,0 +1,134 @@
+"""`tajsec query`, `tajsec questions`, `tajsec describe`: asking the graph."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tajsec.cli import render
+from tajsec.cli.base import CannotRun, find_project
+from tajsec.project import Project
+
+
+@click.command("query")
+@click.argument("name_or_file", required=False)
+@click.option("-e", "--expression", help="SPARQL SELECT text to run instead of a file or name.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True,
+              help="table for reading (long values cut at 70 characters unless --full); csv, tsv, json, xml: the SPARQL 1.1 results formats.")
+@click.option("--full", is_flag=True, help="In the table, show long values whole instead of cutting them.")
+@click.option("--no-default-prefixes", is_flag=True,
+              help="Do not declare the project's prefixes (ts:, tsd:, tssh:, rdfs:, skos:, org:, ... as in "
+                   "`tajsec.namespaces`) for the query. By default they are declared; the query's own PREFIX lines win.")
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
+@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--max-memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
+              help="Stop the query when it needs more memory than this (MiB).")
+@click.option("--allow-network", is_flag=True,
+              help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query runs in a process with no network.")
+@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead (e.g. http://host:7878/query).")
+@click.option("--graph", "graph", metavar="IRI", help="With --endpoint: the graph `tajsec load --graph` used (sent as default-graph-uri).")
+def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory,
+              allow_network, endpoint, graph) -> None:
+    """Run a competency question by name, a query file, or -e TEXT over the built graph."""
+    from tajsec.build import build
+    from tajsec.namespaces import PREFIXES
+    from tajsec.sparql.runner import QueryError, parse_binding, run_select
+
+    project = find_project()
+    if bool(name_or_file) == bool(expression):
+        raise click.UsageError("give a question name, a query file, or -e 'SPARQL' (exactly one)")
+    text, label = (expression, "-e") if expression else _query_file(project, name_or_file)
+    if endpoint:
+        if binds:
+            raise click.UsageError("--bind is for embedded queries; a remote endpoint takes the query as it is")
+        res = _remote(endpoint, text, graph, timeout or 60.0)
+        if limit is not None:
+            res.rows = res.rows[:limit]
+    else:
+        try:
+            bindings = dict(parse_binding(b) for b in binds)
+            built = build(project)
+            res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20,
+                             None if no_default_prefixes else PREFIXES)
+        except QueryError as e:
+            raise CannotRun(f"{label}: {e}") from e
+    click.echo(render.result_text(res, fmt, full), nl=False)
+
+
+def _query_file(project: Project, name_or_file: str) -> tuple[str, str]:
+    """The text of a query file, or of the competency question of that name, and its label."""
+    path = Path(name_or_file)
+    if not path.is_file():
+        path = project.root / "queries" / "questions" / f"{name_or_file}.rq"
+        if not path.is_file():
+            raise CannotRun(f"{name_or_file}: no such file and no competency question of that name "
+                            "(`tajsec questions` lists them)")
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
+    from tajsec.remote import RemoteError, query as remote_query
+
+    try:
+        return remote_query(endpoint, text, graph, timeout)
+    except RemoteError as e:
+        raise CannotRun(str(e)) from e
+
+
+@click.command("questions")
+@click.option("--run", "run_them", is_flag=True, help="Run each question and compare with its expected answer.")
+def questions_cmd(run_them: bool) -> None:
+    """List the competency questions (or run them all with --run)."""
+    from tajsec import queries
+    from tajsec.build import build
+
+    project = find_project()
+    files = project.question_queries
+    if not run_them:
+        for path in files:
+            qf = queries.QueryFile.read(path)
+            click.echo(f"{qf.name:<48} {qf.title}")
+        click.echo(f"({len(files)} questions; `tajsec query NAME` runs one)")
+        return
+    if not files:
+        raise CannotRun(f"no competency questions found in {project.expected_dir} (*.rq): "
+                        "the checkout or installation is incomplete")
+    built = build(project)
+    failed = 0
+    for path in files:
+        qf = queries.QueryFile.read(path)
+        res = queries.run(built.query, qf.text)
+        expected = project.question_expected(path)
+        problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
+        failed += bool(problems)
+        click.echo(render.question_run_text(qf, res, problems), nl=False)
+    click.echo(f"{len(files) - failed}/{len(files)} questions match their expected answers")
+    sys.exit(1 if failed else 0)
+
+
+@click.command("describe")
+@click.argument("term")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def describe_cmd(term: str, fmt: str) -> None:
+    """An entity card: TERM is an IRI, a prefixed name (tsd:gaffur-mirzoev) or a label ("Mirzoev")."""
+    from tajsec.build import build
+    from tajsec.describe import Ambiguous, NotFound, card_text, describe, resolve
+
+    built = build(find_project())
+    try:
+        iri = resolve(built, term)
+    except NotFound as e:
+        raise CannotRun(str(e)) from e
+    except Ambiguous as e:
+        raise CannotRun(f"{term!r} matches {len(e.candidates)} entities; give one of these:\n" + "\n".join(
+            f"  {iri}  {label}  ({types})" for iri, label, types in e.candidates)) from e
+    card = describe(built, iri)
+    click.echo(json.dumps(card, indent=2, ensure_ascii=False) if fmt == "json" else card_text(card))
+
+
+COMMANDS = [query_cmd, questions_cmd, describe_cmd]

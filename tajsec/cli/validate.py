@@ -1,0 +1,64 @@
+"""`tajsec check` and `tajsec validate`: is the graph, or someone's data, sound?"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tajsec.cli import render
+from tajsec.cli.base import find_project
+
+LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a progress bar
+
+
+@click.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Run HermiT even if this exact input was reasoned over before.")
+def check_cmd(fmt: str, no_cache: bool) -> None:
+    """Parse, reason (HermiT), validate (SHACL), run the quality checks and the competency questions."""
+    from tajsec.check import check
+
+    project = find_project()
+    report = check(project, use_cache=not no_cache)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.check_text(report, project.root), nl=False)
+    sys.exit(report.status)
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--with-instances", is_flag=True, help="Validate FILES merged with our instances.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True)
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the run fail (exit 1).")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine.")
+def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str) -> None:
+    """Validate data against the ontology and the SHACL shapes.
+
+    With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
+    RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
+    Exit 0 conforms, 1 results at or above --severity, 2 cannot run."""
+    from tajsec.validate import FORMATTERS, check_inputs, validate
+
+    project = find_project()
+    check_inputs(list(files))
+    sizes = {f: f.stat().st_size for f in files if f.is_file()}
+    if sys.stderr.isatty() and sum(sizes.values()) > LARGE_INPUT:
+        with click.progressbar(length=sum(sizes.values()), label="loading", file=sys.stderr) as bar:
+            outcome = validate(project, list(files), with_instances, severity.capitalize(), engine,
+                               progress=lambda f: bar.update(sizes.get(f, 0)))
+    else:
+        outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
+    for w in outcome.load_warnings:
+        click.echo(w, err=True)
+    click.echo(FORMATTERS[fmt](outcome), nl=False)
+    sys.exit(0 if outcome.conforms else 1)
+
+
+COMMANDS = [check_cmd, validate_cmd]
