@@ -148,3 +148,168 @@ def test_competency_questions_same_answers_served(server, path):
     header, expected = queries.read_expected(path.with_suffix(".csv"))
     assert rows[0] == header
     assert sorted(rows[1:]) == sorted(expected)
+
+
+# -- datasets: default-graph-uri / named-graph-uri, FROM / FROM NAMED ---------------------------
+
+DRUGS = "https://w3id.org/tajsec/graph/instances/drugs.ttl"  # where the agency's label is asserted
+AGENCIES = "https://w3id.org/tajsec/graph/instances/agencies.ttl"
+AGENCY_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/tajsec/id/drug-control-agency> ?p ?o }"
+
+
+def _select(base: str, params: list[tuple[str, str]]) -> list[dict]:
+    _, _, body = _get(f"{base}/sparql?" + urllib.parse.urlencode(params))
+    return json.loads(body)["results"]["bindings"]
+
+
+def _count(base: str, query: str, **dataset) -> int:
+    params = [("query", query)] + [(k.replace("_", "-"), v) for k, vs in dataset.items() for v in vs]
+    return int(_select(base, params)[0]["n"]["value"])
+
+
+def test_default_graph_is_the_union_of_all_graphs(server):
+    base, _ = server
+    # 7 asserted in drugs.ttl + 17 derived (the built graph's own figures, checked per graph below)
+    union = _count(base, AGENCY_TRIPLES)
+    assert union == _count(base, AGENCY_TRIPLES, default_graph_uri=[DRUGS]) + _count(
+        base, AGENCY_TRIPLES, default_graph_uri=["https://w3id.org/tajsec/graph/derived"])
+    assert union > 7
+
+
+def test_default_graph_uri_restricts_the_default_graph(server):
+    base, _ = server
+    assert [b["label"]["value"] for b in _select(base, [("query", QUERY), ("default-graph-uri", DRUGS)])] == [
+        "Drug Control Agency"]
+    assert _select(base, [("query", QUERY), ("default-graph-uri", AGENCIES)]) == []
+    # two default-graph-uri: their merge
+    assert len(_select(base, [("query", QUERY), ("default-graph-uri", AGENCIES), ("default-graph-uri", DRUGS)])) == 1
+
+
+def test_named_graph_uri_alone_leaves_an_empty_default_graph(server):
+    base, _ = server
+    q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [b["g"]["value"] for b in _select(base, [("query", q), ("named-graph-uri", DRUGS)])] == [DRUGS]
+    assert _count(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", named_graph_uri=[DRUGS]) == 0
+
+
+def test_from_and_from_named_in_the_query(server):
+    base, _ = server
+    from_drugs = QUERY.replace("SELECT ?label WHERE", f"SELECT ?label FROM <{DRUGS}> WHERE")
+    from_agencies = QUERY.replace("SELECT ?label WHERE", f"SELECT ?label FROM <{AGENCIES}> WHERE")
+    assert len(_select(base, [("query", from_drugs)])) == 1
+    assert _select(base, [("query", from_agencies)]) == []
+    named = f"SELECT DISTINCT ?g FROM NAMED <{AGENCIES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [b["g"]["value"] for b in _select(base, [("query", named)])] == [AGENCIES]
+    # the protocol's dataset replaces the query's (SPARQL 1.1 Protocol, 2.1.4)
+    assert len(_select(base, [("query", from_agencies), ("default-graph-uri", DRUGS)])) == 1
+
+
+@pytest.mark.parametrize("iri", ["not an iri", "relative/path", "http://exa mple.org/"])
+def test_bad_graph_iri_is_400(server, iri):
+    base, _ = server
+    for name in ("default-graph-uri", "named-graph-uri"):
+        code, body = _status(_get, f"{base}/sparql?" + urllib.parse.urlencode({"query": QUERY, name: iri}))
+        assert code == 400 and name in body and "IRI" in body and body.count("\n") == 1
+
+
+# -- service description, CORS, OPTIONS -------------------------------------------------------------
+
+def test_service_description(server):
+    import pyoxigraph as ox
+
+    base, _ = server
+    code, ctype, body = _get(f"{base}/sparql", accept="*/*")
+    assert code == 200 and ctype.startswith("text/turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    triples = [q.triple for q in ox.parse(body.encode(), format=ox.RdfFormat.TURTLE)]
+    me = ox.NamedNode(f"{base}/sparql")
+    assert ox.Triple(me, ox.NamedNode(sd + "endpoint"), me) in triples
+    assert ox.Triple(me, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")) in triples
+    formats_listed = {t.object.value.rsplit("/", 1)[1] for t in triples if t.predicate.value == sd + "resultFormat"}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_CSV", "Turtle", "JSON-LD"} <= formats_listed
+    names = {t.object.value for t in triples if t.predicate.value == sd + "name"}
+    assert DRUGS in names and AGENCIES in names
+    # by content negotiation
+    code, ctype, body = _get(f"{base}/sparql", accept="application/n-triples")
+    assert ctype.startswith("application/n-triples") and f"<{base}/sparql>" in body
+    assert _status(_get, f"{base}/sparql", accept="application/sparql-results+json")[0] == 406
+
+
+def test_cors_for_queries(server):
+    base, _ = server
+    req = urllib.request.Request(f"{base}/sparql?" + urllib.parse.urlencode({"query": QUERY}),
+                                 headers={"Origin": "https://yasgui.example", "Accept": "text/csv"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+    # not on the query page: only the endpoint is shared
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/", headers={"Origin": "https://x.example"}),
+                                timeout=30) as r:
+        assert r.headers["Access-Control-Allow-Origin"] is None
+
+
+def test_options_answers_a_preflight(server):
+    base, _ = server
+    req = urllib.request.Request(f"{base}/sparql", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 204
+        assert "POST" in r.headers["Access-Control-Allow-Methods"]
+        assert "content-type" in r.headers["Access-Control-Allow-Headers"].lower()
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+        assert set(r.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST", "OPTIONS"}
+
+
+def test_no_cors_flag():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--no-cors",
+                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
+    try:
+        assert "/sparql" in proc.stdout.readline()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": QUERY}),
+                                     headers={"Origin": "https://x.example"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert r.status == 200 and r.headers["Access-Control-Allow-Origin"] is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+
+
+# -- bad input: a 4xx with a one-line reason, and the server keeps answering ------------------------
+
+def _raw_request(base: str, data: bytes) -> tuple[int, str]:
+    """Send raw bytes (asking the server to close afterwards); the status and body of the reply."""
+    port = int(base.rsplit(":", 1)[1])
+    data = data.replace(b"\r\n", b"\r\nConnection: close\r\n", 1)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(data)
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode()
+
+
+@pytest.mark.parametrize("what,request_bytes,status", [
+    ("malformed percent-encoding", b"GET /sparql?query=ASK%7B%zz%7D HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("invalid UTF-8 in percent-encoding", b"GET /sparql?query=ASK%FF%7B%7D HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("unknown parameter", b"GET /sparql?query=ASK%7B%7D&timeout=99 HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("bad default-graph-uri", b"GET /sparql?query=ASK%7B%7D&default-graph-uri=%3Cx%3E HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("two queries", b"GET /sparql?query=ASK%7B%7D&query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("unknown format parameter", b"GET /sparql?query=ASK%7B%7D&format=png HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+    ("wrong Content-Type", b"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/plain\r\n"
+                           b"Content-Length: 6\r\n\r\nASK {}", 415),
+    ("no Content-Type", b"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Length: 6\r\n\r\nASK {}", 415),
+    ("query over the size limit", b"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+                                  b"Content-Length: 2000000\r\n\r\n", 413),
+    ("syntax error", b"GET /sparql?query=SELEKT HTTP/1.1\r\nHost: {host}\r\n\r\n", 400),
+])
+def test_bad_input_is_a_one_line_4xx(server, what, request_bytes, status):
+    base, _ = server
+    host = base.split("//")[1].encode()
+    code, body = _raw_request(base, request_bytes.replace(b"{host}", host))
+    assert code == status, body
+    assert body.endswith("\n") and body.count("\n") == 1 and "Traceback" not in body, body
+    # and the server keeps answering
+    assert "Drug Control Agency" in _get(f"{base}/sparql?" + urllib.parse.urlencode({"query": QUERY}))[2]

@@ -26,19 +26,23 @@ from tajsec.cli.base import CannotRun, find_project
               help="Close a connection that sends nothing for this many seconds (slow or idle clients).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
               help="Open connections at once; more get 503 at once.")
+@click.option("--cors/--no-cors", default=True, show_default=True,
+              help="Let web pages on other origins (YASGUI, notebooks) read the answers of read-only queries.")
 def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int,
-              idle_timeout: float, max_connections: int) -> None:
+              idle_timeout: float, max_connections: int, cors: bool) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser.
     SIGTERM, SIGHUP and Ctrl-C stop it (exit 0), with its query workers."""
     from tajsec.build import build
     from tajsec.namespaces import sparql_prologue
+    from tajsec.sparql.worker import union_by_default
     from tajsec.web.server import ServeError, make_server
 
     project = find_project()
     built = build(project)
     try:
-        httpd, pool = make_server(built.query, host, port, timeout, max_rows, render.example_query(project),
-                                  sparql_prologue(), workers, max_memory << 20, max_connections, idle_timeout)
+        httpd, pool = make_server(union_by_default(built.store), host, port, timeout, max_rows,
+                                  render.example_query(project), sparql_prologue(), workers, max_memory << 20,
+                                  max_connections, idle_timeout, cors)
     except (ServeError, OSError) as e:
         raise CannotRun(f"cannot start the server: {e}") from e
 

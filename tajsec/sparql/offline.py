@@ -36,19 +36,32 @@ def _walk(node) -> str | None:
 
 
 @lru_cache(maxsize=512)
+def _parsed(text: str):
+    """rdflib's syntax tree of a query or update, or None when its parser does not accept it."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    for parse in (parseQuery, parseUpdate):
+        try:
+            return parse(text)
+        except Exception:  # noqa: BLE001 - any parser failure means "not understood"
+            pass
+    return None
+
+
 def network_use(text: str) -> tuple[str | None, bool]:
     """(the keyword that would reach the network, or None; whether the parser understood the
     query at all)."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    tree = _parsed(text)
+    return (None, False) if tree is None else (_walk(tree), True)
 
-    try:
-        return _walk(parseQuery(text)), True
-    except Exception:  # noqa: BLE001 - any parser failure means "not understood"
-        pass
-    try:
-        return _walk(parseUpdate(text)), True
-    except Exception:  # noqa: BLE001
-        return None, False
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED). A query the parser does not
+    accept counts as not declaring one (the engine then reports its syntax error)."""
+    tree = _parsed(text)
+    if tree is None or isinstance(tree, dict):  # not understood, or an update (a dict of its own)
+        return False
+    return any(isinstance(part, dict) and dict.get(part, "datasetClause") for part in tree)
 
 
 def refusal(text: str, sandboxed: bool) -> str | None:

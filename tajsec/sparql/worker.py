@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from tajsec.core import formats
 from tajsec.sparql import results, sandbox
 
 GRAPH_FORMATS = {  # name -> pyoxigraph serialiser
@@ -27,6 +28,7 @@ GRAPH_FORMATS = {  # name -> pyoxigraph serialiser
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
     "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
 }
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 DEFAULT_MEMORY = 2 << 30
@@ -51,6 +53,30 @@ class Request:
     limit: int | None = None  # keep at most this many rows, silently (the CLI's --limit)
     forms: tuple = ("SELECT",)  # query forms allowed
     prefixes: dict | None = None  # prefixes declared for the query unless it declares its own
+    # The dataset by the SPARQL 1.1 Protocol: graph IRIs from default-graph-uri / named-graph-uri
+    # (None: the parameter was not given). Given either, they replace any FROM in the query.
+    default_graphs: list | None = None
+    named_graphs: list | None = None
+    query_dataset: bool = False  # the query has FROM / FROM NAMED: its dataset, not the union
+
+
+def dataset_arguments(req: Request) -> dict:
+    """The keyword arguments of `Store.query` for the request's dataset; none for the default
+    (the union of all graphs, which the caller's `store_query` applies)."""
+    if req.default_graphs is None and req.named_graphs is None:
+        return {"use_default_graph_as_union": False} if req.query_dataset else {}
+    return {"default_graph": [ox.NamedNode(g) for g in req.default_graphs or []],
+            "named_graphs": [ox.NamedNode(g) for g in req.named_graphs or []]}
+
+
+def union_by_default(store: ox.Store):
+    """`store.query` whose default graph is the union of all graphs unless the request names
+    a dataset (`dataset_arguments`)."""
+    def query(text: str, **kw):
+        if not {"default_graph", "named_graphs", "use_default_graph_as_union"} & kw.keys():
+            kw["use_default_graph_as_union"] = True
+        return store.query(text, **kw)
+    return query
 
 
 # -- terms across the process boundary ----------------------------------------------------
@@ -98,6 +124,7 @@ def execute(store_query, req: Request) -> dict:
         kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
     if req.prefixes:
         kwargs["prefixes"] = req.prefixes
+    kwargs.update(dataset_arguments(req))
     try:
         res = store_query(req.query, **kwargs)
     except SyntaxError as e:
@@ -139,8 +166,9 @@ def execute(store_query, req: Request) -> dict:
 
 def _acceptable(fmt: str | None, known, form: str) -> None:
     if fmt not in known:
+        table = formats.GRAPHS if known is GRAPH_FORMATS else formats.RESULTS
         raise QueryError(f"a {form} answer cannot be given in any of the requested formats; "
-                         f"this endpoint writes {form} answers as: {', '.join(known)}", "not-acceptable")
+                         f"supported: {', '.join(formats.media_types(table))}", "not-acceptable")
 
 
 # -- framing --------------------------------------------------------------------------------

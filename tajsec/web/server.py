@@ -8,18 +8,26 @@ of the results formats (`tajsec.core.formats`).
 """
 from __future__ import annotations
 
+import re
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from tajsec.core import formats
 from tajsec.sparql import offline
-from tajsec.sparql.worker import QueryError, Request
+from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
+from tajsec.web import description
 from tajsec.web.pool import PoolBusy, WorkerPool
 
 DEFAULT_PORT = 7878
 MAX_QUERY_BYTES = 1_000_000
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+FORMAT_PARAMETERS = ("format", "output", "results")  # what SPARQLWrapper, Virtuoso and Fuseki use
+KNOWN_PARAMETERS = ("query", *DATASET_PARAMETERS, *FORMAT_PARAMETERS)
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 ERROR_STATUS = {"syntax": 400, "network": 400, "form": 400, "engine": 400, "not-acceptable": 406,
                 "rows": 413, "bytes": 413, "timeout": 503, "memory": 503}
 
@@ -55,6 +63,8 @@ class Guard(BaseHTTPRequestHandler):
     max_rows = 10000
     page = b""
     allowed_hosts: set = frozenset()
+    cors = True  # answer cross-origin read-only queries (README: "CORS")
+    graphs: list = []  # the named graphs, for the service description
 
     def log_message(self, fmt, *args):  # quiet by default; the CLI prints the URL only
         pass
@@ -65,9 +75,14 @@ class Guard(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Vary", "Accept")
+        self._cors_headers()
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _cors_headers(self) -> None:
+        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+            self.send_header("Access-Control-Allow-Origin", "*")
 
     def _error(self, code: int, message: str) -> None:
         self._send(code, (message + "\n").encode("utf-8"))
@@ -84,15 +99,33 @@ class Guard(BaseHTTPRequestHandler):
         if url.path == "/sparql":
             try:
                 params = _form_params(url.query)
+                if "query" not in params and "update" not in params:
+                    return self._describe(params)
+                return self._protocol(params)
             except BadRequest as e:
                 return self._error(e.status, str(e))
-            return self._protocol(params)
         if url.path == "/update":
             return self._error(403, "this endpoint is read-only: updates are refused")
         return self._error(404, "not found; the SPARQL endpoint is /sparql")
 
     def do_HEAD(self):
         return self.do_GET()
+
+    def do_OPTIONS(self):
+        """Which methods the endpoint takes; with CORS on, the answer to a browser's preflight."""
+        if not self._host_ok():
+            return self._error(403, "unexpected Host header")
+        self.send_response(204)
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        self.send_header("Content-Length", "0")
+        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Max-Age", "600")
+            if (self.headers.get("Access-Control-Request-Private-Network") or "").lower() == "true":
+                self.send_header("Access-Control-Allow-Private-Network", "true")
+        self.end_headers()
 
     def do_POST(self):
         if not self._host_ok():
@@ -117,7 +150,8 @@ class Guard(BaseHTTPRequestHandler):
                 return self._protocol(_form_params(body))
         except BadRequest as e:
             return self._error(e.status, str(e))
-        return self._error(415, "POST a query as application/sparql-query or as a form")
+        return self._error(415, f"POST a query as application/sparql-query or application/x-www-form-urlencoded, "
+                                f"not {ctype or 'a body without Content-Type'}"[:200])
 
     def _read_body(self) -> str:
         raw = self.headers.get("Content-Length")
@@ -136,24 +170,56 @@ class Guard(BaseHTTPRequestHandler):
         except UnicodeDecodeError as e:
             raise BadRequest(400, f"the request body is not valid UTF-8 (byte {e.start})") from None
 
+    def _accept(self, params: dict[str, list[str]]) -> str | None:
+        """The Accept header, or what format/output/results parameters ask for instead."""
+        hints = [v for name in FORMAT_PARAMETERS for v in params.get(name, [])]
+        try:
+            return formats.accept_from_aliases(hints) or self.headers.get("Accept")
+        except ValueError as e:
+            raise BadRequest(400, str(e)) from None
+
+    def _describe(self, params: dict[str, list[str]]) -> None:
+        """GET on the endpoint with no query: its service description."""
+        unknown = sorted(set(params) - set(FORMAT_PARAMETERS))
+        if unknown:
+            raise BadRequest(400, f"{unknown[0]!r} without a 'query' parameter; GET /sparql with no parameters "
+                                  "describes the endpoint")
+        fmt = formats.negotiate(self._accept(params), formats.GRAPHS)
+        if fmt is None:
+            return self._error(406, "the service description is RDF; supported: "
+                                    + ", ".join(formats.media_types(formats.GRAPHS)))
+        endpoint = f"http://{self.headers.get('Host')}/sparql"
+        body = ox.serialize(description.service_description(endpoint, self.graphs), format=GRAPH_FORMATS[fmt],
+                            prefixes={"sd": description.SD, "formats": description.FORMATS_NS})
+        return self._send(200, body, formats.content_type(fmt))
+
     def _protocol(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
             return self._error(403, "this endpoint is read-only: updates are refused")
+        unknown = sorted(set(params) - set(KNOWN_PARAMETERS))
+        if unknown:
+            return self._error(400, f"unknown parameter {unknown[0][:60]!r}; this endpoint takes "
+                                    f"{', '.join(KNOWN_PARAMETERS)}")
         queries = params.get("query", [])
         if len(queries) != 1:
             return self._error(400, "give exactly one 'query' parameter")
-        return self._answer(queries[0])
+        return self._answer(queries[0], params)
 
-    def _answer(self, query: str) -> None:
+    def _answer(self, query: str, params: dict[str, list[str]]) -> None:
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
             return self._error(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
         reason = offline.refusal(query, self.pool.isolated)
         if reason:
             return self._error(400, reason.replace(" unless --allow-network is given", "") + "; this endpoint refuses SERVICE")
-        accept = self.headers.get("Accept")
+        accept = self._accept(params)
+        default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
+        if default_graphs is not None or named_graphs is not None:
+            default_graphs, named_graphs = default_graphs or [], named_graphs or []
         req = Request(query, output=formats.negotiate(accept, formats.RESULTS),
                       graph_output=formats.negotiate(accept, formats.GRAPHS),
-                      max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+                      max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
+                      default_graphs=default_graphs, named_graphs=named_graphs,
+                      query_dataset=offline.declares_dataset(query))
         try:
             out = self.pool.run(req, self.timeout_s)
         except PoolBusy as e:
@@ -163,7 +229,24 @@ class Guard(BaseHTTPRequestHandler):
         return self._send(200, out["body"].encode("utf-8"), formats.content_type(out["format"]))
 
 
+def _graph_iris(params: dict[str, list[str]], name: str) -> list[str] | None:
+    """The graph IRIs of a dataset parameter (None: not given); BadRequest for one that is not an
+    absolute IRI."""
+    if name not in params:
+        return None
+    for iri in params[name]:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as e:
+            raise BadRequest(400, f"{name} {iri[:100]!r} is not an absolute IRI: {e}") from None
+    return params[name]
+
+
 def _form_params(text: str) -> dict[str, list[str]]:
+    bad = BAD_PERCENT.search(text)
+    if bad:
+        raise BadRequest(400, f"malformed percent-encoding {text[bad.start():bad.start() + 3]!r} "
+                              f"at character {bad.start()} of the parameters")
     try:
         return urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False,
                                      errors="strict", max_num_fields=100)
@@ -204,13 +287,17 @@ class BoundedServer(ThreadingHTTPServer):
 
 def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
-                memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0):
-    """The HTTP server and its worker pool. Call before any other thread starts (the pool forks)."""
+                memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
+                cors: bool = True):
+    """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
+    `store_query` is `Store.query` with the union of all graphs as default graph unless given a
+    dataset (`tajsec.sparql.worker.union_by_default`)."""
+    graphs = description.named_graphs(store_query)
     pool = WorkerPool(store_query, size=workers, memory=memory)
     try:
         handler = type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
-            "page": query_page(example, prefixes)})
+            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs})
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
