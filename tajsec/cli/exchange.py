@@ -1,7 +1,10 @@
 """`tajsec merge`, `export`, `void`, `load`: the graph in and out of other datasets and stores."""
 from __future__ import annotations
 
+import netrc
+import os
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,17 +115,26 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
 
 @click.command("load")
 @click.option("--endpoint", required=True, metavar="URL",
-              help="A SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store).")
+              help="A SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph: http://host:7878/store; "
+                   "Virtuoso: http://host:8890/sparql-graph-crud-auth).")
 @click.option("--graph", "graph", metavar="IRI", help="Target named graph (default: the default graph).")
 @click.option("--chunk", type=click.IntRange(min=1), default=50000, show_default=True, help="Triples per request.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds each request (one chunk) may take, sending and answer together.")
-def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> None:
+@click.option("--user", metavar="NAME",
+              help="Log in as NAME (HTTP Basic or Digest, as the endpoint asks). The password comes from "
+                   "the TAJSEC_PASSWORD environment variable, else ~/.netrc, else a prompt (not echoed).")
+def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float, user: str | None) -> None:
     """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
-    twice replaces, it does not duplicate."""
+    twice replaces, it does not duplicate. Answers 5xx are retried (3 attempts in all)."""
     from tajsec.build import build
-    from tajsec.remote import RemoteError, load, triples_of
+    from tajsec.remote import RemoteError, check_url, load, triples_of
 
+    try:
+        check_url(endpoint)
+    except RemoteError as e:
+        raise CannotRun(str(e)) from e
+    credentials = _credentials(endpoint, user)
     built = build(find_project())
     total = len(triples_of(built.store))
     try:
@@ -134,12 +146,35 @@ def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> No
                     bar.update(done - sent[0])
                     sent[0] = done
 
-                n = load(built.store, endpoint, graph, chunk, progress, timeout)
+                n = load(built.store, endpoint, graph, chunk, progress, timeout, credentials)
         else:
-            n = load(built.store, endpoint, graph, chunk, timeout=timeout)
+            n = load(built.store, endpoint, graph, chunk, timeout=timeout, credentials=credentials)
     except RemoteError as e:
         raise CannotRun(str(e)) from e
     click.echo(f"tajsec load: {n} triples into {graph or 'the default graph'} at {endpoint}")
+
+
+def _credentials(endpoint: str, user: str | None):
+    """User and password for `endpoint`: --user with TAJSEC_PASSWORD, ~/.netrc or a prompt; or the
+    ~/.netrc entry for its host when --user is not given; None when there are none."""
+    from tajsec.remote import Credentials
+
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+        entry = None
+    if user is None:
+        return Credentials(entry[0], entry[2]) if entry and entry[0] else None
+    password = os.environ.get("TAJSEC_PASSWORD")
+    if password is None and entry and entry[0] == user:
+        password = entry[2]
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CannotRun(f"no password for {user!r}: set TAJSEC_PASSWORD, add {host} to ~/.netrc, "
+                            "or run in a terminal to be asked")
+        password = click.prompt(f"password for {user} at {host}", hide_input=True, err=True)
+    return Credentials(user, password)
 
 
 COMMANDS = [merge_cmd, export_cmd, void_cmd, load_cmd]
