@@ -313,3 +313,17 @@ def test_bad_input_is_a_one_line_4xx(server, what, request_bytes, status):
     assert body.endswith("\n") and body.count("\n") == 1 and "Traceback" not in body, body
     # and the server keeps answering
     assert "Drug Control Agency" in _get(f"{base}/sparql?" + urllib.parse.urlencode({"query": QUERY}))[2]
+
+
+def test_query_endpoint_graph_against_serve(server):
+    """`tajsec query --endpoint .../sparql --graph G` queries G only (it was the union before)."""
+    from click.testing import CliRunner
+
+    from tajsec.cli import main
+
+    base, _ = server
+    env = {"TAJSEC_ROOT": str(ROOT)}
+    args = ["query", "-e", QUERY, "--endpoint", f"{base}/sparql", "--format", "csv"]
+    assert CliRunner().invoke(main, args + ["--graph", DRUGS], env=env).output == "label\r\nDrug Control Agency\r\n"
+    assert CliRunner().invoke(main, args + ["--graph", AGENCIES], env=env).output == "label\r\n"
+    assert "/sparql" in CliRunner().invoke(main, ["query", "--help"], env=env).output

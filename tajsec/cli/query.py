@@ -30,8 +30,12 @@ from tajsec.project import Project
               help="Stop the query when it needs more memory than this (MiB).")
 @click.option("--allow-network", is_flag=True,
               help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query runs in a process with no network.")
-@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead (e.g. http://host:7878/query).")
-@click.option("--graph", "graph", metavar="IRI", help="With --endpoint: the graph `tajsec load --graph` used (sent as default-graph-uri).")
+@click.option("--endpoint", metavar="URL",
+              help="Run the query on this remote SPARQL endpoint instead: tajsec serve http://host:7878/sparql, "
+                   "Oxigraph http://host:7878/query, Virtuoso http://host:8890/sparql.")
+@click.option("--graph", "graph", metavar="IRI",
+              help="With --endpoint: query only this graph (sent as default-graph-uri), e.g. the one "
+                   "`tajsec load --graph` filled.")
 def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory,
               allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
