@@ -324,6 +324,8 @@ def test_query_endpoint_graph_against_serve(server):
     base, _ = server
     env = {"TAJSEC_ROOT": str(ROOT)}
     args = ["query", "-e", QUERY, "--endpoint", f"{base}/sparql", "--format", "csv"]
-    assert CliRunner().invoke(main, args + ["--graph", DRUGS], env=env).output == "label\r\nDrug Control Agency\r\n"
-    assert CliRunner().invoke(main, args + ["--graph", AGENCIES], env=env).output == "label\r\n"
+    assert CliRunner().invoke(main, args + ["--graph", DRUGS], env=env).output.splitlines() == [
+        "label", "Drug Control Agency"]
+    assert CliRunner().invoke(main, args + ["--graph", AGENCIES], env=env).output.splitlines() == ["label"]
+    assert len(CliRunner().invoke(main, args, env=env).output.splitlines()) == 2  # no --graph: the union
     assert "/sparql" in CliRunner().invoke(main, ["query", "--help"], env=env).output
