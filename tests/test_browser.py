@@ -40,3 +40,36 @@ def test_query_page_runs_a_query(server, tmp_path):  # noqa: F811
         assert page.locator("#results-table tr").count() > 1
         browser.close()
     assert (tmp_path / "query-page.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("form", ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"])
+def test_query_page_runs_every_form_and_offers_downloads(server, tmp_path, form):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    from test_endpoint_matrix import GRAPH_TYPES, NAME, QUERIES, RESULT_TYPES, check_answer
+
+    base, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(accept_downloads=True)
+        page.goto(base + "/")
+        page.fill("#query", QUERIES[form])
+        page.click("#run")
+        page.wait_for_selector("#downloads:not([hidden])")
+        status = page.inner_text("#status")
+        if form == "SELECT":
+            assert page.locator("#results-table td").all_inner_texts() == [f"{NAME} @en"]
+        elif form == "ASK":
+            assert status.startswith("answer: true")
+        else:
+            assert f'"{NAME}"@en' in page.inner_text("#results-graph") and status.startswith("graph (Turtle)")
+        offered = page.locator("#download-links button").evaluate_all("bs => bs.map(b => b.dataset.media)")
+        table = RESULT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+        assert offered == list(table.values())
+        for fmt, media in table.items():
+            with page.expect_download() as info:
+                page.click(f'#download-links button[data-media="{media}"]')
+            saved = tmp_path / f"{form}-{fmt}"
+            info.value.save_as(saved)
+            check_answer(form, fmt, saved.read_bytes())
+        browser.close()
