@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from debian_packages import ensure_package
 from test_serve import server  # noqa: F401  (the running server fixture)
 
 AGENCY = "https://w3id.org/tajsec/id/drug-control-agency"
@@ -191,9 +192,8 @@ JENA_JARS = [  # Debian's libapache-jena-java 4.5.0: a hand-picked classpath (ME
 
 @pytest.fixture(scope="module")
 def rsparql(tmp_path_factory) -> list[str]:
-    java = shutil.which("java")
-    if not java or not Path("/usr/share/java/jena-arq.jar").is_file():
-        pytest.skip("Jena's command-line client needs java and Debian's libapache-jena-java")
+    ensure_package("libapache-jena-java", "Jena's command-line client")
+    java = shutil.which("java") or pytest.skip("Jena's command-line client needs java")
     # Jena's relocated Xerces looks for its message files where Debian's jar does not put them
     fix = tmp_path_factory.mktemp("jena") / "xerces-messages.jar"
     with zipfile.ZipFile("/usr/share/java/jena-core.jar") as src, zipfile.ZipFile(fix, "w") as dst:

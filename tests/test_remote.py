@@ -10,7 +10,6 @@ Store endpoint wants HTTP Digest: the load is authenticated as `dba`.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -29,6 +28,8 @@ from click.testing import CliRunner
 from tajsec import queries
 from tajsec.cli import main
 from tajsec.sparql.results import Result
+
+from debian_packages import ensure_package
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted((ROOT / "queries" / "questions").glob("*.rq"))
@@ -122,20 +123,9 @@ MaxQueryExecutionTime = 60
 
 def _virtuoso() -> str:
     """The Virtuoso server binary, installed from Debian when missing and we are root."""
-    exe = shutil.which("virtuoso-t")
-    if exe:
-        return exe
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("Virtuoso (Debian's virtuoso-opensource) is not installed, and installing it needs root and apt-get")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    started = time.monotonic()
-    for cmd in (["apt-get", "update", "-qq"],
-                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "virtuoso-opensource"]):
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
-        if r.returncode != 0:
-            pytest.skip(f"could not install virtuoso-opensource ({' '.join(cmd)}): {r.stderr.strip()[-300:]}")
-    print(f"installed virtuoso-opensource in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    return shutil.which("virtuoso-t") or pytest.skip("virtuoso-opensource installed but virtuoso-t not found")
+    if not shutil.which("virtuoso-t"):
+        ensure_package("virtuoso-opensource", "the Virtuoso test")
+    return shutil.which("virtuoso-t") or pytest.skip("virtuoso-opensource is installed but virtuoso-t is not on PATH")
 
 
 def start_virtuoso(tmp: Path):
