@@ -74,7 +74,14 @@ _XML_CONTROL = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}  # kept as written, 
 
 
 def _xml_text(value: str) -> str:
-    return escape(value, _XML_CONTROL)
+    text = escape(value, _XML_CONTROL)
+    # readers that trim text (pyoxigraph's does) keep spaces written as character references
+    stripped = text.strip(" ")
+    if stripped != text:
+        lead = len(text) - len(text.lstrip(" "))
+        trail = len(text) - len(text.rstrip(" ")) if stripped else 0
+        text = "&#32;" * lead + stripped + "&#32;" * trail
+    return text
 
 
 def _xml_term(t: Term) -> str:
