@@ -58,7 +58,7 @@ class Unsupported(Exception):
     """A shape uses something this compiler does not translate."""
 
 
-from tajsec.xsd import _INT_RANGES, _LEXICAL, XSD, ill_typed_literals, xsd_well_formed  # noqa: E402,F401
+from tajsec.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals, xsd_well_formed  # noqa: E402,F401
 
 def pyshacl_accepts(lexical: str, datatype: str) -> bool:
     """Whether rdflib (so pySHACL's sh:datatype) accepts this lexical form for `datatype`.
@@ -416,7 +416,7 @@ class _Compiler:
             return f"isLiteral({v})"
         base = f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {_n3(d)}))"
         name = d.value[len(XSD):] if d.value.startswith(XSD) else None
-        if name in _LEXICAL or name in _INT_RANGES:
+        if name in LEXICAL_SPACES or name in INTEGER_RANGES:
             where = self.ctx[-1] if self.ctx else None
             known = self.datatypes.get(d.value, set())
             self.datatypes[d.value] = None if where is None or known is None else known | where
