@@ -69,22 +69,11 @@ def check_cmd(fmt: str, no_cache: bool) -> None:
             click.echo(f"  {mark} {s.name:<10} {s.summary}  ({s.seconds:.2f} s)")
             if not s.ok:
                 for d in s.details[:20]:
-                    click.echo(f"         - {_describe(d)}")
+                    click.echo(f"         - {d.describe()}")
                 if len(s.details) > 20:
                     click.echo(f"         ... and {len(s.details) - 20} more (--format json lists all)")
         click.echo("result: " + ["OK", "FINDINGS", "ERROR"][report.status])
     sys.exit(report.status)
-
-
-def _describe(d) -> str:
-    if isinstance(d, dict):
-        if "check" in d:
-            return f"{d['check']}: " + ", ".join(f"{k}={v}" for k, v in d["row"].items())
-        if "question" in d:
-            return f"{d['question']}: " + "; ".join(d["problems"][:3])
-        if "sourceShape" in d:
-            return f"{d['focusNode']} {d.get('resultPath') or ''}: {d['message']}"
-    return str(d)
 
 
 @main.command("query")
