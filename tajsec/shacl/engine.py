@@ -130,7 +130,7 @@ def _format_message(msg: str, row) -> str:
 
 def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     """pySHACL for the shapes this engine cannot do: the shapes graph with the targets of every
-    other shape removed."""
+    other shape removed. (Imported here: rdflib and pySHACL load only when a shape needs them.)"""
     from tajsec.rdfio import to_rdflib
     from tajsec.shacl import reference
     from tajsec.shacl.compile.targets import TARGETS

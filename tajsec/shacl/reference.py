@@ -15,8 +15,7 @@ import rdflib
 
 from tajsec.namespaces import PREFIXES
 from tajsec.shacl.result import ValidationResult, sort_results
-from tajsec.shacl.shapes import triples_of
-from tajsec.xsd import XSD
+from tajsec.shacl.shapes import XSD, triples_of
 
 SH = rdflib.Namespace(PREFIXES["sh"])
 

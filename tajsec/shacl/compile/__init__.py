@@ -36,7 +36,6 @@ class Compiled:
     unsupported: list[tuple[str, str]] = field(default_factory=list)   # (root shape, reason)
     unsupported_roots: list = field(default_factory=list)
     datatypes: dict = field(default_factory=dict)   # checked datatype -> predicates to scan (None: all)
-    checked: set = field(default_factory=set)       # (shape, parameter) pairs compiled to SPARQL
     sg: ShapesGraph | None = None
 
 
@@ -74,7 +73,6 @@ def compile_graph(sg: ShapesGraph) -> Compiled:
             if missing:
                 raise Unsupported("not compiled: " + ", ".join(f"sh:{name} on {label(shape)}" for shape, name in missing))
             out.queries.extend(found)
-            out.checked |= comp.done
         except Unsupported as e:
             out.unsupported.append((s.value if isinstance(s, ox.NamedNode) else str(s), str(e)))
             out.unsupported_roots.append(s)
