@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from tajsec import queries
 from tajsec.build import Built, build
@@ -19,12 +20,70 @@ OK, FINDINGS, ERROR = 0, 1, 2
 ONTOLOGY_GRAPH = "https://w3id.org/tajsec/graph/ontology/"
 
 
+class Detail(Protocol):
+    """One item a stage lists: a line for the text report, a JSON value for --format json."""
+
+    def describe(self) -> str: ...
+
+    def as_json(self) -> object: ...
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line of text: an error, an unsatisfiable class."""
+    text: str
+
+    def describe(self) -> str:
+        return self.text
+
+    def as_json(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A row of the OWL 2 RL consistency rules (rule, entity, value)."""
+    row: dict
+
+    def describe(self) -> str:
+        return str(self.row)
+
+    def as_json(self) -> dict:
+        return self.row
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """A row returned by a quality check: each row is a finding."""
+    check: str
+    row: dict
+
+    def describe(self) -> str:
+        return f"{self.check}: " + ", ".join(f"{k}={v}" for k, v in self.row.items())
+
+    def as_json(self) -> dict:
+        return {"check": self.check, "row": self.row}
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    question: str
+    ok: bool
+    problems: list[str]
+
+    def describe(self) -> str:
+        return f"{self.question}: " + "; ".join(self.problems[:3])
+
+    def as_json(self) -> dict:
+        return {"question": self.question, "ok": self.ok, "problems": self.problems}
+
+
 @dataclass
 class Stage:
     name: str
     ok: bool
     summary: str
-    details: list = field(default_factory=list)
+    details: list[Detail] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -46,42 +105,43 @@ class CheckReport:
     def as_dict(self) -> dict:
         return {"status": ["ok", "findings", "error"][self.status],
                 "stages": [{"name": s.name, "ok": s.ok, "summary": s.summary,
-                            "seconds": round(s.seconds, 3), "details": s.details} for s in self.stages]}
+                            "seconds": round(s.seconds, 3), "details": [d.as_json() for d in s.details]}
+                           for s in self.stages]}
 
 
-def run_checks(built: Built, project: Project) -> list[dict]:
+def run_checks(built: Built, project: Project) -> list[CheckRow]:
     findings = []
     for path in project.check_queries:
         qf = queries.QueryFile.read(path)
         res = queries.run(built.query, qf.text)
         for row in res.lexical_rows():
-            findings.append({"check": qf.name, "row": dict(zip(res.variables, row))})
+            findings.append(CheckRow(qf.name, dict(zip(res.variables, row))))
     return findings
 
 
-def run_questions(built: Built, project: Project) -> list[dict]:
+def run_questions(built: Built, project: Project) -> list[QuestionOutcome]:
     outcomes = []
     for path in project.question_queries:
         qf = queries.QueryFile.read(path)
         expected = project.question_expected(path)
         if not expected.is_file():
-            outcomes.append({"question": qf.name, "ok": False, "problems": [f"no expected answer {expected}"]})
+            outcomes.append(QuestionOutcome(qf.name, False, [f"no expected answer {expected}"]))
             continue
         res = queries.run(built.query, qf.text)
         problems = queries.compare(res, expected)
-        outcomes.append({"question": qf.name, "ok": not problems, "problems": problems})
+        outcomes.append(QuestionOutcome(qf.name, not problems, problems))
     return outcomes
 
 
 def check(project: Project, use_cache: bool = True) -> CheckReport:
-    from tajsec import fastshacl, reasoning
+    from tajsec import reasoning, shacl
 
     report = CheckReport()
     t = time.perf_counter()
     try:
         built = build(project)
     except LoadError as e:
-        report.stages.append(Stage("parse", False, str(e), [str(e)], time.perf_counter() - t))
+        report.stages.append(Stage("parse", False, str(e), [Note(str(e))], time.perf_counter() - t))
         report.status = ERROR
         return report
     report.add(Stage("parse", True,
@@ -94,7 +154,7 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
     key = reasoning.ontology_key(built.store, ontology_graphs)
     r = reasoning.run_hermit(nt, project.cache_dir if use_cache else None, key=key)
     if r.consistent is None:
-        report.stages.append(Stage("owl", False, r.error or "HermiT failed", [r.error], time.perf_counter() - t))
+        report.stages.append(Stage("owl", False, r.error or "HermiT failed", [Note(r.error)], time.perf_counter() - t))
         report.status = ERROR
         return report
     clashes = reasoning.rl_clashes(built, project.root / "queries" / "owlrl-clashes.rq")
@@ -103,19 +163,19 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
     summary = (f"{'consistent' if r.consistent and not clashes else 'INCONSISTENT'}, "
                f"{len(r.unsatisfiable)} unsatisfiable classes ({how}; OWL 2 RL rules on the data: "
                f"{len(clashes)} clashes)")
-    report.add(Stage("owl", ok, summary, r.unsatisfiable + clashes, time.perf_counter() - t))
+    details = [Note(c) for c in r.unsatisfiable] + [Clash(c) for c in clashes]
+    report.add(Stage("owl", ok, summary, details, time.perf_counter() - t))
     if not r.consistent or clashes:
         return report
 
     t = time.perf_counter()
-    # SHACL-core shapes compiled to SPARQL over the store (tajsec/fastshacl.py): the same results
+    # SHACL-core shapes compiled to SPARQL over the store (tajsec/shacl/): the same results
     # as pySHACL (tests/test_fastshacl.py); a shape it cannot compile goes to pySHACL by itself
-    results = fastshacl.validate(built.store, project.shape_files)
-    conforms = not any(r["severity"] == fastshacl.VIOLATION for r in results)
+    results = shacl.validate(built.store, project.shape_files)
+    conforms = not any(r.is_violation for r in results)
     counts = {}
     for res in results:
-        sev = (res["severity"] or "").rsplit("#", 1)[-1]
-        counts[sev] = counts.get(sev, 0) + 1
+        counts[res.severity_name] = counts.get(res.severity_name, 0) + 1
     summary = ("conforms" if conforms else "does not conform") + ": " + ", ".join(
         f"{counts.get(k, 0)} {k.lower()}s" for k in ("Violation", "Warning", "Info"))
     report.add(Stage("shacl", conforms, summary, results, time.perf_counter() - t))
@@ -128,7 +188,7 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
         report.cannot_run(Stage("checks", False, _none_found("quality checks", project.root / "queries" / "checks")))
     else:
         findings = run_checks(built, project)
-        failed = sorted({f["check"] for f in findings})
+        failed = sorted({f.check for f in findings})
         report.add(Stage("checks", not findings, f"{n - len(failed)}/{n} pass", findings, time.perf_counter() - t))
 
     t = time.perf_counter()
@@ -136,10 +196,10 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
         report.cannot_run(Stage("questions", False, _none_found("competency questions", project.expected_dir)))
         return report
     outcomes = run_questions(built, project)
-    good = sum(o["ok"] for o in outcomes)
+    good = sum(o.ok for o in outcomes)
     report.add(Stage("questions", good == len(outcomes),
                      f"{good}/{len(outcomes)} competency questions match their expected answers",
-                     [o for o in outcomes if not o["ok"]], time.perf_counter() - t))
+                     [o for o in outcomes if not o.ok], time.perf_counter() - t))
     return report
 
 

@@ -158,11 +158,11 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         raise _syntax_error(path, e) from None
     except (ValueError, RecursionError, MemoryError) as e:
         raise LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}") from None
-    from tajsec.xsd import _INT_RANGES, _LEXICAL, XSD, ill_typed_literals
+    from tajsec.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
     bad = []
-    for lits in ill_typed_literals(_GraphView(store, graph), [XSD + n for n in list(_LEXICAL) + list(_INT_RANGES)]).values():
+    for lits in ill_typed_literals(_GraphView(store, graph), [XSD + n for n in list(LEXICAL_SPACES) + list(INTEGER_RANGES)]).values():
         bad.extend(ill_typed(lit) for lit in lits)
     _report_ill_typed(path, data, [b for b in bad if b], strict, warnings)
     return int(count.value)

@@ -3,33 +3,18 @@ with results located at the file and line where the offending subject is describ
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
-
-from tajsec import fastshacl, shacl
+from tajsec import shacl
 from tajsec.build import build
+from tajsec.namespaces import shorten
 from tajsec.project import Project
 from tajsec.rdfio import format_for, to_rdflib
-
-SEVERITIES = ["Info", "Warning", "Violation"]
-SH = "http://www.w3.org/ns/shacl#"
-
-
-@dataclass
-class Finding:
-    severity: str
-    message: str
-    focus: str
-    path: str | None
-    value: str | None
-    shape: str | None
-    component: str | None
-    file: str | None = None
-    line: int | None = None
+from tajsec.shacl import reference
+from tajsec.shacl.locate import Finding, locate
+from tajsec.shacl.result import SEVERITIES
 
 
 @dataclass
@@ -60,127 +45,14 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
                   progress=progress)
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files)).results
+        results = reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files)).results
     else:
-        results = fastshacl.validate(built.store, project.shape_files)
-    lines = {}
-    for f in data_files:
-        lines[str(f)] = subject_lines(f)
-    subject_files, object_files = _where_described(built)
-    outcome = ValidationOutcome(files=[str(f) for f in data_files], threshold=threshold,
-                                load_warnings=[str(w) for w in built.warnings])
-    for r in results:
-        sev = (r["severity"] or SH + "Violation").rsplit("#", 1)[-1]
-        finding = Finding(sev, r["message"] or "", r["focusNode"], r["resultPath"], r["value"],
-                          r["sourceShape"], r["sourceConstraintComponent"])
-        for f in subject_files.get(finding.focus, []):
-            if str(f) in lines:
-                finding.file = str(f)
-                finding.line = lines[str(f)].get(finding.focus)
-                break
-        else:
-            # a node that no input describes (say, an untyped target): point at its first use
-            for f in object_files.get(finding.focus, []):
-                if str(f) in lines:
-                    finding.file = str(f)
-                    finding.line = first_mention(f, finding.focus)
-                    break
-        outcome.findings.append(finding)
-    outcome.findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
-    return outcome
-
-
-def _where_described(built) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
-    """For each node, the input files in which it is a subject, and those in which it is used
-    as an object."""
-    subjects: dict[str, list[Path]] = {}
-    objects: dict[str, list[Path]] = {}
-    for q in built.store.quads_for_pattern(None, None, None, None):
-        path = built.graphs.get(getattr(q.graph_name, "value", ""))
-        if path is None:
-            continue
-        for node, table in ((q.subject, subjects), (q.object, objects)):
-            if isinstance(node, ox.Literal):
-                continue
-            files = table.setdefault(node.value, [])
-            if path not in files:
-                files.append(path)
-    return subjects, objects
-
-
-def first_mention(path: Path, iri: str) -> int | None:
-    """The first line of `path` that names `iri`, in full or as a prefixed name."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    prefixes = {m.group(1): m.group(2) for m in map(_PREFIX.match, text.splitlines()) if m}
-    forms = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns)]
-    for n, line in enumerate(text.splitlines(), start=1):
-        if _PREFIX.match(line):
-            continue
-        for form in forms:
-            i = line.find(form)
-            if i >= 0 and (i + len(form) == len(line) or not (line[i + len(form)].isalnum() or line[i + len(form)] in "-_")):
-                return n
-    return None
-
-
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
-_SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[^\s;,]*|_:\S+)")
-
-
-def subject_lines(path: Path) -> dict[str, int]:
-    """First line on which each subject IRI starts a description in `path`."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
-    fmt = path.suffix.lower()
-    found: dict[str, int] = {}
-    if fmt in (".ttl", ".trig", ".nt", ".nq"):
-        prefixes: dict[str, str] = {}
-        for n, line in enumerate(text.splitlines(), start=1):
-            m = _PREFIX.match(line)
-            if m:
-                prefixes[m.group(1)] = m.group(2)
-                continue
-            if not line or line[0].isspace() or line.startswith("#"):
-                # TriG: subjects inside a graph block are indented
-                if fmt != ".trig" or not line.strip() or line.strip().startswith("#"):
-                    continue
-                line = line.strip()
-            m = _SUBJECT.match(line)
-            if not m:
-                continue
-            tok = m.group(1)
-            if tok.startswith("<"):
-                iri = tok[1:-1]
-            elif tok.startswith("_:"):
-                continue
-            else:
-                p, local = tok.split(":", 1)
-                if p not in prefixes:
-                    continue
-                iri = prefixes[p] + local.replace("\\", "")
-            found.setdefault(iri, n)
-        return found
-    # JSON-LD and RDF/XML: the first line that mentions the IRI
-    return _LazyMentions(text)
-
-
-class _LazyMentions(dict):
-    def __init__(self, text: str):
-        super().__init__()
-        self._lines = text.splitlines()
-
-    def get(self, iri, default=None):
-        for n, line in enumerate(self._lines, start=1):
-            if iri in line:
-                return n
-        return default
+        results = shacl.validate(built.store, project.shape_files)
+    return ValidationOutcome(locate(results, built, data_files), [str(f) for f in data_files], threshold,
+                             [str(w) for w in built.warnings])
 
 
 def short(iri: str | None) -> str:
-    from tajsec.namespaces import shorten
-
     return "" if iri is None else shorten(iri)
 
 
@@ -209,7 +81,7 @@ def as_text(outcome: ValidationOutcome) -> str:
 def as_json(outcome: ValidationOutcome) -> str:
     return json.dumps({
         "conforms": outcome.conforms, "threshold": outcome.threshold, "files": outcome.files,
-        "results": [f.__dict__ for f in outcome.findings],
+        "results": [f.as_dict() for f in outcome.findings],
     }, indent=2, ensure_ascii=False) + "\n"
 
 

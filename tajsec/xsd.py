@@ -2,7 +2,7 @@
 
 pyoxigraph keeps ill-typed literals as written (and stores well-formed ones of the datatypes it
 knows in a canonical form); rdflib checks only some datatypes and leniently. This module is the
-one place that decides, for the loader (tajsec.rdfio) and the SHACL engine (tajsec.fastshacl).
+one place that decides, for the loader (tajsec.rdfio) and the SHACL engine (tajsec.shacl).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _INT = r"[+-]?[0-9]+"
 _DEC = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 _FLOAT = r"([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)"
 
-_LEXICAL = {
+LEXICAL_SPACES = {
     "integer": _INT, "decimal": _DEC, "double": _FLOAT, "float": _FLOAT,
     "boolean": r"true|false|1|0",
     "date": _YEAR + "-" + _MONTH + "-" + _DAY + _TZ,
@@ -52,14 +52,14 @@ _LEXICAL = {
     "Name": r"[^\W\d.-][\w.:-]*",
     "NCName": r"[^\W\d.-][\w.-]*",
 }
-_INT_RANGES = {
+INTEGER_RANGES = {
     "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
     "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
     "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1), "short": (-2**15, 2**15 - 1),
     "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
     "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
 }
-_COMPILED = {k: re.compile(v) for k, v in _LEXICAL.items()}
+_COMPILED = {k: re.compile(v) for k, v in LEXICAL_SPACES.items()}
 _DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 # Datatypes whose literals pyoxigraph parses (and so stores in a canonical form): a literal of
@@ -81,10 +81,10 @@ def xsd_well_formed(lexical: str, datatype: str) -> bool | None:
     name = datatype[len(XSD):]
     if name in ("string", "anyURI", "anySimpleType", "anyAtomicType"):
         return True
-    if name in _INT_RANGES:
+    if name in INTEGER_RANGES:
         if not _COMPILED["integer"].fullmatch(lexical):
             return False
-        lo, hi = _INT_RANGES[name]
+        lo, hi = INTEGER_RANGES[name]
         n = int(lexical)
         return (lo is None or n >= lo) and (hi is None or n <= hi)
     pattern = _COMPILED.get(name)
