@@ -33,7 +33,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec import queries
-from tajsec.build import DERIVED_GRAPH, build
+from tajsec.build import build
+from tajsec.graph.evidence import PROVENANCE_PROPERTIES, provenance
+from tajsec.graph.index import GraphIndex, term_key
+from tajsec.graph.time import node_span, pretty_date, time_text
 from tajsec.namespaces import ONTOLOGY_IRI, PREFIXES, TS, TSD, TSSH, shorten
 from tajsec.project import Project
 from tajsec.rdfio import parse_file
@@ -65,8 +68,7 @@ ROOT_TITLES = {TS + "Actor": "Actors", TS + "Place": "Places", TS + "Event": "Ev
                TS + "Agreement": "Agreements", TS + "Document": "Documents and sources", "": "Other"}
 
 # provenance, shown in a statement's footer rather than in its list of properties
-PROVENANCE = {TS + "evidenceQuote", TS + "inSection", TS + "footnote", PROV + "wasDerivedFrom", TS + "page",
-              SKOS + "editorialNote"}
+PROVENANCE = PROVENANCE_PROPERTIES
 HIDDEN_ON_CARD = PROVENANCE | {TYPE, LABEL}
 HIDDEN_ON_ENTITY = PROVENANCE | {TYPE, LABEL, ALT, SKOS + "exactMatch"}
 # properties shown first on a statement, in this order; the rest follow alphabetically
@@ -77,11 +79,6 @@ PROPERTY_ORDER = [TS + p for p in (
     "outsourcedBy", "outsourcedTo", "locatedPlace", "distanceFrom", "direction", "agreement",
     "obligedParty", "termText", "concerns", "status", "reportedOn", "validDuring", "timeText", "statedBy")]
 PROPERTY_ORDER[5:5] = [ORG + "member", ORG + "organization", ORG + "role", ORG + "memberDuring"]
-DATE_PROPS = (SCHEMA + "startDate", SCHEMA + "endDate", SCHEMA + "datePublished")
-INSTANT_VALUES = (TIME + "inXSDDate", TIME + "inXSDgYearMonth", TIME + "inXSDgYear")
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-
 
 class DocsError(Exception):
     """The site cannot be written where asked (the CLI maps this to exit code 2)."""
@@ -90,94 +87,6 @@ class DocsError(Exception):
 # ---------------------------------------------------------------------------------------------
 # the graph, indexed in memory
 # ---------------------------------------------------------------------------------------------
-
-def _term_key(t) -> tuple:
-    if isinstance(t, ox.NamedNode):
-        return (0, t.value, "")
-    if isinstance(t, ox.BlankNode):
-        return (1, t.value, "")
-    return (2, t.value, t.language or t.datatype.value)
-
-
-class GraphIndex:
-    """Every triple of the built graph (the union of its named graphs), indexed by subject and by
-    object, each list sorted; triples found only in the derived graph are marked as derived."""
-
-    def __init__(self, store: ox.Store):
-        asserted, derived = set(), set()
-        for q in store.quads_for_pattern(None, None, None, None):
-            t = (q.subject, q.predicate, q.object)
-            (derived if q.graph_name == DERIVED_GRAPH else asserted).add(t)
-        self.derived = {(s.value, p.value, _term_key(o)) for s, p, o in derived - asserted
-                        if isinstance(s, ox.NamedNode)}
-        self.out: dict[str, list[tuple[str, object]]] = defaultdict(list)
-        self.inc: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self.triples = 0
-        for s, p, o in asserted | derived:
-            self.triples += 1
-            if not isinstance(s, ox.NamedNode):
-                continue
-            self.out[s.value].append((p.value, o))
-            if isinstance(o, ox.NamedNode):
-                self.inc[o.value].append((s.value, p.value))
-        for v in self.out.values():
-            v.sort(key=lambda po: (po[0], _term_key(po[1])))
-        for v in self.inc.values():
-            v.sort()
-        self.types: dict[str, set[str]] = defaultdict(set)
-        for s, pos in self.out.items():
-            for p, o in pos:
-                if p == TYPE and isinstance(o, ox.NamedNode):
-                    self.types[s].add(o.value)
-        self.supers: dict[str, set[str]] = defaultdict(set)
-        for s, pos in self.out.items():
-            for p, o in pos:
-                if p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode) and o.value != s:
-                    self.supers[s].add(o.value)
-        self._closure: dict[str, set[str]] = {}
-
-    def is_derived(self, s: str, p: str, o) -> bool:
-        return (s, p, _term_key(o)) in self.derived
-
-    def objects(self, s: str, p: str) -> list:
-        return [o for q, o in self.out.get(s, []) if q == p]
-
-    def first(self, s: str, p: str):
-        objs = self.objects(s, p)
-        return objs[0] if objs else None
-
-    def iris(self, s: str, p: str) -> list[str]:
-        return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
-
-    def ancestors(self, c: str) -> set[str]:
-        """The class and all its superclasses."""
-        if c not in self._closure:
-            seen, todo = set(), [c]
-            while todo:
-                x = todo.pop()
-                if x not in seen:
-                    seen.add(x)
-                    todo.extend(self.supers.get(x, ()))
-            self._closure[c] = seen
-        return self._closure[c]
-
-    def all_types(self, s: str) -> set[str]:
-        out = set()
-        for t in self.types.get(s, ()):
-            out |= self.ancestors(t)
-        return out
-
-    def is_a(self, s: str, cls: str) -> bool:
-        return cls in self.all_types(s)
-
-    def label(self, s: str) -> str:
-        best = None
-        for o in self.objects(s, LABEL):
-            key = (0 if o.language == "en" else 1 if not o.language else 2, o.value)
-            if best is None or key < best[0]:
-                best = (key, o.value)
-        return best[1] if best else shorten(s)
-
 
 # ---------------------------------------------------------------------------------------------
 # small helpers
@@ -204,18 +113,6 @@ def fmt_number(text: str) -> str:
     if x == int(x) and "e" not in text.lower():
         return f"{int(x):,}"
     return f"{x:,}".rstrip("0").rstrip(".") if "." in f"{x:,}" else f"{x:,}"
-
-
-def pretty_date(s: str) -> str:
-    m = re.fullmatch(r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(.*)", s)
-    if not m:
-        return s
-    y, mo, d, _ = m.groups()
-    if mo and 1 <= int(mo) <= 12:
-        if d:
-            return f"{int(d)} {MONTHS[int(mo) - 1]} {y}"
-        return f"{MONTHS[int(mo) - 1]} {y}"
-    return y
 
 
 def inline_md(text: str) -> str:
@@ -405,7 +302,7 @@ class Site:
                     severity = _local(q.object.value)
                 elif p not in (SH + "path", TYPE):
                     cons.append((p, q.object))
-            cons.sort(key=lambda c: (c[0], _term_key(c[1])))
+            cons.sort(key=lambda c: (c[0], term_key(c[1])))
             self.node_shapes[ns]["props"].append({
                 "iri": ps.value if isinstance(ps, ox.NamedNode) else None, "path": r["path"].value,
                 "constraints": cons, "message": message, "severity": severity})
@@ -484,54 +381,12 @@ class Site:
 
     # ---- time, quantities, statements -------------------------------------------------------
 
-    def instant_value(self, inst: str) -> str | None:
-        for p in INSTANT_VALUES:
-            o = self.g.first(inst, p)
-            if o is not None:
-                return o.value
-        return None
-
-    def interval_bounds(self, interval: str) -> tuple[str | None, str | None]:
-        b = self.g.first(interval, TIME + "hasBeginning")
-        e = self.g.first(interval, TIME + "hasEnd")
-        return (self.instant_value(b.value) if b is not None else None,
-                self.instant_value(e.value) if e is not None else None)
-
     def time_text(self, iri: str) -> str:
-        if self.g.is_a(iri, TS + "Instant"):
-            v = self.instant_value(iri)
-            return pretty_date(v) if v else self.g.label(iri)
-        b, e = self.interval_bounds(iri)
-        words = [o.value for o in self.g.objects(iri, TS + "timeText")]
-        if b or e:
-            text = f"{pretty_date(b) if b else '…'} – {pretty_date(e) if e else '…'}"
-        else:
-            text = self.g.label(iri)
-        return text + (f" ({'; '.join(words)})" if words else "")
+        return time_text(self.g, iri, self.g.is_a(iri, TS + "Instant"))
 
     def node_dates(self, n: str) -> tuple[str | None, str | None]:
-        g = self.g
-        s = g.first(n, SCHEMA + "startDate")
-        e = g.first(n, SCHEMA + "endDate")
-        if s is not None or e is not None:
-            return (s.value if s is not None else None, e.value if e is not None else None)
-        for p in (TS + "validDuring", ORG + "memberDuring"):
-            for i in g.iris(n, p):
-                b, e2 = self.interval_bounds(i)
-                if b or e2:
-                    return b, e2
-        for q in g.iris(n, TS + "quantity"):
-            for i in g.iris(q, TS + "referencePeriod"):
-                b, e2 = self.interval_bounds(i)
-                if b or e2:
-                    return b, e2
-        r = g.first(n, TS + "reportedOn")
-        if r is not None:
-            return r.value, None
-        d = g.first(n, SCHEMA + "datePublished")
-        if d is not None:
-            return d.value, None
-        return None, None
+        span = node_span(self.g, n)
+        return (span.begin, span.end) if span else (None, None)
 
     def quantity(self, q: str) -> str:
         g = self.g
@@ -564,14 +419,11 @@ class Site:
         """A statement, event or agreement: what it says, when, and where the paper says it."""
         g = self.g
         kinds = self.kinds(n)
-        start, end = self.node_dates(n)
+        span = node_span(g, n)
         negated = any(o.value == "true" for o in g.objects(n, TS + "negated"))
         head = []
-        if start or end:
-            when = pretty_date(start) if start else "…"
-            if end and end != start:
-                when += f" – {pretty_date(end)}"
-            head.append(f'<span class="when">{esc(when)}</span>')
+        if span:
+            head.append(f'<span class="when">{esc(span.pretty())}</span>')
         head += [f'<span class="kind">{self.iri_link(k)}</span>' for k in kinds]
         if negated:
             head.append('<span class="neg">negated: the paper says this is not so</span>')
@@ -597,20 +449,19 @@ class Site:
         for p in sorted(grouped, key=lambda p: (order.get(p, len(order)), self.g.label(p).lower(), p)):
             vals = ", ".join(self.value(o) for o in grouped[p])
             rows.append(f"<dt>{self.prop_name(p)}</dt><dd>{vals}</dd>")
-        quote = g.first(n, TS + "evidenceQuote")
+        prov = provenance(g, n)
+        quote = prov.quote
         src = []
-        for s in g.iris(n, TS + "inSection"):
+        for s in prov.sections:
             src.append("section " + self.iri_link(s))
-        for f in g.iris(n, TS + "footnote"):
-            num = g.first(f, TS + "footnoteNumber")
-            src.append(self.iri_link(f, f"footnote {esc(num.value) if num is not None else esc(g.label(f))}"))
-        pages = g.objects(n, TS + "page")
-        if pages:
-            src.append("page " + ", ".join(esc(p.value) for p in pages))
-        cited = [w for w in g.iris(n, PROV + "wasDerivedFrom") if w not in self.papers]
+        for f in prov.footnotes:
+            src.append(self.iri_link(f.iri, f"footnote {esc(f.number if f.number is not None else g.label(f.iri))}"))
+        if prov.pages:
+            src.append("page " + ", ".join(esc(p) for p in prov.pages))
+        cited = [w for w in prov.sources if w not in self.papers]
         if cited:
             src.append("cites " + "; ".join(self.iri_link(w) for w in cited))
-        notes = [o.value for o in g.objects(n, SKOS + "editorialNote")]
+        notes = prov.notes
         cls = "card" + (" negated" if negated else "")
         ident = f' id="{self.anchor(n)}"' if anchor and n in self.statement_set else ""
         out = [f'<article class="{cls}"{ident}>', f'<div class="card-head">{" ".join(head)}</div>',
@@ -618,7 +469,7 @@ class Site:
         if rows:
             out.append(f'<dl class="props">{"".join(rows)}</dl>')
         if quote is not None:
-            out.append(f'<blockquote class="quote">\u201c{esc(quote.value)}\u201d</blockquote>')
+            out.append(f'<blockquote class="quote">\u201c{esc(quote)}\u201d</blockquote>')
         if src:
             out.append(f'<p class="src">{" · ".join(src)}</p>')
         for note in notes:

@@ -19,6 +19,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 
+from tajsec.graph.time import MONTHS, parse_date, pretty_date
 from tajsec.namespaces import TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
@@ -569,25 +570,7 @@ SELECT ?e ?label ?start ?end ?status WHERE {
 } ORDER BY ?start ?e
 """
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 DETAIL_YEAR = 2004
-
-
-def _parse_date(s: str) -> tuple[int, int | None, int | None]:
-    parts = s.split("-")
-    y = int(parts[0])
-    m = int(parts[1]) if len(parts) > 1 else None
-    d = int(parts[2][:2]) if len(parts) > 2 else None
-    return y, m, d
-
-
-def _pretty_date(s: str) -> str:
-    y, m, d = _parse_date(s)
-    if m is None:
-        return str(y)
-    if d is None:
-        return f"{MONTHS[m - 1]} {y}"
-    return f"{d} {MONTHS[m - 1]} {y}"
 
 
 def timeline_picture(built) -> Picture:
@@ -608,7 +591,8 @@ def timeline_picture(built) -> Picture:
         e["start"] = min(e["start"], r["start"])
 
     def block_of(date: str) -> tuple[int, int]:
-        y, m, _ = _parse_date(date)
+        parts = parse_date(date)
+        y, m = parts.year, parts.month
         return (y, (m or 0) if y == DETAIL_YEAR else 0)
 
     blocks: dict[tuple[int, int], list[str]] = {}
@@ -664,7 +648,7 @@ def timeline_picture(built) -> Picture:
                 ax.text(-0.35, st + 0.55, "(year only)", ha="right", va="top", fontsize=7.5, color=MUTED)
         else:
             ax.plot([-0.1, 0.1], [st, st], color=INK, lw=0.8)
-            ax.text(-0.35, st, MONTHS[m - 1], ha="right", va="top", fontsize=8.5, color=MUTED)
+            ax.text(-0.35, st, MONTHS[m - 1][:3], ha="right", va="top", fontsize=8.5, color=MUTED)
     for k in order:
         ev = events[k]
         done = not ev["status"] or bool(ev["status"] & DONE_STATUSES)
@@ -679,7 +663,9 @@ def timeline_picture(built) -> Picture:
                 linestyle="solid" if done else (0, (3, 2)), zorder=1)
         ax.plot([0], [y], marker="o", markersize=6, markerfacecolor=c if done else "white", markeredgecolor=c,
                 markeredgewidth=1.5, zorder=3)
-        when = _pretty_date(ev["start"]) + (f" – {_pretty_date(ev['end'])}" if ev["end"] else "")
+        when = pretty_date(ev["start"], short_months=True)
+        if ev["end"]:
+            when += f" – {pretty_date(ev['end'], short_months=True)}"
         text = ev["label"] if len(ev["label"]) <= 115 else ev["label"][:112] + "…"
         status = "" if done else "  [" + ", ".join(sorted(labels.get(s, _local(s)) for s in ev["status"])) + "]"
         ax.text(0.65, y, when, ha="left", va="center", fontsize=8.5, color=c, fontweight="bold")
