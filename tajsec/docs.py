@@ -12,7 +12,7 @@ paths, every list sorted). It holds:
   terms/...               the ontology: a page per class, property and concept scheme
   questions/<name>.html   each competency question, its SPARQL and its current answer
   shapes/index.html       the SHACL shapes, linked from the terms they constrain
-  pictures/*.svg, *.png   drawn from the graph (tajsec.docs_pictures)
+  pictures/*.svg, *.png   drawn from the graph (tajsec.site.pictures)
 
 `build_site(project, out_dir)` writes all of it into a temporary directory beside `out_dir` and
 then renames it into place; an existing `out_dir` is replaced only if it is empty or carries the
@@ -1118,7 +1118,7 @@ from {self.g.triples:,} triples; ontology version {esc(self.version)}. Source: A
     # ---- everything ---------------------------------------------------------------------------
 
     def render(self) -> dict:
-        from tajsec.docs_pictures import all_pictures
+        from tajsec.site.pictures import all_pictures
 
         pictures = all_pictures(self.built)
         for p in pictures:
