@@ -333,7 +333,7 @@ def docs_cmd(out: Path) -> None:
     """Generate the static HTML site: entities, ontology, questions, shapes and pictures."""
     import time
 
-    from tajsec.docs import DocsError, build_site
+    from tajsec.site import DocsError, build_site
 
     project = _project()
     start = time.perf_counter()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tajsec.describe import card_text, describe, resolve
-from tajsec.docs import render_site
+from tajsec.site import render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -62,3 +62,4 @@ def test_golden_files_read_right():
     assert "[? – 2004-01] Gaffur Mirzoev as head of the Presidential Guard(s)" in card
     term = (GOLDEN / "term-Tenure.html").read_text(encoding="utf-8")
     assert "<h1>Tenure" in term
+
