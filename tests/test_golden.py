@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from tajsec.describe import card_text, describe, resolve
+from tajsec.site.pictures import draw
 from tajsec.site import render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+README_PICTURE = Path(__file__).resolve().parent.parent / "docs" / "img" / "assistance.png"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +65,13 @@ def test_golden_files_read_right():
     term = (GOLDEN / "term-Tenure.html").read_text(encoding="utf-8")
     assert "<h1>Tenure" in term
 
+
+def test_readme_picture_is_current(built, site_files):
+    """The README shows docs/img/assistance.png: it must be what the generator draws now, and
+    the same picture the site carries. The PNG is byte-deterministic (no software version or
+    date in it); refresh it with `make readme-picture`."""
+    drawn = draw("assistance", built).png
+    assert drawn == site_files["pictures/assistance.png"]
+    assert drawn[:8] == b"\x89PNG\r\n\x1a\n"
+    assert README_PICTURE.read_bytes() == drawn, (
+        f"{README_PICTURE} is stale: run `make readme-picture` and commit it")

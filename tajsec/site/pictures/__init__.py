@@ -15,13 +15,25 @@ from tajsec.site.pictures.ontology import ontology_picture
 from tajsec.site.pictures.structure import structure_picture
 from tajsec.site.pictures.timeline import timeline_picture
 
-__all__ = ["Picture", "all_pictures", "assistance_picture", "ontology_picture", "structure_picture",
-           "timeline_picture"]
+__all__ = ["DRAWERS", "Picture", "all_pictures", "assistance_picture", "draw", "ontology_picture",
+           "structure_picture", "timeline_picture"]
 
 
-def all_pictures(built) -> list[Picture]:
+DRAWERS = {"structure": structure_picture, "assistance": assistance_picture, "timeline": timeline_picture,
+           "ontology": ontology_picture}
+
+
+def draw(name: str, built) -> Picture:
+    """One picture by name (a key of DRAWERS), drawn with the deterministic settings."""
     import matplotlib
 
     with matplotlib.rc_context(RC):
-        return [structure_picture(built), assistance_picture(built), timeline_picture(built),
-                ontology_picture(built)]
+        return DRAWERS[name](built)
+
+
+def all_pictures(built) -> list[Picture]:
+    """The four pictures, in the order the home page shows them."""
+    import matplotlib
+
+    with matplotlib.rc_context(RC):
+        return [drawer(built) for drawer in DRAWERS.values()]
