@@ -6,6 +6,7 @@ import re
 
 import pyoxigraph as ox
 
+from tajsec.build import Built
 from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.graph.models import read_entity, read_statement
@@ -25,7 +26,7 @@ class Ambiguous(Exception):
         self.candidates = candidates
 
 
-def _exists(built, iri: str) -> bool:
+def _exists(built: Built, iri: str) -> bool:
     node = ox.NamedNode(iri)
     return next(iter(built.store.quads_for_pattern(node, None, None, None)), None) is not None
 
@@ -47,7 +48,7 @@ SELECT DISTINCT ?needle ?e ?label (GROUP_CONCAT(DISTINCT STR(?t); separator=" ")
 """
 
 
-def resolve(built, term: str) -> str:
+def resolve(built: Built, term: str) -> str:
     """The IRI that `term` names: an IRI, a prefixed name, or a label (exact match first,
     then substring; a label matching several entities raises Ambiguous)."""
     if term.startswith("<") and term.endswith(">"):
@@ -119,7 +120,7 @@ def _statement_entry(view: StoreView, iri: str, kind: str | None) -> dict:
             "footnote": footnote, "quote": prov.quote, "sources": sorted(shorten(s) for s in prov.sources)}
 
 
-def describe(built, iri: str) -> dict:
+def describe(built: Built, iri: str) -> dict:
     view = StoreView(built.store)
     entity = read_entity(view, iri)
     ts_types = [t for t in entity.types if t.startswith(PREFIXES["ts"])]

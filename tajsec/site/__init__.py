@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tajsec.build import build
+from tajsec.build import Built, build
 from tajsec.project import Project
 from tajsec.site.entities import entities_index, entity_page
 from tajsec.site.frame import stylesheet
@@ -43,7 +43,7 @@ from tajsec.site.write import MARKER, MARKER_TEXT, DocsError, check_out_dir, dea
 __all__ = ["MARKER", "DocsError", "build_site", "dead_links", "markdown", "render_site", "write_site"]
 
 
-def render_site(project: Project, built=None) -> tuple[dict[str, bytes], dict]:
+def render_site(project: Project, built: Built | None = None) -> tuple[dict[str, bytes], dict]:
     """Every file of the site, by path, and the counts."""
     if built is None:
         built = build(project)
@@ -80,7 +80,7 @@ def render_site(project: Project, built=None) -> tuple[dict[str, bytes], dict]:
     }
 
 
-def build_site(project: Project, out_dir: Path, built=None) -> dict:
+def build_site(project: Project, out_dir: Path, built: Built | None = None) -> dict:
     """Generate the site into `out_dir` (atomically). Returns counts: pages, entities, terms,
     concepts, questions, pictures, files. Raises DocsError if `out_dir` cannot be used."""
     check_out_dir(Path(out_dir).absolute())

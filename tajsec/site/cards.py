@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tajsec.graph.evidence import provenance
-from tajsec.graph.time import node_span
+from tajsec.graph.models import read_statement
 from tajsec.namespaces import TS
 from tajsec.site.links import PageContext
 from tajsec.site.text import esc
@@ -18,11 +17,11 @@ def card(ctx: PageContext, n: str, roles: list[str] | None = None, anchor: bool 
     m = ctx.model
     g = m.g
     kinds = m.kinds(n)
-    span = node_span(g, n)
-    negated = any(o.value == "true" for o in g.objects(n, TS + "negated"))
+    st = read_statement(g, n)
+    negated = st.negated
     head = []
-    if span:
-        head.append(f'<span class="when">{esc(span.pretty())}</span>')
+    if st.span:
+        head.append(f'<span class="when">{esc(st.span.pretty())}</span>')
     head += [f'<span class="kind">{ctx.iri_link(k)}</span>' for k in kinds]
     if negated:
         head.append('<span class="neg">negated: the paper says this is not so</span>')
@@ -47,7 +46,7 @@ def card(ctx: PageContext, n: str, roles: list[str] | None = None, anchor: bool 
     for p in sorted(grouped, key=lambda p: (_ORDER.get(p, len(_ORDER)), g.label(p).lower(), p)):
         vals = ", ".join(ctx.value(o) for o in grouped[p])
         rows.append(f"<dt>{ctx.prop_name(p)}</dt><dd>{vals}</dd>")
-    prov = provenance(g, n)
+    prov = st.provenance
     quote = prov.quote
     src = []
     for s in prov.sections:

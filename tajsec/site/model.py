@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from tajsec.build import Built
 from tajsec.graph.index import GraphIndex
 from tajsec.graph.time import node_span
 from tajsec.namespaces import ONTOLOGY_IRI, TS, TSD
@@ -19,7 +20,7 @@ from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS
 class SiteModel:
     """Read-only once made: page functions take it, with the path of the page they write."""
 
-    def __init__(self, project: Project, built):
+    def __init__(self, project: Project, built: Built):
         self.project = project
         self.built = built
         self.g = GraphIndex(built.store)

@@ -9,6 +9,7 @@ matplotlib (see `common` for what makes them deterministic):
 """
 from __future__ import annotations
 
+from tajsec.build import Built
 from tajsec.site.pictures.assistance import assistance_picture
 from tajsec.site.pictures.common import RC, Picture
 from tajsec.site.pictures.ontology import ontology_picture
@@ -23,7 +24,7 @@ DRAWERS = {"structure": structure_picture, "assistance": assistance_picture, "ti
            "ontology": ontology_picture}
 
 
-def draw(name: str, built) -> Picture:
+def draw(name: str, built: Built) -> Picture:
     """One picture by name (a key of DRAWERS), drawn with the deterministic settings."""
     import matplotlib
 
@@ -31,7 +32,7 @@ def draw(name: str, built) -> Picture:
         return DRAWERS[name](built)
 
 
-def all_pictures(built) -> list[Picture]:
+def all_pictures(built: Built) -> list[Picture]:
     """The four pictures, in the order the home page shows them."""
     import matplotlib
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+from tajsec.build import Built
 from tajsec.namespaces import TS
 from tajsec.site.pictures.common import (
-    CURRENCIES, DONE_STATUSES, INK, MUTED, PLANNED, Picture, format_number, label_map, local_name,
-    new_figure, query_rows, save_figure, wrap_text,
+    CURRENCIES, DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows,
+    save_figure, wrap_text,
 )
+from tajsec.site.text import fmt_number, local_name
 
 
 _ASSISTANCE = """
@@ -41,7 +43,7 @@ def _bezier(ax, x0, y0, x1, y1, **kw):
     ax.add_patch(PathPatch(path, facecolor="none", **kw))
 
 
-def assistance_picture(built) -> Picture:
+def assistance_picture(built: Built) -> Picture:
     from matplotlib import colormaps
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
@@ -64,7 +66,7 @@ def assistance_picture(built) -> Picture:
             num = r["v"] or r["max"] or r["min"]
             if num:
                 e["amount"] = max(e["amount"], float(num))
-                e["texts"].add(r["text"] or format_number(num))
+                e["texts"].add(r["text"] or fmt_number(num))
     keys = sorted(edges)
     left = sorted({k[0] for k in keys}, key=lambda p: (-sum(k[0] == p for k in keys), lab(p).lower(), p))
     right = sorted({k[1] for k in keys}, key=lambda p: (-sum(k[1] == p for k in keys), lab(p).lower(), p))

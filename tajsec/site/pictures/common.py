@@ -11,6 +11,7 @@ import io
 import textwrap
 from dataclasses import dataclass
 
+from tajsec.build import Built
 from tajsec.namespaces import TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
@@ -46,31 +47,17 @@ class Picture:
     png: bytes
 
 
-def query_rows(built, sparql: str) -> list[dict]:
+def query_rows(built: Built, sparql: str) -> list[dict]:
     res = built.query(PROLOGUE + sparql)
     names = [v.value for v in res.variables]
     return [{n: (None if r[n] is None else r[n].value) for n in names} for r in res]
 
 
-def label_map(built) -> dict[str, str]:
+def label_map(built: Built) -> dict[str, str]:
     out: dict[str, str] = {}
     for r in query_rows(built, "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } ORDER BY ?s ?l"):
         out.setdefault(r["s"], r["l"])
     return out
-
-
-def local_name(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def format_number(text: str) -> str:
-    try:
-        x = float(text)
-    except ValueError:
-        return text
-    if x == int(x):
-        return f"{int(x):,}"
-    return f"{x:,}"
 
 
 def wrap_text(text: str, width: int) -> str:

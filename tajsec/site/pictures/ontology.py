@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import math
 
+from tajsec.build import Built
 from tajsec.namespaces import TS
 from tajsec.site.pictures.common import (
-    ACCENT, INK, MUTED, Picture, label_map, local_name, new_figure, query_rows, save_figure, wrap_text,
+    ACCENT, INK, MUTED, Picture, label_map, new_figure, query_rows, save_figure, wrap_text,
 )
+from tajsec.site.text import local_name
 
 
 MAIN_CLASSES = ["Actor", "Place", "Event", "Statement"]
 RELATION_CLASSES = ["Actor", "Place", "Event", "Agreement", "Statement", "Quantity", "Document"]
 
 
-def ontology_picture(built) -> Picture:
+def ontology_picture(built: Built) -> Picture:
     import itertools
 
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import math
 
+from tajsec.build import Built
 from tajsec.namespaces import TS
 from tajsec.site.pictures.common import (
-    ACCENT, INK, MUTED, NEGATIVE, PREFIX_ORG, Picture, format_number, label_map, local_name, new_figure,
-    query_rows, save_figure, text_right_edge, wrap_text,
+    ACCENT, INK, MUTED, NEGATIVE, PREFIX_ORG, Picture, label_map, new_figure, query_rows, save_figure,
+    text_right_edge, wrap_text,
 )
+from tajsec.site.text import fmt_number, local_name
 
 
 # The sections of the paper about Tajikistan's own security institutions (with their subsections).
@@ -49,11 +51,11 @@ SELECT ?e ?q ?v ?min ?max ?text WHERE {
 """
 
 
-def tajik_agencies(built) -> list[str]:
+def tajik_agencies(built: Built) -> list[str]:
     return [r["a"] for r in query_rows(built, _TAJIK_AGENCIES)]
 
 
-def personnel(built) -> dict[str, tuple[float, str]]:
+def personnel(built: Built) -> dict[str, tuple[float, str]]:
     """Entity -> (headline figure, as printed): the largest value or upper bound the paper gives."""
     best: dict[str, tuple[float, str]] = {}
     for r in query_rows(built, _PERSONNEL):
@@ -62,19 +64,19 @@ def personnel(built) -> dict[str, tuple[float, str]]:
             continue
         n = float(num)
         if r["min"] and r["max"]:
-            text = f"{format_number(r['min'])}–{format_number(r['max'])}"
+            text = f"{fmt_number(r['min'])}–{fmt_number(r['max'])}"
         elif r["max"]:
-            text = f"up to {format_number(r['max'])}"
+            text = f"up to {fmt_number(r['max'])}"
         elif r["min"] and not r["v"]:
-            text = f"over {format_number(r['min'])}"
+            text = f"over {fmt_number(r['min'])}"
         else:
-            text = format_number(r["v"])
+            text = fmt_number(r["v"])
         if r["e"] not in best or n > best[r["e"]][0]:
             best[r["e"]] = (n, text)
     return best
 
 
-def structure_picture(built) -> Picture:
+def structure_picture(built: Built) -> Picture:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch
 

@@ -1,11 +1,12 @@
 """The timeline picture: dated events; 2004 month by month, earlier years compressed."""
 from __future__ import annotations
 
+from tajsec.build import Built
 from tajsec.graph.time import MONTHS, parse_date, pretty_date
 from tajsec.site.pictures.common import (
-    DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, local_name, new_figure, query_rows,
-    save_figure,
+    DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows, save_figure,
 )
+from tajsec.site.text import local_name
 
 
 _EVENTS = """
@@ -19,7 +20,7 @@ SELECT ?e ?label ?start ?end ?status WHERE {
 DETAIL_YEAR = 2004
 
 
-def timeline_picture(built) -> Picture:
+def timeline_picture(built: Built) -> Picture:
     """Every event on its own row. The axis is cut into blocks: one per year, but DETAIL_YEAR
     gets a block for events dated only to the year and one per month. A block is as tall as
     its events need, with a small minimum, so empty years take little room (and skipped years
