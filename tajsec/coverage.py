@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 
-from tajsec.namespaces import TS
+from tajsec.graph.evidence import evidence_quotes
 
 # Headings as printed (normalised), and the section node each opens.
 HEADINGS = {
@@ -245,15 +245,10 @@ class CoverageReport:
         return "\n".join(lines)
 
 
-def quotes_of(built) -> list[tuple[str, str]]:
-    res = built.query(f"SELECT ?n ?q WHERE {{ ?n <{TS}evidenceQuote> ?q }} ORDER BY ?n ?q")
-    return [(row["n"].value, row["q"].value) for row in res]
-
-
 def coverage(raw_source: str, built) -> CoverageReport:
     paragraphs = split_source(raw_source)
     found, missing = 0, []
-    for node, quote in quotes_of(built):
+    for node, quote in evidence_quotes(built.store):
         q = normalise(quote)
         hit = False
         for p in paragraphs:

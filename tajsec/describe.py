@@ -6,6 +6,11 @@ import re
 
 import pyoxigraph as ox
 
+from tajsec.build import Built
+from tajsec.graph.evidence import provenance
+from tajsec.graph.index import StoreView
+from tajsec.graph.models import read_entity, read_statement
+from tajsec.graph.time import TimeSpan
 from tajsec.namespaces import PREFIXES, expand, shorten
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -21,7 +26,7 @@ class Ambiguous(Exception):
         self.candidates = candidates
 
 
-def _exists(built, iri: str) -> bool:
+def _exists(built: Built, iri: str) -> bool:
     node = ox.NamedNode(iri)
     return next(iter(built.store.quads_for_pattern(node, None, None, None)), None) is not None
 
@@ -43,7 +48,7 @@ SELECT DISTINCT ?needle ?e ?label (GROUP_CONCAT(DISTINCT STR(?t); separator=" ")
 """
 
 
-def resolve(built, term: str) -> str:
+def resolve(built: Built, term: str) -> str:
     """The IRI that `term` names: an IRI, a prefixed name, or a label (exact match first,
     then substring; a label matching several entities raises Ambiguous)."""
     if term.startswith("<") and term.endswith(">"):
@@ -84,74 +89,57 @@ def resolve(built, term: str) -> str:
                       " ".join(shorten(t) for t in types_of(r).split())) for r in chosen])
 
 
+# the statements, events and agreements that name the entity (or hold its quantity), with the
+# properties by which they name it and their most specific ts: kind
 _FACTS = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX ts: <https://w3id.org/tajsec/onto/>
-SELECT ?entity ?node ?label ?kind ?role ?date ?begin ?end ?section ?footnote ?quote
-       (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources) WHERE {
+SELECT ?entity ?node ?kind ?role WHERE {
   { ?node ?role ?entity } UNION { ?entity ?role ?node . FILTER(?role = ts:quantity) }
   FILTER(?node != ?entity)
   { ?node a ts:Statement } UNION { ?node a ts:Event } UNION { ?node a ts:Agreement }
   ?node rdfs:label ?label .
   OPTIONAL { ?node a ?kind . FILTER(STRSTARTS(STR(?kind), STR(ts:)))
              FILTER NOT EXISTS { ?sub rdfs:subClassOf ?kind . ?node a ?sub . FILTER(?sub != ?kind) } }
-  OPTIONAL { ?node schema:startDate ?d1 }
-  OPTIONAL { ?node ts:validDuring|<http://www.w3.org/ns/org#memberDuring> ?i .
-             OPTIONAL { ?i time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?b }
-             OPTIONAL { ?i time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?e } }
-  BIND(STR(?b) AS ?begin)
-  BIND(STR(?e) AS ?end)
-  BIND(COALESCE(STR(?d1), ?begin, ?end) AS ?date)
-  OPTIONAL { ?node ts:inSection/rdfs:label ?section }
-  OPTIONAL { ?node ts:footnote/ts:footnoteNumber ?footnote }
-  OPTIONAL { ?node ts:evidenceQuote ?quote }
-  OPTIONAL { ?node prov:wasDerivedFrom ?src }
 }
-GROUP BY ?entity ?node ?label ?kind ?role ?date ?begin ?end ?section ?footnote ?quote
-ORDER BY ?date ?node
+GROUP BY ?entity ?node ?kind ?role
+ORDER BY ?node
 """
 
 
-def describe(built, iri: str) -> dict:
-    node = ox.NamedNode(iri)
-    card = {"iri": iri, "name": shorten(iri), "labels": [], "altLabels": [], "types": [],
-            "exactMatch": [], "mentions": [], "statements": []}
-    for q in built.store.quads_for_pattern(node, None, None, None):
-        p = q.predicate.value
-        if p == RDFS_LABEL:
-            card["labels"].append(q.object.value)
-        elif p == PREFIXES["skos"] + "altLabel":
-            card["altLabels"].append(q.object.value)
-        elif p == PREFIXES["rdf"] + "type" and q.object.value.startswith(PREFIXES["ts"]):
-            card["types"].append(shorten(q.object.value))
-        elif p == PREFIXES["skos"] + "exactMatch":
-            card["exactMatch"].append(q.object.value)
-        elif p == PREFIXES["ts"] + "evidenceQuote":
-            card["mentions"].append(q.object.value)
-    for k in ("labels", "altLabels", "types", "exactMatch", "mentions"):
-        card[k] = sorted(set(card[k]))
+def _statement_entry(view: StoreView, iri: str, kind: str | None) -> dict:
+    st = read_statement(view, iri)
+    span = st.span or TimeSpan(None, None)
+    # begin and end are given for a span of time; a single date is given as the date alone
+    is_range = span.interval or (span.end is not None and span.end != span.begin)
+    prov = st.provenance
+    footnote = next((int(f.number) for f in prov.footnotes if f.number is not None), None)
+    return {"node": shorten(iri), "label": st.label, "kind": shorten(kind) if kind else None, "roles": [],
+            "date": span.date, "begin": span.begin if is_range else None, "end": span.end if is_range else None,
+            "section": view.label(prov.sections[0]) if prov.sections else None,
+            "footnote": footnote, "quote": prov.quote, "sources": sorted(shorten(s) for s in prov.sources)}
+
+
+def describe(built: Built, iri: str) -> dict:
+    view = StoreView(built.store)
+    entity = read_entity(view, iri)
+    ts_types = [t for t in entity.types if t.startswith(PREFIXES["ts"])]
+    card = {"iri": iri, "name": shorten(iri), "labels": sorted({o.value for o in view.objects(iri, RDFS_LABEL)}),
+            "altLabels": list(entity.alt_labels), "types": sorted(shorten(t) for t in ts_types),
+            "exactMatch": sorted(set(view.iris(iri, PREFIXES["skos"] + "exactMatch"))),
+            "mentions": sorted(set(provenance(view, iri).quotes)), "statements": []}
     seen = {}
-    for row in built.query(_FACTS, substitutions={ox.Variable("entity"): node}):
+    for row in built.query(_FACTS, substitutions={ox.Variable("entity"): ox.NamedNode(iri)}):
         key = row["node"].value
         entry = seen.get(key)
         if entry is None:
-            entry = {"node": shorten(key), "label": row["label"].value,
-                     "kind": shorten(row["kind"].value) if row["kind"] else None,
-                     "roles": [], "date": row["date"].value if row["date"] else None,
-                     "begin": row["begin"].value if row["begin"] else None,
-                     "end": row["end"].value if row["end"] else None,
-                     "section": row["section"].value if row["section"] else None,
-                     "footnote": int(row["footnote"].value) if row["footnote"] else None,
-                     "quote": row["quote"].value if row["quote"] else None,
-                     "sources": sorted(shorten(s) for s in row["sources"].value.split())}
-            seen[key] = entry
+            entry = seen[key] = _statement_entry(view, key, row["kind"].value if row["kind"] else None)
             card["statements"].append(entry)
         role = shorten(row["role"].value)
         if role not in entry["roles"]:
             entry["roles"].append(role)
+    for entry in card["statements"]:
+        entry["roles"].sort()  # the store returns them in no fixed order
     card["statements"].sort(key=lambda e: (e["date"] is None, e["date"] or "", e["node"]))
     return card
 

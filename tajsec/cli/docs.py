@@ -16,7 +16,7 @@ from tajsec.cli.base import CannotRun, find_project
               show_default=True, help="Folder to write the site to; replaced whole if it holds a previous site.")
 def docs_cmd(out: Path) -> None:
     """Generate the static HTML site: entities, ontology, questions, shapes and pictures."""
-    from tajsec.docs import DocsError, build_site
+    from tajsec.site import DocsError, build_site
 
     project = find_project()
     start = time.perf_counter()
