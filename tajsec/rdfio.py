@@ -7,10 +7,17 @@ truncated file behind.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
+import re
+import shutil
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -45,7 +52,13 @@ class LoadError(Exception):
         return f"{where}: {self.message}"
 
 
+#: The name that reads standard input (as Turtle, of which N-Triples is a part).
+STDIN = "-"
+
+
 def format_for(path: Path) -> ox.RdfFormat:
+    if str(path) == STDIN:
+        return ox.RdfFormat.TURTLE
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
@@ -64,34 +77,95 @@ class LoadWarning:
         return f"{self.path}:{self.line}: warning: {self.message}" if self.line else f"{self.path}: warning: {self.message}"
 
 
+_NOT_VALID = '" is not a valid '
+
+
 def ill_typed(literal: ox.Literal) -> str | None:
     """Why a literal's lexical form is not valid for its XSD datatype, or None if it is."""
     from tajsec.xsd import XSD, xsd_well_formed
 
     dt = literal.datatype.value
     if xsd_well_formed(literal.value, dt) is False:
-        return f'"{literal.value}" is not a valid xsd:{dt[len(XSD):]}'
+        return f'"{literal.value}{_NOT_VALID}xsd:{dt[len(XSD):]}'
     return None
+
+
+_CHUNK = 1 << 20
+_FILE_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _too_large(path: Path, size: str) -> LoadError:
+    return LoadError(str(path), None, None, f"file is {size} bytes, above the limit of {MAX_FILE_BYTES} "
+                                            "(set TAJSEC_MAX_FILE_BYTES to raise it)")
+
+
+def open_input(path: Path) -> BinaryIO:
+    """`path` opened for reading: a regular file, or standard input for `-` (copied to a temporary
+    file, so that it can be read more than once). Opening never blocks (a FIFO is refused, not
+    waited on); anything but a regular file is refused with an error naming it."""
+    if str(path) == STDIN:
+        copy = tempfile.TemporaryFile()
+        for chunk in read_limited(sys.stdin.buffer, path):
+            copy.write(chunk)
+        copy.seek(0)
+        return copy
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        raise LoadError(str(path), None, None, f"cannot read file: {e.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise LoadError(str(path), None, None, f"cannot read file: it is {kind}, not a regular file "
+                                               f"(give {STDIN} to read standard input)")
+    os.set_blocking(fd, True)
+    size = os.fstat(fd).st_size
+    if size > MAX_FILE_BYTES:
+        os.close(fd)
+        raise _too_large(path, str(size))
+    return os.fdopen(fd, "rb")
+
+
+def read_limited(f: BinaryIO, path: Path) -> Iterator[bytes]:
+    """The bytes of `f` in chunks, stopping with a LoadError as soon as more than MAX_FILE_BYTES
+    have actually been read (whatever the file claims its size is)."""
+    total = 0
+    while True:
+        try:
+            chunk = f.read(_CHUNK)
+        except OSError as e:
+            raise LoadError(str(path), None, None, f"cannot read file: {e.strerror or e}") from None
+        if not chunk:
+            return
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(path, f"more than {MAX_FILE_BYTES}")
+        yield chunk
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _bom_rule(path: Path, strict: bool, warnings: list | None) -> None:
+    """What a UTF-8 byte-order mark at the start of a file gets: an error for our own files, a
+    warning (and the mark is dropped) for other people's."""
+    if strict:
+        raise LoadError(str(path), 1, 1, "the file starts with a UTF-8 byte-order mark; remove it")
+    if warnings is not None:
+        warnings.append(LoadWarning(str(path), 1, "a UTF-8 byte-order mark at the start was ignored"))
 
 
 def _preflight(path: Path, strict: bool, warnings: list | None) -> tuple[ox.RdfFormat, bytes]:
     """Format and bytes of a file, after the checks every input gets before any parser sees it:
     size, byte-order mark, XML entities, remote JSON-LD contexts."""
     fmt = format_for(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(str(path), None, None, f"file is {size} bytes, above the limit of {MAX_FILE_BYTES} "
-                                                   "(set TAJSEC_MAX_FILE_BYTES to raise it)")
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(str(path), None, None, f"cannot read file: {e.strerror}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        if strict:
-            raise LoadError(str(path), 1, 1, "the file starts with a UTF-8 byte-order mark; remove it")
-        data = data[3:]
-        if warnings is not None:
-            warnings.append(LoadWarning(str(path), 1, "a UTF-8 byte-order mark at the start was ignored"))
+    with open_input(path) as f:
+        data = b"".join(read_limited(f, path))
+    if data.startswith(BOM):
+        _bom_rule(path, strict, warnings)
+        data = data[len(BOM):]
     if fmt == ox.RdfFormat.RDF_XML:
         _refuse_entities(path, data)
     if fmt == ox.RdfFormat.JSON_LD:
@@ -99,23 +173,138 @@ def _preflight(path: Path, strict: bool, warnings: list | None) -> tuple[ox.RdfF
     return fmt, data
 
 
+class InputFile:
+    """One input, opened once and read as many times as needed from that one descriptor, each
+    read under the checks of `_preflight`, for inputs too large to hold in memory (tajsec merge).
+
+    `screen()` reads it through once for its SHA-256 and size and refuses RDF/XML entities and
+    remote JSON-LD contexts; `stream()` is a binary file for the parser (byte-order mark rule
+    applied), which checks that the bytes are those screened; `lines()` is its text, for
+    `report_ill_typed`."""
+
+    def __init__(self, path: Path, strict: bool = True, warnings: list | None = None):
+        self.path = Path(path)
+        self.format = format_for(self.path)
+        self.strict, self.warnings = strict, warnings
+        self._file = open_input(self.path)
+        self.sha256: str | None = None
+        self.size = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        """The raw bytes, from the start, at most MAX_FILE_BYTES."""
+        self._file.seek(0)
+        return read_limited(self._file, self.path)
+
+    def screen(self) -> str:
+        """SHA-256 of the file, after the checks that need no parser."""
+        digest, size, screen, first = hashlib.sha256(), 0, EntityScreen(), True
+        for chunk in self.chunks():
+            if first and chunk.startswith(BOM):
+                _bom_rule(self.path, self.strict, self.warnings)
+            first = False
+            digest.update(chunk)
+            size += len(chunk)
+            if self.format == ox.RdfFormat.RDF_XML:
+                line = screen.feed(chunk)
+                if line is not None:
+                    raise LoadError(str(self.path), line, None, ENTITY_REFUSED)
+        if self.format == ox.RdfFormat.JSON_LD:  # a JSON document is checked whole
+            _refuse_remote_contexts(self.path, b"".join(self.chunks()))
+        self.sha256, self.size = digest.hexdigest(), size
+        return self.sha256
+
+    def stream(self, progress: Callable[[int], None] | None = None) -> "_ParseStream":
+        """A binary file for the parser (call `screen` first); `progress(bytes read)` every MB."""
+        return _ParseStream(self, progress)
+
+    def lines(self) -> Iterator[str]:
+        return io.TextIOWrapper(io.BufferedReader(_ChunkReader(self.chunks())), encoding="utf-8", errors="replace", newline=None)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "InputFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _ChunkReader(io.RawIOBase):
+    """Chunks of bytes read as a binary file."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._rest = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        if not self._rest:
+            self._rest = memoryview(next(self._chunks, b""))
+        n = min(len(buf), len(self._rest))
+        buf[:n] = self._rest[:n]
+        self._rest = self._rest[n:]
+        return n
+
+
+class _ParseStream(_ChunkReader):
+    """The bytes of a screened InputFile for the parser: byte-order mark dropped, hashed again
+    on the way so that a file changed since `screen` is an error, not a silent mix."""
+
+    def __init__(self, source: InputFile, progress: Callable[[int], None] | None):
+        super().__init__(self._checked(source, progress))
+
+    @staticmethod
+    def _checked(source: InputFile, progress: Callable[[int], None] | None) -> Iterator[bytes]:
+        digest, done, first = hashlib.sha256(), 0, True
+        for chunk in source.chunks():
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+            yield chunk[len(BOM):] if first and chunk.startswith(BOM) else chunk
+            first = False
+        if progress and not done:
+            progress(0)
+        if digest.hexdigest() != source.sha256 or done != source.size:
+            raise LoadError(str(source.path), None, None, "the file changed while it was being read; run again")
+
+
+_PARSER_PREFIX = re.compile(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ")
+
+
 def _syntax_error(path: Path, e: SyntaxError) -> LoadError:
-    msg = str(e.msg if hasattr(e, "msg") else e)
+    msg = _PARSER_PREFIX.sub("", str(e.msg if getattr(e, "msg", None) else e))
     if "LoadDocumentCallback" in msg:
         msg = "a JSON-LD @context that is not inline would have to be fetched; tajsec never fetches (inline it)"
     return LoadError(str(path), e.lineno, e.offset, msg)
 
 
-def _report_ill_typed(path: Path, data: bytes, reasons: list[str], strict: bool, warnings: list | None) -> None:
+def _text_lines(data: bytes) -> list[str]:
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
+                     warnings: list | None) -> None:
+    """Ill-typed literals (`reasons`, from `ill_typed`) of one file, located on `lines()` (called
+    only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    lines = _lines_of(data, reasons)
+    lines = lines_of(lines(), reasons)
     if strict:
         line, why = lines[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         raise LoadError(str(path), line, None, f"ill-typed literal: {why}{more}")
     if warnings is not None:
         warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}") for line, why in lines)
+
+
+def parse_error(path: Path | str, e: Exception) -> LoadError:
+    """The LoadError for an exception raised by the parser on `path`."""
+    if isinstance(e, SyntaxError):
+        return _syntax_error(path, e)
+    return LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}")
 
 
 def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None, strict: bool = True,
@@ -133,7 +322,7 @@ def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None, 
     except (ValueError, RecursionError, MemoryError) as e:
         raise LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}") from None
     bad = [why for q in quads if isinstance(q.object, ox.Literal) for why in [ill_typed(q.object)] if why]
-    _report_ill_typed(path, data, bad, strict, warnings)
+    report_ill_typed(path, lambda: _text_lines(data), bad, strict, warnings)
     if graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
@@ -164,7 +353,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     bad = []
     for lits in ill_typed_literals(_GraphView(store, graph), [XSD + n for n in list(_LEXICAL) + list(_INT_RANGES)]).values():
         bad.extend(ill_typed(lit) for lit in lits)
-    _report_ill_typed(path, data, [b for b in bad if b], strict, warnings)
+    report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
 
 
@@ -179,15 +368,31 @@ class _GraphView:
         return self.store.query(sparql, default_graph=self.graph, **kw)
 
 
-def _lines_of(data: bytes, reasons: list[str]) -> list[tuple[int | None, str]]:
-    """Best-effort line numbers for ill-typed literals: the first line showing the lexical form."""
-    text = data.decode("utf-8", errors="replace").splitlines()
-    out = []
-    for why in reasons:
-        lexical = why.split('"')[1]
-        line = next((n for n, l in enumerate(text, start=1) if f'"{lexical}"' in l), None)
-        out.append((line, why))
-    return out
+#: Where a lexical form can stand in a line: between double or single quotes (Turtle, TriG,
+#: N-Triples, JSON-LD, RDF/XML attributes) or as the text of an XML element.
+_LEXICAL_FORMS = (re.compile(r'"((?:[^"\\]|\\.)*)"'), re.compile(r"'((?:[^'\\]|\\.)*)'"),
+                  re.compile(r">([^<>]*)<"))
+def _lexical_of(why: str) -> str:
+    """The lexical form quoted at the start of a reason given by `ill_typed`."""
+    return why[1:why.rindex(_NOT_VALID)]
+
+
+def lines_of(lines: Iterable[str], reasons: list[str]) -> list[tuple[int | None, str]]:
+    """Best-effort line numbers for ill-typed literals: the first line showing the lexical form.
+
+    One pass over `lines`, each line split once into the forms it shows, each looked up in a
+    table: time linear in the size of the file, however many literals are looked for."""
+    first: dict[str, int | None] = {_lexical_of(why): None for why in reasons}
+    missing = len(first)
+    for n, line in enumerate(lines, start=1):
+        for pattern in _LEXICAL_FORMS:
+            for form in pattern.findall(line):
+                if first.get(form, 0) is None:
+                    first[form] = n
+                    missing -= 1
+        if not missing:
+            break
+    return [(first[_lexical_of(why)], why) for why in reasons]
 
 
 ENTITY_REFUSED = ("RDF/XML that declares entities (<!ENTITY) is refused "
