@@ -364,36 +364,51 @@ def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, 
     values and attempted changes to our ontology. Nothing is fetched; nothing is written unless
     every input parses. Exit 0 merged cleanly, 1 merged with findings (conflicts, ontology changes,
     unresolved owl:imports), 2 cannot run."""
-    from tajsec.merge import merge, write_trig
-    from tajsec.rdfio import atomic_write_bytes
+    from tajsec.merge import OverwritesInput, merge, refuse_overwriting_inputs, write_outputs
 
+    try:
+        refuse_overwriting_inputs(list(others), {"-o": output, "--report": report_path})
+    except OverwritesInput as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
     project = _project()
-    if sys.stderr.isatty():
-        total = sum(p.stat().st_size for p in others if p.is_file())
-        with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
-            read: dict[str, int] = {}
-
-            def progress(label: str, done: int, _total: int) -> None:
-                if label != "sort":
-                    bar.update(done - read.get(label, 0))
-                    read[label] = done
-
-            result = merge(project, list(others), allow_ontology_changes, progress)
-    else:
-        result = merge(project, list(others), allow_ontology_changes)
-    with result:
-        try:
-            write_trig(result, output)
-            if report_path:
-                atomic_write_bytes(report_path, result.report.as_json().encode("utf-8"))
-        except OSError as e:
-            click.echo(f"error: cannot write {e.filename or output}: {e.strerror or e}", err=True)
-            sys.exit(2)
-        report = result.report
-        click.echo(report.as_json() if fmt == "json" else report.as_text(), nl=False)
-        click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
-                   err=True)
+    written = False
+    try:
+        result = _merge_with_progress(merge, project, list(others), allow_ontology_changes)
+        with result:
+            report = result.report
+            text = report.as_json() if fmt == "json" else report.as_text()
+            try:
+                write_outputs(result, output, report_path)
+            except OSError as e:
+                click.echo(f"error: cannot write {e.filename or output}: {e.strerror or e}", err=True)
+                sys.exit(2)
+            written = True
+            for w in result.warnings:
+                click.echo(w, err=True)
+            click.echo(text, nl=False)
+            click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
+                       err=True)
+    except KeyboardInterrupt:  # 130 as for any command stopped by SIGINT: not 1, which means findings
+        click.echo(f"tajsec merge: interrupted{'' if written else '; nothing written'}", err=True)
+        sys.exit(130)
     sys.exit(1 if report.has_findings else 0)
+
+
+def _merge_with_progress(merge, project: Project, others: list[Path], allow_ontology_changes: bool):
+    """`merge`, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return merge(project, others, allow_ontology_changes)
+    total = sum(p.stat().st_size for p in others if p.is_file())
+    with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+        read: dict[str, int] = {}
+
+        def progress(label: str, done: int, _total: int) -> None:
+            if label != "sort":
+                bar.update(done - read.get(label, 0))
+                read[label] = done
+
+        return merge(project, others, allow_ontology_changes, progress)
 
 
 @main.command("export")
