@@ -12,85 +12,103 @@ from tajsec.merge.report import MergeReport
 from tajsec.merge.vocabulary import (DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID,
                                      XSD)
 
+class Triples(list):
+    """The metadata graph's triples, as (subject, predicate, object)."""
+
+    def add(self, s, p: str, o) -> None:
+        self.append((s, ox.NamedNode(p), o))
+
+
+def typed(v, datatype: str) -> ox.Literal:
+    return ox.Literal(str(v), datatype=ox.NamedNode(datatype))
+
+
+def english(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
 def metadata(ours: Ours, root: Path, report: MergeReport, counts: dict[str, int],
-              timestamp: str | None) -> list[tuple]:
+             timestamp: str | None) -> list[tuple]:
     """The metadata graph's triples: where each graph of the merge came from (VoID, PROV-O,
     DCAT, SPDX), how many triples it holds, and the merge activity."""
-    M = META_GRAPH
-    out: list[tuple] = []
-
-    def t(s, p, o) -> None:
-        out.append((s, ox.NamedNode(p), o))
-
-    def lit(v, dt: str | None = None) -> ox.Literal:
-        return ox.Literal(str(v), datatype=ox.NamedNode(dt)) if dt else ox.Literal(str(v))
-
-    def iri(v: str) -> ox.NamedNode:
-        return ox.NamedNode(v)
-
-    A = MERGE_ACTIVITY
-    t(M, RDF + "type", iri(VOID + "Dataset"))
-    t(M, DCTERMS + "title", ox.Literal("tajsec merge: our graphs and the inputs, one named graph each", language="en"))
-    t(A, RDF + "type", iri(PROV + "Activity"))
-    t(A, RDFS + "label", ox.Literal("tajsec merge", language="en"))
-    t(A, RDFS + "comment", ox.Literal(
-        "Ontology changes in the inputs were " + ("kept (allow_ontology_changes)." if report.allow_ontology_changes
-                                                  else "left out; the merge report lists them.")
-        + (" owl:imports were stripped and nothing was fetched."), language="en"))
-    if timestamp:
-        t(A, PROV + "startedAtTime", lit(timestamp, XSD + "dateTime"))
-    else:
-        t(A, RDFS + "comment", ox.Literal(
-            "No load time is recorded (the caller passed no timestamp), so that merging the same inputs "
-            "gives the same bytes.", language="en"))
-    for g, rel in sorted(ours.graphs.items()):
-        G = iri(g)
-        t(M, VOID + "subset", G)
-        t(G, RDF + "type", iri(VOID + "Dataset"))
-        t(G, RDF + "type", iri(PROV + "Entity"))
-        t(G, VOID + "triples", lit(counts.get(g, 0), XSD + "integer"))
-        if g == DERIVED_GRAPH.value:
-            t(G, DCTERMS + "title", ox.Literal("derived by the build rules (queries/construct-*.rq)", language="en"))
-            for other in sorted(ours.graphs):
-                if other != g:
-                    t(G, PROV + "wasDerivedFrom", iri(other))
-            continue
-        t(G, DCTERMS + "title", ox.Literal(rel))
-        f = root / rel
-        if f.is_file():
-            sha = hashlib.sha256(f.read_bytes()).hexdigest()
-            file_description(t, G, iri(g + "#file"), Path(rel).name, rel, f.stat().st_size, "text/turtle", sha, None)
-    for info in report.inputs:
-        if info.duplicate_of:
-            continue
-        G = iri(info.graph)
-        F = iri(info.graph + "#file")
-        t(M, VOID + "subset", G)
-        t(G, RDF + "type", iri(VOID + "Dataset"))
-        t(G, RDF + "type", iri(PROV + "Entity"))
-        t(G, DCTERMS + "title", ox.Literal(Path(info.path).name))
-        t(G, VOID + "triples", lit(info.triples_kept, XSD + "integer"))
-        t(G, PROV + "wasGeneratedBy", A)
-        t(A, PROV + "used", F)
-        if timestamp:
-            t(G, PROV + "generatedAtTime", lit(timestamp, XSD + "dateTime"))
-        if info.left_out:
-            t(G, RDFS + "comment", ox.Literal(
-                f"{info.left_out} triple(s) of the file were left out (changes to the tajsec ontology, owl:imports); "
-                "the merge report lists them.", language="en"))
-        for orig, sub in sorted(info.subgraphs.items()):
-            S = iri(sub)
-            t(G, VOID + "subset", S)
-            t(S, RDF + "type", iri(VOID + "Dataset"))
-            t(S, DCTERMS + "identifier", ox.Literal(orig))
-            t(S, RDFS + "comment", ox.Literal(f"the named graph {orig} of the input file", language="en"))
-        file_description(t, G, F, Path(info.path).name, info.path, info.size, info.media_type, info.sha256,
-                          info.triples_parsed)
+    out = Triples()
+    _activity(out, report, timestamp)
+    _our_graphs(out, ours, root, counts)
+    _input_graphs(out, report, timestamp)
     return out
 
 
+def _activity(t: Triples, report: MergeReport, timestamp: str | None) -> None:
+    M, A = META_GRAPH, MERGE_ACTIVITY
+    t.add(M, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+    t.add(M, DCTERMS + "title", english("tajsec merge: our graphs and the inputs, one named graph each"))
+    t.add(A, RDF + "type", ox.NamedNode(PROV + "Activity"))
+    t.add(A, RDFS + "label", english("tajsec merge"))
+    t.add(A, RDFS + "comment", english(
+        "Ontology changes in the inputs were " + ("kept (allow_ontology_changes)." if report.allow_ontology_changes
+                                                  else "left out; the merge report lists them.")
+        + " owl:imports were stripped and nothing was fetched."))
+    if timestamp:
+        t.add(A, PROV + "startedAtTime", typed(timestamp, XSD + "dateTime"))
+    else:
+        t.add(A, RDFS + "comment", english(
+            "No load time is recorded (the caller passed no timestamp), so that merging the same inputs "
+            "gives the same bytes."))
+
+
+def _dataset(t: Triples, G: ox.NamedNode) -> None:
+    t.add(META_GRAPH, VOID + "subset", G)
+    t.add(G, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+    t.add(G, RDF + "type", ox.NamedNode(PROV + "Entity"))
+
+
+def _our_graphs(t: Triples, ours: Ours, root: Path, counts: dict[str, int]) -> None:
+    for g, rel in sorted(ours.graphs.items()):
+        G = ox.NamedNode(g)
+        _dataset(t, G)
+        t.add(G, VOID + "triples", typed(counts.get(g, 0), XSD + "integer"))
+        if g == DERIVED_GRAPH.value:
+            t.add(G, DCTERMS + "title", english("derived by the build rules (queries/construct-*.rq)"))
+            for other in sorted(ours.graphs):
+                if other != g:
+                    t.add(G, PROV + "wasDerivedFrom", ox.NamedNode(other))
+            continue
+        t.add(G, DCTERMS + "title", ox.Literal(rel))
+        f = root / rel
+        if f.is_file():
+            sha = hashlib.sha256(f.read_bytes()).hexdigest()
+            file_description(t.add, G, ox.NamedNode(g + "#file"), Path(rel).name, rel, f.stat().st_size,
+                             "text/turtle", sha, None)
+
+
+def _input_graphs(t: Triples, report: MergeReport, timestamp: str | None) -> None:
+    for info in report.inputs:
+        if info.duplicate_of:
+            continue
+        G, F = ox.NamedNode(info.graph), ox.NamedNode(info.graph + "#file")
+        _dataset(t, G)
+        t.add(G, DCTERMS + "title", ox.Literal(Path(info.path).name))
+        t.add(G, VOID + "triples", typed(info.triples_kept, XSD + "integer"))
+        t.add(G, PROV + "wasGeneratedBy", MERGE_ACTIVITY)
+        t.add(MERGE_ACTIVITY, PROV + "used", F)
+        if timestamp:
+            t.add(G, PROV + "generatedAtTime", typed(timestamp, XSD + "dateTime"))
+        if info.left_out:
+            t.add(G, RDFS + "comment", english(
+                f"{info.left_out} triple(s) of the file were left out (changes to the tajsec ontology, owl:imports); "
+                "the merge report lists them."))
+        for orig, sub in sorted(info.subgraphs.items()):
+            S = ox.NamedNode(sub)
+            t.add(G, VOID + "subset", S)
+            t.add(S, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+            t.add(S, DCTERMS + "identifier", ox.Literal(orig))
+            t.add(S, RDFS + "comment", english(f"the named graph {orig} of the input file"))
+        file_description(t.add, G, F, Path(info.path).name, info.path, info.size, info.media_type, info.sha256,
+                         info.triples_parsed)
+
+
 def file_description(t, G, F, name: str, given: str, size: int, media_type: str, sha: str,
-                      triples: int | None) -> None:
+                     triples: int | None) -> None:
     t(G, PROV + "wasDerivedFrom", F)
     t(F, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
     t(F, RDF + "type", ox.NamedNode(PROV + "Entity"))
