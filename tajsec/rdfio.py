@@ -157,9 +157,11 @@ def _bom_rule(path: Path, strict: bool, warnings: list | None) -> None:
         warnings.append(LoadWarning(str(path), 1, "a UTF-8 byte-order mark at the start was ignored"))
 
 
-def _preflight(path: Path, strict: bool, warnings: list | None) -> tuple[ox.RdfFormat, bytes]:
+def _preflight(path: Path, strict: bool, warnings: list | None,
+               texts: dict[str, str] | None = None) -> tuple[ox.RdfFormat, bytes]:
     """Format and bytes of a file, after the checks every input gets before any parser sees it:
-    size, byte-order mark, XML entities, remote JSON-LD contexts."""
+    size, byte-order mark, XML entities, remote JSON-LD contexts. With `texts`, the file's text
+    is kept there under its path, for callers that need its lines without opening it again."""
     fmt = format_for(path)
     with open_input(path) as f:
         data = b"".join(read_limited(f, path))
@@ -170,6 +172,8 @@ def _preflight(path: Path, strict: bool, warnings: list | None) -> tuple[ox.RdfF
         _refuse_entities(path, data)
     if fmt == ox.RdfFormat.JSON_LD:
         _refuse_remote_contexts(path, data)
+    if texts is not None:
+        texts[str(path)] = data.decode("utf-8", errors="replace")
     return fmt, data
 
 
@@ -308,19 +312,21 @@ def parse_error(path: Path | str, e: Exception) -> LoadError:
 
 
 def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None, strict: bool = True,
-               warnings: list | None = None) -> list[ox.Quad]:
+               warnings: list | None = None, texts: dict[str, str] | None = None) -> list[ox.Quad]:
     """All quads of one file, put into `graph`, with literals exactly as written.
 
     Raises LoadError with line and column for anything malformed. `strict` (our own files):
     ill-typed literals are errors too. Otherwise (other people's files) they are appended to
-    `warnings` with their line, and the data is kept as written."""
-    fmt, data = _preflight(path, strict, warnings)
+    `warnings` with their line, and the data is kept as written. `texts`: see `_preflight`."""
+    fmt, data = _preflight(path, strict, warnings, texts)
+    return _parse(path, fmt, data, graph, strict, warnings)
+
+
+def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph, strict: bool, warnings: list | None) -> list[ox.Quad]:
     try:
         quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
-    except SyntaxError as e:
-        raise _syntax_error(path, e) from None
-    except (ValueError, RecursionError, MemoryError) as e:
-        raise LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}") from None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        raise parse_error(path, e) from None
     bad = [why for q in quads if isinstance(q.object, ox.Literal) for why in [ill_typed(q.object)] if why]
     report_ill_typed(path, lambda: _text_lines(data), bad, strict, warnings)
     if graph is None:
@@ -332,21 +338,19 @@ _TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF
 
 
 def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = True,
-              warnings: list | None = None) -> int:
+              warnings: list | None = None, texts: dict[str, str] | None = None) -> int:
     """Load one file into `graph` of `store` at pyoxigraph speed; same checks and errors as
     parse_file. Returns the number of triples loaded. (The store keeps well-formed typed
     literals in canonical form, e.g. "0042"^^xsd:integer as 42; parse_file keeps them as written.)"""
-    fmt, data = _preflight(path, strict, warnings)
+    fmt, data = _preflight(path, strict, warnings, texts)
     if fmt not in _TRIPLE_FORMATS:  # datasets: their own graph names are folded into `graph`
-        quads = parse_file(path, graph, strict, warnings)
+        quads = _parse(path, fmt, data, graph, strict, warnings)
         store.extend(quads)
         return len(quads)
     try:
         store.load(data, format=fmt, to_graph=graph)
-    except SyntaxError as e:
-        raise _syntax_error(path, e) from None
-    except (ValueError, RecursionError, MemoryError) as e:
-        raise LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}") from None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        raise parse_error(path, e) from None
     from tajsec.xsd import _INT_RANGES, _LEXICAL, XSD, ill_typed_literals
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]

@@ -57,15 +57,16 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
+    texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
     built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
-                  progress=progress)
+                  progress=progress, texts=texts)
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
         results = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files)).results
     else:
         results = fastshacl.validate(built.store, project.shape_files)
     lines = {}
     for f in data_files:
-        lines[str(f)] = subject_lines(f)
+        lines[str(f)] = subject_lines(f, texts.get(str(f)))
     subject_files, object_files = _where_described(built)
     outcome = ValidationOutcome(files=[str(f) for f in data_files], threshold=threshold,
                                 load_warnings=[str(w) for w in built.warnings])
@@ -83,7 +84,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
             for f in object_files.get(finding.focus, []):
                 if str(f) in lines:
                     finding.file = str(f)
-                    finding.line = first_mention(f, finding.focus)
+                    finding.line = first_mention(f, finding.focus, texts.get(str(f)))
                     break
         outcome.findings.append(finding)
     outcome.findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
@@ -108,9 +109,10 @@ def _where_described(built) -> tuple[dict[str, list[Path]], dict[str, list[Path]
     return subjects, objects
 
 
-def first_mention(path: Path, iri: str) -> int | None:
-    """The first line of `path` that names `iri`, in full or as a prefixed name."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+def first_mention(path: Path, iri: str, text: str | None = None) -> int | None:
+    """The first line of `path` (whose `text` may be given) that names `iri`, in full or as a prefixed name."""
+    if text is None:
+        text = path.read_text(encoding="utf-8", errors="replace")
     prefixes = {m.group(1): m.group(2) for m in map(_PREFIX.match, text.splitlines()) if m}
     forms = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns)]
     for n, line in enumerate(text.splitlines(), start=1):
@@ -127,12 +129,13 @@ _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[^\s;,]*|_:\S+)")
 
 
-def subject_lines(path: Path) -> dict[str, int]:
-    """First line on which each subject IRI starts a description in `path`."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
+def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
+    """First line on which each subject IRI starts a description in `path` (whose `text` may be given)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return {}
     fmt = path.suffix.lower()
     found: dict[str, int] = {}
     if fmt in (".ttl", ".trig", ".nt", ".nq"):

@@ -3,6 +3,7 @@ whole (validate, build) or streamed (merge): opened once, regular files only (or
 limit on the bytes actually read, the byte-order mark rule, ill-typed literals located by line."""
 from __future__ import annotations
 
+import builtins
 import io
 import os
 import signal
@@ -226,3 +227,40 @@ def test_lexical_form_is_found_as_written_not_inside_other_text():
              '<http://example.org/a> <http://example.org/c> "yes"^^<http://www.w3.org/2001/XMLSchema#boolean> .']
     assert lines_of(iter(lines), ['"yes" is not a valid xsd:boolean', '"o" is not a valid xsd:integer']) == [
         (2, '"yes" is not a valid xsd:boolean'), (None, '"o" is not a valid xsd:integer')]
+
+
+# ---- Each file opened once ----
+
+@pytest.fixture
+def opened(monkeypatch) -> dict[str, int]:
+    """How many times each path is opened (os.open and open), while the test runs."""
+    counts: dict[str, int] = {}
+    real_os_open, real_open = os.open, builtins.open
+
+    def counting_os_open(path, *a, **kw):
+        counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_os_open(path, *a, **kw)
+
+    def counting_open(path, *a, **kw):
+        if isinstance(path, (str, os.PathLike)):
+            counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr(os, "open", counting_os_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)
+    return counts
+
+
+def test_validate_opens_each_file_once_and_still_locates_results(project, tmp_path, opened):
+    from tajsec.validate import validate
+
+    trig = tmp_path / "named-graph-missing-label.trig"
+    trig.write_bytes((ROOT / "tests" / "hostile" / trig.name).read_bytes())
+    (tmp_path / "c.trig").write_text(ILL_TYPED["c.trig"][0], encoding="utf-8")
+    files = [trig, tmp_path / "c.trig"]
+    opened.clear()
+    outcome = validate(project, files)
+    assert {str(f): opened.get(str(f)) for f in files} == {str(f): 1 for f in files}
+    assert (str(trig), 5) in {(f.file, f.line) for f in outcome.findings}
+    assert any(w.startswith(f"{tmp_path / 'c.trig'}:4: warning: ill-typed") for w in outcome.load_warnings)

@@ -3,8 +3,6 @@ writes over an input, and its exit code says what happened (0 clean, 1 findings,
 written, 130 interrupted, nothing written)."""
 from __future__ import annotations
 
-import builtins
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +15,7 @@ from conftest import ROOT
 from tajsec.cli import main
 from tajsec.merge import MergeReport, MergeResult, merge
 from tajsec.merge import output as merge_output
-from test_loader import ILL_TYPED, must_not_hang, write_ill_typed
+from test_loader import ILL_TYPED, must_not_hang, opened, write_ill_typed  # noqa: F401 (opened: a fixture)
 
 EXTRACT = ROOT / "tests" / "data" / "wikidata-extract.ttl"
 TURTLE = b'<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n'
@@ -143,27 +141,12 @@ def test_fifo_input_is_refused_not_waited_on(tmp_path, monkeypatch):
     assert "pipe.nt: cannot read file: it is a named pipe (FIFO), not a regular file" in output
 
 
-def test_every_input_opened_once_with_the_loader_rules(project, tmp_path, monkeypatch):
+def test_every_input_opened_once_with_the_loader_rules(project, tmp_path, opened):
     """Five formats, each with a byte-order mark and an ill-typed literal: each file is opened
     exactly once, and merge warns about both with file and line, as validate does."""
     inputs = write_ill_typed(tmp_path, bom=True)
-    opened: dict[str, int] = {}
-    real_os_open, real_open = os.open, builtins.open
-
-    def counting_os_open(path, *a, **kw):
-        opened[os.fspath(path)] = opened.get(os.fspath(path), 0) + 1
-        return real_os_open(path, *a, **kw)
-
-    def counting_open(path, *a, **kw):
-        if isinstance(path, (str, os.PathLike)):
-            opened[os.fspath(path)] = opened.get(os.fspath(path), 0) + 1
-        return real_open(path, *a, **kw)
-
-    monkeypatch.setattr(os, "open", counting_os_open)
-    monkeypatch.setattr(builtins, "open", counting_open)
-    monkeypatch.setattr(io, "open", counting_open)
+    opened.clear()
     with merge(project, list(inputs)) as result:
-        monkeypatch.undo()
         assert {p: opened.get(str(p)) for p in inputs} == {p: 1 for p in inputs}
         warned = [(w.path, w.line, "byte-order mark" in w.message) for w in result.warnings]
         expected = []
