@@ -155,3 +155,32 @@ def test_every_input_opened_once_with_the_loader_rules(project, tmp_path, opened
         assert warned == expected
         assert all(i.triples_parsed for i in result.report.inputs)
     assert len(inputs) == len(ILL_TYPED)
+
+
+def test_ctrl_c_during_a_real_merge_exits_130_and_writes_nothing(tmp_path):
+    """A real SIGINT to a real process, sent while it reads its input from a pipe (known from the
+    kernel's wait channel, so the signal never races the merge)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "merge", "-", "-o", "out.trig", "--report", "r.json"],
+                            cwd=tmp_path, env={**os.environ, "TAJSEC_ROOT": str(ROOT)},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(TURTLE)
+        proc.stdin.flush()
+        wchan = Path(f"/proc/{proc.pid}/wchan")
+        deadline = time.monotonic() + 120
+        while "pipe" not in (wchan.read_text() if wchan.exists() else "") and proc.poll() is None:
+            if time.monotonic() > deadline:
+                pytest.skip("cannot tell from /proc when the merge waits on its input")
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().endswith("tajsec merge: interrupted; nothing written\n")
+    assert list(tmp_path.iterdir()) == []
