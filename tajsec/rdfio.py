@@ -21,6 +21,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from tajsec.xsd import XSD, xsd_well_formed
+
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
@@ -82,8 +84,6 @@ _NOT_VALID = '" is not a valid '
 
 def ill_typed(literal: ox.Literal) -> str | None:
     """Why a literal's lexical form is not valid for its XSD datatype, or None if it is."""
-    from tajsec.xsd import XSD, xsd_well_formed
-
     dt = literal.datatype.value
     if xsd_well_formed(literal.value, dt) is False:
         return f'"{literal.value}{_NOT_VALID}xsd:{dt[len(XSD):]}'
@@ -351,7 +351,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         store.load(data, format=fmt, to_graph=graph)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
-    from tajsec.xsd import _INT_RANGES, _LEXICAL, XSD, ill_typed_literals
+    from tajsec.xsd import _INT_RANGES, _LEXICAL, ill_typed_literals
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
     bad = []
@@ -385,18 +385,24 @@ def lines_of(lines: Iterable[str], reasons: list[str]) -> list[tuple[int | None,
     """Best-effort line numbers for ill-typed literals: the first line showing the lexical form.
 
     One pass over `lines`, each line split once into the forms it shows, each looked up in a
-    table: time linear in the size of the file, however many literals are looked for."""
+    table: time linear in the size of the file, however many literals are looked for. (While
+    only a few are still missing, a line that contains none of them is not split at all.)"""
     first: dict[str, int | None] = {_lexical_of(why): None for why in reasons}
-    missing = len(first)
+    missing = {form for form, line in first.items() if line is None}
     for n, line in enumerate(lines, start=1):
+        if len(missing) <= _FEW and not any(form in line for form in missing):
+            continue
         for pattern in _LEXICAL_FORMS:
             for form in pattern.findall(line):
-                if first.get(form, 0) is None:
+                if form in missing:
                     first[form] = n
-                    missing -= 1
+                    missing.discard(form)
         if not missing:
             break
     return [(first[_lexical_of(why)], why) for why in reasons]
+
+
+_FEW = 8
 
 
 ENTITY_REFUSED = ("RDF/XML that declares entities (<!ENTITY) is refused "
