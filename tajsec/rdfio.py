@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import stat
 import sys
 import tempfile
@@ -69,6 +68,8 @@ def format_for(path: Path) -> ox.RdfFormat:
 
 
 MAX_FILE_BYTES = int(os.environ.get("TAJSEC_MAX_FILE_BYTES", str(2 << 30)))
+
+
 @dataclass
 class LoadWarning:
     path: str

@@ -121,9 +121,7 @@ class InputReader:
         try:
             ill_typed_found = self._route(parser, graphs, triage, blanks, removed)
             prefixes = dict(parser.prefixes or {})
-        except SyntaxError as e:
-            raise parse_error(given, e) from None
-        except (ValueError, RecursionError, MemoryError) as e:
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             raise parse_error(given, e) from None
         report_ill_typed(given, source.lines, ill_typed_found, False, self.warnings)
         labels = self._spool_blank_quads(blanks, graphs.graph)
