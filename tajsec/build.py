@@ -40,9 +40,10 @@ def construct_queries(project: Project) -> list[Path]:
 
 
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
-          foreign: list[Path] = (), progress=None) -> Built:
+          foreign: list[Path] = (), progress=None, texts: dict[str, str] | None = None) -> Built:
     """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
-    people's data) leniently: their ill-typed literals become warnings, not errors."""
+    people's data) leniently: their ill-typed literals become warnings, not errors. `texts`, if
+    given, receives each file's text (see rdfio.load_into), so that no file is opened twice."""
     if files is None:
         files = project.ontology_files + project.instance_files
     store = ox.Store()
@@ -52,7 +53,7 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
     foreign = set(foreign)
     for f in list(files) + [f for f in foreign if f not in files]:
         g = graph_name_for(f, project.root)
-        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings)
+        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts)
         graphs[g.value] = f
         if progress:
             progress(f)

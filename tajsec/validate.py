@@ -42,13 +42,14 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
+    texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
     built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
-                  progress=progress)
+                  progress=progress, texts=texts)
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
         results = reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files)).results
     else:
         results = shacl.validate(built.store, project.shape_files)
-    return ValidationOutcome(locate(results, built, data_files), [str(f) for f in data_files], threshold,
+    return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
                              [str(w) for w in built.warnings])
 
 

@@ -16,9 +16,8 @@ import pytest
 from conftest import ROOT, VERIFIED_WIKIDATA
 from tajsec import alignment
 from tajsec.build import build
-from tajsec import merge as merging
 from tajsec.export import FORMATS, PROFILES, context_document, export, export_quads
-from tajsec.merge import META_GRAPH, merge, normalise_name, skeleton, trig_bytes, write_trig
+from tajsec.merge import META_GRAPH, merge, normalise_name, output as merge_output, skeleton, trig_bytes, write_trig
 from tajsec.rdfio import LoadError
 from tajsec.void import dataset_description
 
@@ -319,7 +318,7 @@ def test_failed_write_leaves_the_old_file(merged, tmp_path, monkeypatch):
         f.write(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(merging, "_write", broken)
+    monkeypatch.setattr(merge_output, "_write", broken)
     with pytest.raises(OSError):
         write_trig(merged, out)
     assert out.read_bytes() == b"old"
