@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tajsec.build import build
-from tajsec.project import Project
+from tajsec.graph.build import build
+from tajsec.core.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = ROOT.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tajsec.describe import card_text, describe, resolve
+from tajsec.graph.describe import card_text, describe, resolve
 from tajsec.site.pictures import draw
 from tajsec.site import render_site
 

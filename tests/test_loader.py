@@ -1,4 +1,4 @@
-"""The one loader (tajsec.rdfio): the rules every input gets in every command, whether it is read
+"""The one loader (tajsec.io.load): the rules every input gets in every command, whether it is read
 whole (validate, build) or streamed (merge): opened once, regular files only (or `-`), a size
 limit on the bytes actually read, the byte-order mark rule, ill-typed literals located by line."""
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from tajsec import rdfio
+from tajsec.io import load as rdfio
 from tajsec.cli import main
-from tajsec.rdfio import InputFile, LoadError, lines_of, parse_file, read_limited
+from tajsec.core.errors import LoadError
+from tajsec.io.load import InputFile, lines_of, parse_file, read_limited
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -253,7 +254,7 @@ def opened(monkeypatch) -> dict[str, int]:
 
 
 def test_validate_opens_each_file_once_and_still_locates_results(project, tmp_path, opened):
-    from tajsec.validate import validate
+    from tajsec.quality.validate import validate
 
     trig = tmp_path / "named-graph-missing-label.trig"
     trig.write_bytes((ROOT / "tests" / "hostile" / trig.name).read_bytes())

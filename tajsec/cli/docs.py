@@ -36,8 +36,8 @@ def docs_cmd(out: Path) -> None:
 @click.option("--show-uncovered", is_flag=True, help="List every uncovered paragraph.")
 def coverage_cmd(source: Path, fmt: str, show_uncovered: bool) -> None:
     """Which paragraphs and sentences of the source no evidence quote covers."""
-    from tajsec.build import build
-    from tajsec.coverage import coverage
+    from tajsec.graph.build import build
+    from tajsec.quality.coverage import coverage
 
     built = build(find_project(), derive=False)
     try:

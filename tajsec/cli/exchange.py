@@ -21,7 +21,7 @@ def _writing(path: Path) -> Iterator[None]:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from tajsec.rdfio import atomic_write_bytes
+    from tajsec.io.write import atomic_write_bytes
 
     with _writing(path):
         atomic_write_bytes(path, data)
@@ -95,7 +95,7 @@ def _merge_with_progress(merge, project, others: list[Path], allow_ontology_chan
               help="Write to FILE (atomically) instead of standard output.")
 def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
     """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
-    from tajsec.export import ExportError, export
+    from tajsec.publish.export import ExportError, export
 
     project = find_project()
     try:
@@ -114,8 +114,8 @@ def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
               help="Write to FILE (atomically) instead of standard output.")
 def void_cmd(endpoint: str | None, output: Path | None) -> None:
     """Describe the built graph in VoID and DCAT (Turtle): licence, source, version, counts."""
-    from tajsec.build import build
-    from tajsec.void import dataset_description
+    from tajsec.graph.build import build
+    from tajsec.publish.void import dataset_description
 
     project = find_project()
     text = dataset_description(project, build(project), endpoint)
@@ -135,8 +135,8 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
 def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> None:
     """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
     twice replaces, it does not duplicate."""
-    from tajsec.build import build
-    from tajsec.remote import RemoteError, load, triples_of
+    from tajsec.graph.build import build
+    from tajsec.sparql.remote import RemoteError, load, triples_of
 
     built = build(find_project())
     total = len(triples_of(built.store))

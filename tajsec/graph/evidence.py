@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from tajsec.graph.index import GraphView
-from tajsec.namespaces import PREFIXES, TS
+from tajsec.core.namespaces import PREFIXES, TS
 
 PROV = PREFIXES["prov"]
 SKOS = PREFIXES["skos"]

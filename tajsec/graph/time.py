@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from tajsec.graph.index import GraphView
-from tajsec.namespaces import PREFIXES, TS
+from tajsec.core.namespaces import PREFIXES, TS
 
 SCHEMA = PREFIXES["schema"]
 TIME = PREFIXES["time"]

@@ -4,7 +4,7 @@ ontology.
 
 What merging does, and does not do:
 
-- Our ontology and instances are built as usual (`tajsec.build.build`: one named graph per file
+- Our ontology and instances are built as usual (`tajsec.graph.build.build`: one named graph per file
   plus the derived graph). Each input goes into its own named graph,
   ``https://w3id.org/tajsec/graph/input/<sha256 of the file>``; a named graph inside an input
   (TriG, N-Quads, JSON-LD) becomes a sub-graph ``…/input/<sha256>/graph/<hash of its name>``.
@@ -30,10 +30,10 @@ What merging does, and does not do:
   review, never asserted. Conflicting values of the same property (including the measurement
   pattern: same measured entity and aspect, and mapped Wikidata properties) are listed side by
   side; both stay in the output.
-- Every input is read through the one loader (`tajsec.rdfio.InputFile`): opened once, a regular
+- Every input is read through the one loader (`tajsec.io.load.InputFile`): opened once, a regular
   file (or `-`, standard input), at most TAJSEC_MAX_FILE_BYTES read, the byte-order mark rule,
   ill-typed literals reported as warnings with their line (`MergeResult.warnings`).
-- A parse failure raises `tajsec.rdfio.LoadError` (file, line, column); `merge` writes nothing,
+- A parse failure raises `tajsec.io.load.LoadError` (file, line, column); `merge` writes nothing,
   `write_trig` writes only after everything succeeded, atomically.
 
 Memory and fidelity: an input is streamed from disk by pyoxigraph's parser (no rdflib graph is

@@ -13,7 +13,7 @@ from tajsec.merge.report import Candidate, InputInfo, Match, MergeReport
 from tajsec.merge.terms import nt, short
 from tajsec.merge.vocabulary import (LABEL_PREDICATES, LINK_PREDICATES, OTHER_PROPERTIES, REPORT_LIMIT, SCHEMA,
                                      SCHEMA_HTTP, WDP, WDPQ, WDPS, WDT, WIKIDATA_PROPERTIES)
-from tajsec.namespaces import TS
+from tajsec.core.namespaces import TS
 
 SAME_SPELLING = "same spelling after normalisation"
 

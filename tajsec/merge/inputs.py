@@ -1,4 +1,4 @@
-"""Reading one input into a merge: through the one loader (`tajsec.rdfio.InputFile`: one open,
+"""Reading one input into a merge: through the one loader (`tajsec.io.load.InputFile`: one open,
 size limit, byte-order mark rule, entity screen, ill-typed literal warnings), streamed by
 pyoxigraph's parser. Each triple goes to the output spool exactly as parsed, unless it changes our
 ontology or is an owl:imports; what the analysis needs goes to the store too."""
@@ -17,7 +17,8 @@ from tajsec.merge.spool import Spool
 from tajsec.merge.terms import is_ontology_term, nt, short
 from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, MEDIA_TYPES, OWL_IMPORTS, REPORT_LIMIT,
                                      SYMMETRIC_AXIOMS)
-from tajsec.rdfio import InputFile, LoadError, ill_typed, parse_error, report_ill_typed
+from tajsec.core.errors import LoadError
+from tajsec.io.load import InputFile, ill_typed, parse_error, report_ill_typed
 
 #: Quads put into the analysis store at a time.
 BATCH = 50_000

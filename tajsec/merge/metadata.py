@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.build import DERIVED_GRAPH
+from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import MergeReport
 from tajsec.merge.vocabulary import (DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID,

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.build import DERIVED_GRAPH
+from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.facts import OUR_MEASUREMENTS, Fact, measurement_facts
 from tajsec.merge.names import normalise_name, skeleton
 from tajsec.merge.vocabulary import (GRAPH_BASE, LINK_PREDICATES, NOT_ENTITIES, OUR_LABEL_PREDICATES, RDF,
                                      RDFS)
-from tajsec.namespaces import TSD
+from tajsec.core.namespaces import TSD
 
 
 @dataclass

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.export import SortedPrefixWriter
+from tajsec.publish.export import SortedPrefixWriter
 from tajsec.merge.report import MergeReport
-from tajsec.rdfio import STDIN, atomic_writer
+from tajsec.io.load import STDIN
+from tajsec.io.write import atomic_writer
 
 
 class MergeResult:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from tajsec.merge.vocabulary import DISPLAY_PREFIXES, XSD
-from tajsec.namespaces import ONTOLOGY_IRI, TS
+from tajsec.core.namespaces import ONTOLOGY_IRI, TS
 
 def nt(term, labels: dict | None = None) -> str:
     """N-Triples form of a term, blank nodes under their canonical label."""

@@ -6,7 +6,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import PREFIXES, TS
+from tajsec.core.namespaces import PREFIXES, TS
 
 GRAPH_BASE = "https://w3id.org/tajsec/graph/"
 INPUT_GRAPH_BASE = GRAPH_BASE + "input/"

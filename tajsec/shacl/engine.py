@@ -24,7 +24,7 @@ from tajsec.shacl.compile import Compiled, compile_shapes
 from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
-from tajsec.xsd import ill_typed_literals
+from tajsec.core.xsd import ill_typed_literals
 
 
 def validate(data, shape_files, *, fallback: bool = True) -> list[ValidationResult]:
@@ -68,7 +68,7 @@ def _as_store(data) -> ox.Store:
         store.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
     if isinstance(data, Path):
-        from tajsec.rdfio import format_for
+        from tajsec.io.load import format_for
 
         store.load(path=str(data), format=format_for(data))
         return store
@@ -131,7 +131,7 @@ def _format_message(msg: str, row) -> str:
 def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     """pySHACL for the shapes this engine cannot do: the shapes graph with the targets of every
     other shape removed. (Imported here: rdflib and pySHACL load only when a shape needs them.)"""
-    from tajsec.rdfio import to_rdflib
+    from tajsec.io.write import to_rdflib
     from tajsec.shacl import reference
     from tajsec.shacl.compile.targets import TARGETS
 

@@ -55,7 +55,7 @@ class Finding:
 def locate(results: list[ValidationResult], built, data_files: list[Path],
            texts: dict[str, str] | None = None) -> list[Finding]:
     """Each result with the data file and line that describe its focus node, sorted by file and
-    line. `built` is the tajsec.build.Built the results came from."""
+    line. `built` is the tajsec.graph.build.Built the results came from."""
     texts = texts or {}  # each file's text as the loader read it: no file is opened twice
     lines = {str(f): subject_lines(f, texts.get(str(f))) for f in data_files}
     subject_files, object_files = where_described(built)

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from tajsec.graph.evidence import provenance
 from tajsec.graph.time import pretty_date
-from tajsec.namespaces import TS
+from tajsec.core.namespaces import TS
 from tajsec.site.cards import card
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext

@@ -7,7 +7,7 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING
 
-from tajsec.namespaces import ONTOLOGY_IRI, shorten
+from tajsec.core.namespaces import ONTOLOGY_IRI, shorten
 from tajsec.site.text import esc
 from tajsec.site.vocab import DCT
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from tajsec.graph.index import Term
 from tajsec.graph.time import pretty_date, time_text
-from tajsec.namespaces import TS, TSD, TSSH, shorten
+from tajsec.core.namespaces import TS, TSD, TSSH, shorten
 from tajsec.site.text import esc, fmt_number
 from tajsec.site.vocab import SCHEMA, XSD
 

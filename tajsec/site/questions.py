@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tajsec import queries
+from tajsec.sparql import queries
 from tajsec.graph.index import Term
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext

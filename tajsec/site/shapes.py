@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.graph.index import term_key
-from tajsec.namespaces import shorten, sparql_prologue
-from tajsec.rdfio import parse_file
+from tajsec.core.namespaces import shorten, sparql_prologue
+from tajsec.io.load import parse_file
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext
 from tajsec.site.text import esc, local_name, slug

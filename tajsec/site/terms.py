@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tajsec.namespaces import ONTOLOGY_IRI, TS, TSD, shorten
+from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD, shorten
 from tajsec.site.frame import licence_link, page
 from tajsec.site.links import PageContext
 from tajsec.site.model import SiteModel

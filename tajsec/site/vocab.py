@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tajsec.graph.evidence import PROVENANCE_PROPERTIES
-from tajsec.namespaces import PREFIXES, TS
+from tajsec.core.namespaces import PREFIXES, TS
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]

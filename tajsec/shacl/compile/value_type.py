@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import shorten
+from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
-from tajsec.xsd import INTEGER_RANGES, LEXICAL_SPACES
+from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler

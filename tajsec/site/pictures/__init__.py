@@ -9,7 +9,7 @@ matplotlib (see `common` for what makes them deterministic):
 """
 from __future__ import annotations
 
-from tajsec.build import Built
+from tajsec.graph.build import Built
 from tajsec.site.pictures.assistance import assistance_picture
 from tajsec.site.pictures.common import RC, Picture
 from tajsec.site.pictures.ontology import ontology_picture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tajsec.build import Built
-from tajsec.namespaces import TS
+from tajsec.graph.build import Built
+from tajsec.core.namespaces import TS
 from tajsec.site.pictures.common import (
     CURRENCIES, DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows,
     save_figure, wrap_text,

@@ -11,8 +11,8 @@ import io
 import textwrap
 from dataclasses import dataclass
 
-from tajsec.build import Built
-from tajsec.namespaces import TS, sparql_prologue
+from tajsec.graph.build import Built
+from tajsec.core.namespaces import TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from tajsec.build import Built
-from tajsec.namespaces import TS
+from tajsec.graph.build import Built
+from tajsec.core.namespaces import TS
 from tajsec.site.pictures.common import (
     ACCENT, INK, MUTED, NEGATIVE, PREFIX_ORG, Picture, label_map, new_figure, query_rows, save_figure,
     text_right_edge, wrap_text,

@@ -1,7 +1,7 @@
 """The timeline picture: dated events; 2004 month by month, earlier years compressed."""
 from __future__ import annotations
 
-from tajsec.build import Built
+from tajsec.graph.build import Built
 from tajsec.graph.time import MONTHS, parse_date, pretty_date
 from tajsec.site.pictures.common import (
     DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows, save_figure,

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import TS, TSD
-from tajsec.project import Project
-from tajsec.rdfio import atomic_write_bytes
+from tajsec.core.namespaces import TS, TSD
+from tajsec.core.project import Project
+from tajsec.io.write import atomic_write_bytes
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -159,7 +159,7 @@ def sssom_rows(project: Project, verified_tsv: Path, built=None) -> SSSOMRows:
     """The mapping rows for every verified Wikidata item whose entity we have, unambiguously;
     the others in `.left_out` with the reason. `built` defaults to a fresh build."""
     if built is None:
-        from tajsec.build import build
+        from tajsec.graph.build import build
 
         built = build(project)
     labels, alts, pref, types = _index(built)

@@ -1,8 +1,9 @@
-"""Reading and writing RDF: the one loader and the one Turtle writer of the project.
+"""The one loader: every input file of every command is read here.
 
-Parsing goes through pyoxigraph (fast, strict about IRIs, reports line and column). Turtle that
-we generate goes through `write_turtle`, which writes atomically so a failed run never leaves a
-truncated file behind.
+Parsing goes through pyoxigraph (fast, strict about IRIs, reports line and column). Our own
+files are read strictly (ill-typed literals are errors), other people's leniently (warnings with
+their line). Each input is opened once, must be a regular file (or `-`), and is capped by the
+bytes actually read; entities in RDF/XML and remote JSON-LD contexts are refused.
 """
 from __future__ import annotations
 
@@ -20,37 +21,10 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from tajsec.xsd import XSD, xsd_well_formed
+from tajsec.core.errors import LoadError, data_syntax_error
+from tajsec.core.formats import EXTENSIONS as FORMATS
+from tajsec.core.xsd import XSD, xsd_well_formed
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
-
-@dataclass
-class LoadError(Exception):
-    """A file that cannot be read or parsed; names the file, line and column."""
-
-    path: str
-    line: int | None
-    column: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
 
 
 #: The name that reads standard input (as Turtle, of which N-Triples is a part).
@@ -276,16 +250,6 @@ class _ParseStream(_ChunkReader):
             raise LoadError(str(source.path), None, None, "the file changed while it was being read; run again")
 
 
-_PARSER_PREFIX = re.compile(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ")
-
-
-def _syntax_error(path: Path, e: SyntaxError) -> LoadError:
-    msg = _PARSER_PREFIX.sub("", str(e.msg if getattr(e, "msg", None) else e))
-    if "LoadDocumentCallback" in msg:
-        msg = "a JSON-LD @context that is not inline would have to be fetched; tajsec never fetches (inline it)"
-    return LoadError(str(path), e.lineno, e.offset, msg)
-
-
 def _text_lines(data: bytes) -> list[str]:
     return data.decode("utf-8", errors="replace").splitlines()
 
@@ -308,7 +272,7 @@ def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: li
 def parse_error(path: Path | str, e: Exception) -> LoadError:
     """The LoadError for an exception raised by the parser on `path`."""
     if isinstance(e, SyntaxError):
-        return _syntax_error(path, e)
+        return data_syntax_error(path, e)
     return LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}")
 
 
@@ -352,7 +316,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         store.load(data, format=fmt, to_graph=graph)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
-    from tajsec.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
+    from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
     bad = []
@@ -465,75 +429,3 @@ def graph_name_for(path: Path, root: Path) -> ox.NamedNode:
     except ValueError:
         rel = path.resolve().as_posix().lstrip("/")
     return ox.NamedNode(f"https://w3id.org/tajsec/graph/{rel}")
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path):
-    """A binary file to write `path` through: a temporary file beside it, fsync'ed and renamed
-    into place when the block ends; on any failure `path` is left as it was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a written file gets the usual mode
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (see atomic_writer)."""
-    with atomic_writer(path) as f:
-        f.write(data)
-
-
-def write_turtle(graph, path: Path) -> None:
-    """The only serialiser of generated Turtle: rdflib longturtle, canonical, atomic."""
-    from tajsec.namespaces import PREFIXES
-
-    for p, ns in PREFIXES.items():
-        graph.bind(p, ns, override=True)
-    text = graph.serialize(format="longturtle", canon=True)
-    text = "\n".join(line.rstrip() for line in text.splitlines()).rstrip() + "\n"
-    atomic_write_bytes(Path(path), text.encode("utf-8"))
-
-
-def store_to_ntriples(store: ox.Store, graphs=None) -> bytes:
-    """N-Triples of the union of `graphs` (default: every graph) of a store, sorted so that the
-    output is deterministic."""
-    seen = set()
-    lines = []
-    for q in store.quads_for_pattern(None, None, None, None):
-        if graphs is not None and q.graph_name not in graphs:
-            continue
-        t = ox.Triple(q.subject, q.predicate, q.object)
-        s = str(t) + " .\n"
-        if s not in seen:
-            seen.add(s)
-            lines.append(s)
-    lines.sort()
-    return "".join(lines).encode("utf-8")
-
-
-def to_rdflib(store: ox.Store, graphs=None):
-    """An rdflib Graph of the union of `graphs`, by way of N-Triples (no literal rewriting:
-    both sides read the same serialisation)."""
-    import rdflib
-
-    g = rdflib.Graph()
-    g.parse(data=store_to_ntriples(store, graphs), format="nt")
-    return g
-
-
-def store_to_nquads(store: ox.Store) -> bytes:
-    """Every quad of a store as N-Quads, sorted (deterministic)."""
-    lines = sorted(f"{q} .\n" for q in store.quads_for_pattern(None, None, None, None))
-    return "".join(lines).encode("utf-8")

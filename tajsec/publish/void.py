@@ -11,9 +11,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec import __version__
-from tajsec.export import serialize_sorted
-from tajsec.namespaces import PREFIXES, TSD
-from tajsec.project import Project
+from tajsec.publish.export import serialize_sorted
+from tajsec.core.namespaces import PREFIXES, TSD
+from tajsec.core.project import Project
 
 DATASET = "https://w3id.org/tajsec/dataset"
 VOID = "http://rdfs.org/ns/void#"

@@ -14,7 +14,7 @@ so that nothing is fetched when it is read), ``rdfxml``.
 
 Same checkout, same bytes: triples are sorted by their N-Triples form and serialised by
 pyoxigraph (which, unlike an rdflib round trip, keeps every literal as written), with the prefix
-block sorted by name. Turtle, TriG and RDF/XML use the prefixes of `tajsec.namespaces`.
+block sorted by name. Turtle, TriG and RDF/XML use the prefixes of `tajsec.core.namespaces`.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import PREFIXES
-from tajsec.project import Project
+from tajsec.core.namespaces import PREFIXES
+from tajsec.core.project import Project
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -127,7 +127,7 @@ def context_path(project: Project) -> Path:
 
 
 def context_document() -> dict:
-    """What contexts/tajsec.jsonld holds: one term per namespace of tajsec.namespaces."""
+    """What contexts/tajsec.jsonld holds: one term per namespace of tajsec.core.namespaces."""
     return {"@context": dict(sorted(PREFIXES.items()))}
 
 
@@ -240,7 +240,7 @@ def export(project: Project, fmt: str, profile: str = "full", built=None) -> byt
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if built is None:
-        from tajsec.build import build
+        from tajsec.graph.build import build
 
         built = build(project)
     quads = export_quads(built, profile)
@@ -254,8 +254,8 @@ def export(project: Project, fmt: str, profile: str = "full", built=None) -> byt
 
 
 def write_context(project: Project) -> Path:
-    """(Re)write contexts/tajsec.jsonld from tajsec.namespaces."""
-    from tajsec.rdfio import atomic_write_bytes
+    """(Re)write contexts/tajsec.jsonld from tajsec.core.namespaces."""
+    from tajsec.io.write import atomic_write_bytes
 
     path = context_path(project)
     atomic_write_bytes(path, (json.dumps(context_document(), indent=2) + "\n").encode("utf-8"))

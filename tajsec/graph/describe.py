@@ -6,21 +6,22 @@ import re
 
 import pyoxigraph as ox
 
-from tajsec.build import Built
+from tajsec.core.errors import TajsecError
+from tajsec.graph.build import Built
 from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.graph.models import read_entity, read_statement
 from tajsec.graph.time import TimeSpan
-from tajsec.namespaces import PREFIXES, expand, shorten
+from tajsec.core.namespaces import PREFIXES, expand, shorten
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-class NotFound(Exception):
+class NotFound(TajsecError):
     pass
 
 
-class Ambiguous(Exception):
+class Ambiguous(TajsecError):
     def __init__(self, candidates):
         super().__init__(f"{len(candidates)} candidates")
         self.candidates = candidates

@@ -2,7 +2,7 @@
 
 pyoxigraph keeps ill-typed literals as written (and stores well-formed ones of the datatypes it
 knows in a canonical form); rdflib checks only some datatypes and leniently. This module is the
-one place that decides, for the loader (tajsec.rdfio) and the SHACL engine (tajsec.shacl).
+one place that decides, for the loader (tajsec.io.load) and the SHACL engine (tajsec.shacl).
 """
 from __future__ import annotations
 

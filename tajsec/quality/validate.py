@@ -8,10 +8,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from tajsec import shacl
-from tajsec.build import build
-from tajsec.namespaces import shorten
-from tajsec.project import Project
-from tajsec.rdfio import format_for, to_rdflib
+from tajsec.graph.build import build
+from tajsec.core.namespaces import shorten
+from tajsec.core.project import Project
+from tajsec.io.load import format_for
+from tajsec.io.write import to_rdflib
 from tajsec.shacl import reference
 from tajsec.shacl.locate import Finding, locate
 from tajsec.shacl.result import SEVERITIES

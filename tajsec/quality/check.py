@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tajsec import queries
-from tajsec.build import Built, build
-from tajsec.project import Project
-from tajsec.rdfio import LoadError
+from tajsec.sparql import queries
+from tajsec.graph.build import Built, build
+from tajsec.core.project import Project
+from tajsec.core.errors import LoadError
 
 OK, FINDINGS, ERROR = 0, 1, 2
 ONTOLOGY_GRAPH = "https://w3id.org/tajsec/graph/ontology/"
@@ -134,7 +134,8 @@ def run_questions(built: Built, project: Project) -> list[QuestionOutcome]:
 
 
 def check(project: Project, use_cache: bool = True) -> CheckReport:
-    from tajsec import reasoning, shacl
+    from tajsec import shacl
+    from tajsec.reason import hermit as reasoning
 
     report = CheckReport()
     t = time.perf_counter()

@@ -13,10 +13,11 @@ import urllib.request
 
 import pyoxigraph as ox
 
+from tajsec.core.errors import TajsecError
 from tajsec.sparql.results import Result
 
 
-class RemoteError(Exception):
+class RemoteError(TajsecError):
     pass
 
 

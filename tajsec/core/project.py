@@ -6,8 +6,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tajsec.core.errors import TajsecError
 
-class ProjectNotFound(Exception):
+
+class ProjectNotFound(TajsecError):
     pass
 
 
@@ -23,7 +25,7 @@ class Project:
         if os.environ.get("TAJSEC_ROOT"):
             candidates.append(Path(os.environ["TAJSEC_ROOT"]))
         candidates.append(start or Path.cwd())
-        candidates.append(Path(__file__).resolve().parent.parent)
+        candidates.append(Path(__file__).resolve().parents[2])  # tajsec/core/project.py -> the checkout
         candidates.append(Path(sys.prefix) / "share" / "tajsec")  # an installed copy
         for c in candidates:
             for d in [c.resolve(), *c.resolve().parents]:

@@ -87,7 +87,7 @@ def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0, key: s
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     result = ReasoningResult(data["consistent"], data["unsatisfiable"], seconds=data["seconds"])
     if cache_file:
-        from tajsec.rdfio import atomic_write_bytes
+        from tajsec.io.write import atomic_write_bytes
 
         payload = {k: v for k, v in asdict(result).items() if k != "cached"}
         atomic_write_bytes(cache_file, json.dumps(payload).encode())

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.project import Project
-from tajsec.rdfio import graph_name_for, load_into
+from tajsec.core.project import Project
+from tajsec.io.load import graph_name_for, load_into
 
 DERIVED_GRAPH = ox.NamedNode("https://w3id.org/tajsec/graph/derived")
 
