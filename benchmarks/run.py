@@ -35,8 +35,8 @@ def _findings_of_report(report) -> dict:
     owl = next((s for s in report.stages if s.name == "owl"), None)
     return {
         "owl": owl.summary.split(" (")[0] if owl else None,
-        "unsatisfiable": sorted(owl.details) if owl else None,
-        "shacl": _keys((shacl_stage.details if shacl_stage else [])),
+        "unsatisfiable": sorted(d.describe() for d in owl.details) if owl else None,
+        "shacl": _keys([r.as_dict() for r in (shacl_stage.details if shacl_stage else [])]),
         "stages": {s.name: round(s.seconds, 3) for s in report.stages},
     }
 
@@ -50,20 +50,11 @@ def _key(r: dict) -> list:
 
 
 def child_fast_check(cache: str = "cache") -> dict:
-    """`tajsec check` with the SHACL stage on tajsec.fastshacl: exactly check.check(), with
-    shacl.validate / load_shapes / rdfio.to_rdflib replaced as proposed in the report (the
-    store goes to fastshacl.validate, no rdflib graph is made)."""
-    from tajsec import check, fastshacl, rdfio, shacl
-    from tajsec.project import Project
+    """`tajsec check` with the SHACL stage on the fast engine (tajsec.shacl), which is what
+    check.check() runs since the report's proposal was adopted."""
+    from tajsec.quality import check
+    from tajsec.core.project import Project
 
-    rdfio.to_rdflib = lambda store, graphs=None: store
-    shacl.load_shapes = lambda files: files
-
-    def validate(store, files):
-        results = fastshacl.validate(store, files)
-        return shacl.ShaclResult(not any(r["severity"] == fastshacl.VIOLATION for r in results), results)
-
-    shacl.validate = validate
     project = Project(ROOT)
     report = check.check(project, use_cache=cache != "nocache")
     return _findings_of_report(report)
@@ -71,8 +62,8 @@ def child_fast_check(cache: str = "cache") -> dict:
 
 def child_tajsec_check() -> dict:
     """`tajsec check` as the package has it now (whatever SHACL engine check.py uses)."""
-    from tajsec import check
-    from tajsec.project import Project
+    from tajsec.quality import check
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     report = check.check(project)
@@ -82,9 +73,9 @@ def child_tajsec_check() -> dict:
 def child_answers() -> dict:
     """Rows of every question and check over the built graph, as `tajsec check` computes them
     (a separate, untimed run: check.check does not return the rows)."""
-    from tajsec import queries
-    from tajsec.build import build
-    from tajsec.project import Project
+    from tajsec.sparql import queries
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     t = time.perf_counter()
@@ -102,12 +93,13 @@ def child_naive_check() -> dict:
     checks and the competency questions with rdflib SPARQL."""
     import rdflib
 
-    from tajsec import queries, reasoning
-    from tajsec.build import construct_queries
-    from tajsec.project import Project
+    from tajsec.sparql import queries
+    from tajsec.reason import hermit as reasoning
+    from tajsec.graph.build import construct_queries
+    from tajsec.core.project import Project
 
-    from tajsec.build import DERIVED_GRAPH
-    from tajsec.rdfio import graph_name_for
+    from tajsec.graph.build import DERIVED_GRAPH
+    from tajsec.io.load import graph_name_for
 
     project = Project(ROOT)
     stages = {}
@@ -187,17 +179,17 @@ def _pyshacl_results(report) -> list[dict]:
 
 def child_validate_fast(data: str) -> dict:
     """`tajsec validate FILE` as proposed: build (ontology + the file, derived layer) and
-    tajsec.fastshacl."""
-    from tajsec import fastshacl
-    from tajsec.build import build
-    from tajsec.project import Project
+    tajsec.shacl (the fast engine)."""
+    from tajsec import shacl
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     t = time.perf_counter()
     built = build(project, project.ontology_files + [Path(data)], foreign=[Path(data)])
     t_build = time.perf_counter() - t
     t = time.perf_counter()
-    results = fastshacl.validate(built.store, project.shape_files)
+    results = [r.as_dict() for r in shacl.validate(built.store, project.shape_files)]
     t_val = time.perf_counter() - t
     return {"build": round(t_build, 3), "validate": round(t_val, 3), "triples": built.asserted_triples,
             "derived": built.derived_triples, "shacl": _keys(results)}
@@ -330,9 +322,9 @@ def find_jena() -> list[str] | None:
 
 def child_dump_built(data: str, out: str) -> dict:
     """The graph tajsec validates (ontology + data + derived layer) as N-Triples, for Jena."""
-    from tajsec.build import build
-    from tajsec.project import Project
-    from tajsec.rdfio import store_to_ntriples
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
+    from tajsec.io.write import store_to_ntriples
 
     project = Project(ROOT)
     built = build(project, project.ontology_files + [Path(data)], foreign=[Path(data)])

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from tajsec.check import CheckReport, Stage
+from tajsec.quality.check import CheckReport, CheckRow, Stage
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, Guarded
-from tajsec.project import Project
-from tajsec.rdfio import LoadError
+from tajsec.core.project import Project
+from tajsec.core.errors import LoadError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def test_check_text_shows_twenty_details_of_a_failing_stage():
     report = CheckReport()
     report.add(Stage("parse", True, "2 files", seconds=0.5))
     report.add(Stage("checks", False, "14/15 pass",
-                     [{"check": "subclass-cycle", "row": {"entity": f"ts:C{i}"}} for i in range(25)], 1.25))
+                     [CheckRow("subclass-cycle", {"entity": f"ts:C{i}"}) for i in range(25)], 1.25))
     lines = render.check_text(report, Path("/somewhere")).splitlines()
     assert lines[:3] == ["tajsec check: /somewhere",
                          "  ok   parse      2 files  (0.50 s)",

@@ -1,11 +1,11 @@
-"""The fast SHACL engine (tajsec.fastshacl) finds what pySHACL (tajsec.shacl) finds.
+"""The fast SHACL engine (tajsec.shacl) finds what pySHACL (tajsec.shacl.reference) finds.
 
 For every fixture under tests/shapes/{valid,invalid}/, for our whole graph, for generated data
 with planted defects, and for a set of small cases of our own that use SHACL features our shapes
 do not (yet) use, both engines must report the same set of (focusNode, resultPath,
 sourceConstraintComponent, severity, sourceShape).
 
-The one allowed difference is documented in tajsec/fastshacl.py: pySHACL (through rdflib) does
+The one allowed difference is documented in tajsec/shacl/engine.py: pySHACL (through rdflib) does
 not check the lexical form of most XSD datatypes, so a literal such as "2004-13"^^xsd:gYearMonth
 or "1_000"^^xsd:integer passes its sh:datatype. The fast engine reports those; such an extra
 result is accepted only when its value is a literal that is ill-typed by XSD and that rdflib
@@ -20,9 +20,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from tajsec import fastshacl, shacl
-from tajsec.build import build
-from tajsec.rdfio import store_to_ntriples, to_rdflib
+from tajsec import shacl
+from tajsec.shacl import reference
+from tajsec.core.xsd import XSD, xsd_well_formed
+from tajsec.graph.build import build
+from tajsec.io.write import store_to_ntriples, to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "shapes"
@@ -52,15 +54,19 @@ def explained_by_lexical_check(result: dict, store: ox.Store) -> bool:
     for row in store.query(query, use_default_graph_as_union=True):
         lit = row["o"]
         dt = lit.datatype.value
-        if fastshacl.xsd_well_formed(lit.value, dt) is False and fastshacl.pyshacl_accepts(lit.value, dt):
+        if xsd_well_formed(lit.value, dt) is False and reference.pyshacl_accepts(lit.value, dt):
             return True
     return False
 
 
+def fast_dicts(data, shape_files) -> list[dict]:
+    return [r.as_dict() for r in shacl.validate(data, shape_files)]
+
+
 def compare(store: ox.Store, shape_files) -> tuple[list, list]:
     """(only pySHACL, only fast) for one store, with the documented differences removed."""
-    slow = shacl.validate(to_rdflib(store), shacl.load_shapes(shape_files)).results
-    fast = fastshacl.validate(store, shape_files)
+    slow = [r.as_dict() for r in reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results]
+    fast = fast_dicts(store, shape_files)
     slow_keys = {key(r) for r in slow}
     fast_keys = {key(r) for r in fast}
     only_slow = sorted(slow_keys - fast_keys, key=str)
@@ -89,9 +95,9 @@ def test_fixture_results_match_expected_reports(project):
         if not fixture.is_file():
             continue
         built = build(project, project.ontology_files + [fixture], foreign=[fixture])
-        got = fastshacl.validate(built.store, project.shape_files)
+        got = fast_dicts(built.store, project.shape_files)
         report = rdflib.Graph().parse(expected, format="turtle")
-        sh = rdflib.Namespace(fastshacl.SH)
+        sh = rdflib.Namespace(shacl.result.SH)
         for r in report.objects(None, sh.result):
             want = {k: str(v) for k in ("focusNode", "resultPath", "sourceShape", "sourceConstraintComponent")
                     if (v := report.value(r, sh[k])) is not None}
@@ -106,7 +112,7 @@ def test_our_graph_same_findings_as_pyshacl(project, built):
 
 
 def test_our_shapes_need_no_fallback(project):
-    assert fastshacl.unsupported_shapes(project.shape_files) == []
+    assert shacl.unsupported_shapes(project.shape_files) == []
 
 
 def _generator():
@@ -122,7 +128,7 @@ def test_generated_data_with_defects_same_findings(project, tmp_path):
     data = tmp_path / "bench.ttl"
     gen.write_atomic(data, gen.serialise(w, "ttl"))
     built = build(project, project.ontology_files + [data], foreign=[data])
-    fast = fastshacl.validate(built.store, project.shape_files)
+    fast = fast_dicts(built.store, project.shape_files)
     assert len({r["sourceShape"] for r in fast}) >= 10, "the planted defects should hit many shapes"
     only_slow, only_fast = compare(built.store, project.shape_files)
     assert not only_slow and not only_fast, (only_slow, only_fast)
@@ -133,7 +139,7 @@ def test_generated_data_without_defects_conforms(project, tmp_path):
     data = tmp_path / "bench.nt"
     gen.write_atomic(data, gen.serialise(gen.generate(4000, seed=3), "nt"))
     built = build(project, project.ontology_files + [data], foreign=[data])
-    assert fastshacl.validate(built.store, project.shape_files) == []
+    assert shacl.validate(built.store, project.shape_files) == []
 
 
 def test_generator_is_deterministic():
@@ -220,11 +226,11 @@ def test_own_cases_same_findings_as_pyshacl(tmp_path):
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(SHAPES, encoding="utf-8")
     store = _store(DATA)
-    assert fastshacl.unsupported_shapes([shapes]) == []
+    assert shacl.unsupported_shapes([shapes]) == []
     only_slow, only_fast = compare(store, [shapes])
     assert not only_slow, only_slow
     assert not only_fast, only_fast
-    fast = fastshacl.validate(store, [shapes])
+    fast = fast_dicts(store, [shapes])
     components = {r["sourceConstraintComponent"].rsplit("#", 1)[-1] for r in fast}
     # the cases exercise these (so a silent "no results" cannot pass)
     for c in ("UniqueLangConstraintComponent", "LanguageInConstraintComponent", "LessThanConstraintComponent",
@@ -253,11 +259,11 @@ def test_unsupported_shape_falls_back_to_pyshacl(tmp_path):
             sh:property [ sh:path ex:friend ; sh:qualifiedValueShape [ sh:class ex:Dog ] ; sh:qualifiedMinCount 1 ] .
         ex:P a sh:NodeShape ; sh:targetClass ex:Dog ; sh:property [ sh:path ex:code ; sh:minLength 5 ] .
     """), encoding="utf-8")
-    unsupported = fastshacl.unsupported_shapes([shapes])
+    unsupported = shacl.unsupported_shapes([shapes])
     assert [s for s, _ in unsupported] == ["http://example.org/Q"]
     assert "qualifiedValueShape" in unsupported[0][1]
     store = _store(DATA)
-    fast = fastshacl.validate(store, [shapes])
+    fast = fast_dicts(store, [shapes])
     components = {r["sourceConstraintComponent"].rsplit("#", 1)[-1] for r in fast}
     assert "MinLengthConstraintComponent" in components  # ex:P, by the fast engine
     assert "QualifiedMinCountConstraintComponent" in components  # ex:Q, by pySHACL
@@ -269,20 +275,20 @@ def test_accepts_ntriples_and_paths(project, built, tmp_path):
     nt = store_to_ntriples(built.store)
     path = tmp_path / "graph.nt"
     path.write_bytes(nt)
-    a = fastshacl.validate(built.store, project.shape_files)
-    assert fastshacl.validate(nt, project.shape_files) == a
-    assert fastshacl.validate(path, project.shape_files) == a
-    assert fastshacl.validate(built, project.shape_files) == a
+    a = shacl.validate(built.store, project.shape_files)
+    assert shacl.validate(nt, project.shape_files) == a
+    assert shacl.validate(path, project.shape_files) == a
+    assert shacl.validate(built, project.shape_files) == a
 
 
-def test_result_dicts_have_the_shacl_py_format(project, tmp_path):
+def test_both_engines_give_the_same_results(project, tmp_path):
     fixture = FIXTURES / "invalid" / "QuantityShape-min-above-max.ttl"
     if not fixture.is_file():
         pytest.skip("fixture not present")
     built = build(project, project.ontology_files + [fixture], foreign=[fixture])
-    slow = shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files)).results
-    fast = fastshacl.validate(built.store, project.shape_files)
-    assert fast == slow  # same keys, same values, same messages, same order
+    slow = reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files)).results
+    fast = shacl.validate(built.store, project.shape_files)
+    assert fast == slow  # same terms (datatypes and language tags included), same messages, same order
 
 
 @pytest.mark.parametrize("lexical,datatype,ok", [
@@ -300,12 +306,12 @@ def test_result_dicts_have_the_shacl_py_format(project, tmp_path):
     ("300", "byte", False), ("en-GB", "language", True), ("--02-30", "gMonthDay", False),
 ])
 def test_xsd_lexical_spaces(lexical, datatype, ok):
-    assert fastshacl.xsd_well_formed(lexical, fastshacl.XSD + datatype) is ok
+    assert xsd_well_formed(lexical, XSD + datatype) is ok
 
 
 def test_pyshacl_lexical_blind_spots_are_what_we_say():
     # rdflib accepts these; the fast engine does not (the one documented difference)
     for lexical, datatype in [("2004-13", "gYearMonth"), ("1_000", "integer"), ("2004-01-01T00:00:00", "date")]:
-        assert fastshacl.pyshacl_accepts(lexical, fastshacl.XSD + datatype)
-        assert not fastshacl.xsd_well_formed(lexical, fastshacl.XSD + datatype)
-    assert not fastshacl.pyshacl_accepts("2004-02-30", fastshacl.XSD + "date")
+        assert reference.pyshacl_accepts(lexical, XSD + datatype)
+        assert not xsd_well_formed(lexical, XSD + datatype)
+    assert not reference.pyshacl_accepts("2004-02-30", XSD + "date")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tajsec import remote
+from tajsec.sparql import remote
 from tajsec.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

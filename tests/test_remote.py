@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from tajsec import queries
+from tajsec.sparql import queries
 from tajsec.cli import main
 from tajsec.sparql.results import Result
 

@@ -18,10 +18,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from tajsec import shacl
-from tajsec.build import build
-from tajsec.namespaces import PREFIXES, TS, TSSH
-from tajsec.rdfio import to_rdflib
+from tajsec.shacl import reference
+from tajsec.shacl.result import ValidationResult
+from tajsec.graph.build import build
+from tajsec.core.namespaces import PREFIXES, TS, TSSH
+from tajsec.io.write import to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "shapes"
@@ -56,7 +57,7 @@ def validate_fixture(project, fixture: Path):
     fixture stands for someone else's data, so it is loaded leniently (foreign) and an ill-typed
     literal reaches the shapes instead of stopping the load."""
     built = build(project, project.ontology_files + [fixture], foreign=[fixture])
-    return built, shacl.validate(to_rdflib(built.store), shacl.load_shapes(project.shape_files))
+    return built, reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files))
 
 
 def short(value: str | None) -> str:
@@ -68,8 +69,8 @@ def short(value: str | None) -> str:
     return value
 
 
-def describe(results: list[dict]) -> str:
-    return "\n".join("  " + " ".join(short(r[k]) for k in (*KEYS, "value")) for r in results) or "  (none)"
+def describe(results: list[ValidationResult]) -> str:
+    return "\n".join("  " + " ".join(short(r.as_dict()[k]) for k in (*KEYS, "value")) for r in results) or "  (none)"
 
 
 def node_shapes(project) -> dict[str, rdflib.URIRef]:
@@ -108,8 +109,9 @@ def expected_results(path: Path) -> set[tuple[tuple[str, str], ...]]:
     return results
 
 
-def project_result(result: dict, keys: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
-    return tuple((k, result[k]) for k in keys)
+def project_result(result: ValidationResult, keys: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    d = result.as_dict()
+    return tuple((k, d[k]) for k in keys)
 
 
 # ---- Collection ----
@@ -239,7 +241,7 @@ def shacl_shacl() -> rdflib.Graph:
 
 
 def test_shapes_conform_to_shacl_shacl(project):
-    shapes = shacl.load_shapes(project.shape_files)
+    shapes = reference.load_shapes(project.shape_files)
     conforms, _, text = pyshacl.validate(shapes, shacl_graph=shacl_shacl(), inference="none")
     assert conforms, text
 
@@ -262,7 +264,7 @@ def test_shacl_shacl_can_say_no():
 def test_classes_used_in_instances_are_targeted(project, built):
     """Every ts: class that instances/ asserts as an rdf:type is the target of some node shape,
     directly or through a superclass (rdfs:subClassOf* in the ontology)."""
-    targets = {str(c) for c in shacl.load_shapes(project.shape_files).objects(None, SH.targetClass)}
+    targets = {str(c) for c in reference.load_shapes(project.shape_files).objects(None, SH.targetClass)}
     instance_graphs = [g for g, f in built.graphs.items() if f in project.instance_files]
     assert instance_graphs, "no instance graphs in the build"
     rows = built.query(f"""

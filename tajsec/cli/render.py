@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tajsec import queries
-from tajsec.namespaces import shorten
-from tajsec.project import Project
+from tajsec.sparql import queries
+from tajsec.core.namespaces import shorten
+from tajsec.core.project import Project
 from tajsec.sparql import results
 from tajsec.sparql.results import Result
 
@@ -20,22 +20,11 @@ def check_text(report, root: Path) -> str:
         mark = "ok  " if s.ok else "FAIL"
         lines.append(f"  {mark} {s.name:<10} {s.summary}  ({s.seconds:.2f} s)")
         if not s.ok:
-            lines += [f"         - {_detail(d)}" for d in s.details[:SHOWN_DETAILS]]
+            lines += [f"         - {d.describe()}" for d in s.details[:SHOWN_DETAILS]]
             if len(s.details) > SHOWN_DETAILS:
                 lines.append(f"         ... and {len(s.details) - SHOWN_DETAILS} more (--format json lists all)")
     lines.append("result: " + ["OK", "FINDINGS", "ERROR"][report.status])
     return "\n".join(lines) + "\n"
-
-
-def _detail(d) -> str:
-    if isinstance(d, dict):
-        if "check" in d:
-            return f"{d['check']}: " + ", ".join(f"{k}={v}" for k, v in d["row"].items())
-        if "question" in d:
-            return f"{d['question']}: " + "; ".join(d["problems"][:3])
-        if "sourceShape" in d:
-            return f"{d['focusNode']} {d.get('resultPath') or ''}: {d['message']}"
-    return str(d)
 
 
 def result_text(res: Result, fmt: str, full: bool = False) -> str:

@@ -32,8 +32,8 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
               idle_timeout: float, max_connections: int, cors: bool) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser.
     SIGTERM, SIGHUP and Ctrl-C stop it (exit 0), with its query workers."""
-    from tajsec.build import build
-    from tajsec.namespaces import sparql_prologue
+    from tajsec.core.namespaces import sparql_prologue
+    from tajsec.graph.build import build
     from tajsec.sparql.worker import union_by_default
     from tajsec.web.server import ServeError, make_server
 

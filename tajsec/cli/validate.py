@@ -18,7 +18,7 @@ LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a 
 @click.option("--no-cache", is_flag=True, help="Run HermiT even if this exact input was reasoned over before.")
 def check_cmd(fmt: str, no_cache: bool) -> None:
     """Parse, reason (HermiT), validate (SHACL), run the quality checks and the competency questions."""
-    from tajsec.check import check
+    from tajsec.quality.check import check
 
     project = find_project()
     report = check(project, use_cache=not no_cache)
@@ -44,7 +44,7 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
     RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
     Exit 0 conforms, 1 results at or above --severity, 2 cannot run."""
-    from tajsec.validate import FORMATTERS, check_inputs, validate
+    from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
     project = find_project()
     check_inputs(list(files))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core import formats
+from tajsec.core.errors import TajsecError
 from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
 from tajsec.web import description
@@ -32,7 +33,7 @@ ERROR_STATUS = {"syntax": 400, "network": 400, "form": 400, "engine": 400, "not-
                 "rows": 413, "bytes": 413, "timeout": 503, "memory": 503}
 
 
-class ServeError(Exception):
+class ServeError(TajsecError):
     pass
 
 

@@ -1,0 +1,83 @@
+"""The one writer: generated files are written atomically (a temporary file renamed into place,
+so a failed run never leaves a truncated file), and RDF out of the store is sorted, so output is
+deterministic."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path):
+    """A binary file to write `path` through: a temporary file beside it, fsync'ed and renamed
+    into place when the block ends; on any failure `path` is left as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; a written file gets the usual mode
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (see atomic_writer)."""
+    with atomic_writer(path) as f:
+        f.write(data)
+
+
+def write_turtle(graph, path: Path) -> None:
+    """The only serialiser of generated Turtle: rdflib longturtle, canonical, atomic."""
+    from tajsec.core.namespaces import PREFIXES
+
+    for p, ns in PREFIXES.items():
+        graph.bind(p, ns, override=True)
+    text = graph.serialize(format="longturtle", canon=True)
+    text = "\n".join(line.rstrip() for line in text.splitlines()).rstrip() + "\n"
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
+
+
+def store_to_ntriples(store: ox.Store, graphs=None) -> bytes:
+    """N-Triples of the union of `graphs` (default: every graph) of a store, sorted so that the
+    output is deterministic."""
+    seen = set()
+    lines = []
+    for q in store.quads_for_pattern(None, None, None, None):
+        if graphs is not None and q.graph_name not in graphs:
+            continue
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        s = str(t) + " .\n"
+        if s not in seen:
+            seen.add(s)
+            lines.append(s)
+    lines.sort()
+    return "".join(lines).encode("utf-8")
+
+
+def to_rdflib(store: ox.Store, graphs=None):
+    """An rdflib Graph of the union of `graphs`, by way of N-Triples (no literal rewriting:
+    both sides read the same serialisation)."""
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(data=store_to_ntriples(store, graphs), format="nt")
+    return g
+
+
+def store_to_nquads(store: ox.Store) -> bytes:
+    """Every quad of a store as N-Quads, sorted (deterministic)."""
+    lines = sorted(f"{q} .\n" for q in store.quads_for_pattern(None, None, None, None))
+    return "".join(lines).encode("utf-8")

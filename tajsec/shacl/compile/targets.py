@@ -1,0 +1,43 @@
+"""SHACL 2.1.3, targets: the shapes that have focus nodes, and the sub-select binding them."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, ShapesGraph, n3
+
+TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
+
+
+def root_shapes(sg: ShapesGraph) -> list:
+    """Shapes with a target (SHACL-AF sh:target and sh:rule included: they go to pySHACL), and
+    shapes that are classes (implicit class targets), in a stable order without repeats."""
+    roots = []
+    for t in TARGETS:
+        roots.extend(sg.subjects_with(SH + t))
+    for s, po in sg.spo.items():
+        types = {x.value for x in po.get(RDF + "type", []) if isinstance(x, ox.NamedNode)}
+        if types & {RDFS + "Class", OWL + "Class"} and types & {SH + "NodeShape", SH + "PropertyShape"}:
+            roots.append(s)
+    roots.extend(sg.subjects_with(SH + "rule"))
+    return list(dict.fromkeys(roots))
+
+
+def focus_select(sg: ShapesGraph, s) -> str | None:
+    """A sub-select binding ?this to the focus nodes of shape s, or None without targets."""
+    branches = []
+    classes = list(sg.objs(s, SH + "targetClass"))
+    types = {t.value for t in sg.objs(s, RDF + "type") if isinstance(t, ox.NamedNode)}
+    if types & {RDFS + "Class", OWL + "Class"}:
+        classes.append(s)  # implicit class target
+    for c in classes:
+        branches.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {n3(c)} }}")
+    nodes = sg.objs(s, SH + "targetNode")
+    if nodes:
+        branches.append("{ VALUES ?this { " + " ".join(n3(n) for n in nodes) + " } }")
+    for p in sg.objs(s, SH + "targetSubjectsOf"):
+        branches.append(f"{{ ?this {n3(p)} [] }}")
+    for p in sg.objs(s, SH + "targetObjectsOf"):
+        branches.append(f"{{ [] {n3(p)} ?this }}")
+    if not branches:
+        return None
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }"

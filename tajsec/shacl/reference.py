@@ -1,0 +1,107 @@
+"""The reference engine: pySHACL, on rdflib graphs made from what the loader (tajsec.io.load)
+parsed. Both sides reach rdflib through N-Triples written by pyoxigraph, so neither engine sees
+literals the other parser would have read differently (see MEASURED pitfall 1)."""
+from __future__ import annotations
+
+import datetime
+import logging
+import warnings
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from tajsec.core.namespaces import PREFIXES
+from tajsec.shacl.result import ValidationResult, sort_results
+from tajsec.shacl.shapes import XSD, triples_of
+
+SH = rdflib.Namespace(PREFIXES["sh"])
+
+
+@dataclass
+class ReferenceReport:
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+    report_graph: rdflib.Graph | None = None
+
+
+def load_shapes(files: list[Path]) -> rdflib.Graph:
+    """The shapes files as one rdflib graph, parsed by the one loader."""
+    return rdflib_graph(triples_of(files))
+
+
+def rdflib_graph(triples) -> rdflib.Graph:
+    """An rdflib graph of pyoxigraph triples, by way of N-Triples, with our prefixes bound (pySHACL
+    writes prefixed names in its messages)."""
+    g = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    g.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    return g
+
+
+def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ReferenceReport:
+    import pyshacl
+
+    # The data graph already carries the materialised type closure (see build.py), so no
+    # inference is asked of pySHACL.
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
+    results = []
+    # only the report's own results: the details nested under an sh:node failure are not
+    # results of their own
+    for r in report.objects(report.value(predicate=rdflib.RDF.type, object=SH.ValidationReport), SH.result):
+        message = report.value(r, SH.resultMessage)
+        results.append(ValidationResult(
+            focus=to_oxigraph(report.value(r, SH.focusNode)),
+            path=to_oxigraph(report.value(r, SH.resultPath)),
+            value=to_oxigraph(report.value(r, SH.value)),
+            component=to_oxigraph(report.value(r, SH.sourceConstraintComponent)),
+            severity=to_oxigraph(report.value(r, SH.resultSeverity)),
+            shape=to_oxigraph(report.value(r, SH.sourceShape)),
+            message="" if message is None else str(message),
+        ))
+    results = sort_results(results)
+    return ReferenceReport(not any(r.is_violation for r in results), results, report)
+
+
+def to_oxigraph(term):
+    """An rdflib term as the pyoxigraph term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def pyshacl_accepts(lexical: str, datatype: str) -> bool:
+    """Whether rdflib (so pySHACL's sh:datatype) accepts this lexical form for `datatype`.
+    rdflib checks only some datatypes (not xsd:gYear, xsd:gYearMonth, ...) and leniently
+    (Python's int() and Decimal()): the one place where the fast engine and pySHACL differ."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            lit = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
+            if getattr(lit, "ill_typed", None) is True:
+                return False
+            value = lit.value
+        finally:
+            logger.setLevel(level)
+    name = datatype[len(XSD):] if datatype.startswith(XSD) else ""
+    checks = {"integer": int, "decimal": Decimal, "float": float, "boolean": bool, "date": datetime.date,
+              "time": datetime.time, "dateTime": datetime.datetime, "string": str}
+    if name in checks:
+        return isinstance(value, checks[name])
+    return True
