@@ -12,9 +12,9 @@ from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.graph.models import read_entity, read_statement
 from tajsec.graph.time import TimeSpan
-from tajsec.core.namespaces import PREFIXES, expand, shorten
+from tajsec.core.namespaces import PREFIXES, RDFS_LABEL, expand, shorten
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_LABEL = RDFS_LABEL
 
 
 class NotFound(TajsecError):

@@ -21,6 +21,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import GRAPH_BASE
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
 from tajsec.core.xsd import XSD, xsd_well_formed
@@ -428,4 +429,4 @@ def graph_name_for(path: Path, root: Path) -> ox.NamedNode:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         rel = path.resolve().as_posix().lstrip("/")
-    return ox.NamedNode(f"https://w3id.org/tajsec/graph/{rel}")
+    return ox.NamedNode(GRAPH_BASE + rel)

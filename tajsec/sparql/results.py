@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from tajsec.core.namespaces import XSD_STRING
+
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
 

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass
 
 from tajsec.graph.build import Built
-from tajsec.core.namespaces import TS, sparql_prologue
+from tajsec.core.namespaces import ORG, TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
 
@@ -34,7 +34,7 @@ NEGATIVE = "#c0392b"
 PLANNED = "#d97706"
 DONE_STATUSES = {TS + "status-done", TS + "status-ongoing"}
 CURRENCIES = {TS + "unit-usd", TS + "unit-eur"}
-PREFIX_ORG = "http://www.w3.org/ns/org#"
+PREFIX_ORG = ORG
 
 
 @dataclass
