@@ -146,6 +146,8 @@ def test_table_cuts_long_values_unless_full(runner):
     assert cut.exit_code == whole.exit_code == 0, cut.output
     row_cut, row_whole = cut.output.splitlines()[2], whole.output.splitlines()[2]
     assert row_cut.endswith("...") and len(row_cut) == 70
+    assert cut.output.splitlines()[-1].startswith("(1 value cut at 70 characters: --full shows them whole; --format tsv")
+    assert "cut at" not in whole.output
     assert len(row_whole) > 200 and row_whole.startswith(row_cut[:-3])
 
 
