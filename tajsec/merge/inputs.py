@@ -15,7 +15,7 @@ from tajsec.merge.ours import Ours
 from tajsec.merge.report import InputInfo, MergeReport, OntologyChange, UnresolvedImport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import is_ontology_term, nt, short
-from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, MEDIA_TYPES, OWL_IMPORTS, REPORT_LIMIT,
+from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, OWL_IMPORTS, REPORT_LIMIT,
                                      SYMMETRIC_AXIOMS)
 from tajsec.core.errors import LoadError
 from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
@@ -133,7 +133,7 @@ class InputReader:
         report_ill_typed(given, source.lines, ill_typed_found, False, self.warnings)
         labels = self._spool_blank_quads(blanks, graphs.graph)
         self._report(triage, labels, given, report)
-        info = InputInfo(given, graphs.graph, source.sha256, MEDIA_TYPES.get(source.format, str(source.format)),
+        info = InputInfo(given, graphs.graph, source.sha256, source.format.media_type,
                          source.size, 0, 0, 0, dict(sorted(graphs.names.items())))
         left_out = sorted({f"{nt(s, labels)} {nt(p)} {nt(o, labels)} ." for s, p, o, g in removed})
         return LoadedInput(info, labels, left_out, len(removed), prefixes)

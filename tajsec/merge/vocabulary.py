@@ -74,12 +74,6 @@ OTHER_PROPERTIES = {
     SCHEMA_HTTP + "numberOfEmployees": ("aspect", TS + "aspect-personnel"),
 }
 
-MEDIA_TYPES = {
-    ox.RdfFormat.TURTLE: "text/turtle", ox.RdfFormat.N_TRIPLES: "application/n-triples",
-    ox.RdfFormat.N_QUADS: "application/n-quads", ox.RdfFormat.TRIG: "application/trig",
-    ox.RdfFormat.JSON_LD: "application/ld+json", ox.RdfFormat.RDF_XML: "application/rdf+xml",
-}
-
 #: Report lists longer than this are cut (the counts stay exact).
 REPORT_LIMIT = 1000
 

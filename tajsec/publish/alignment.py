@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDFS, RDF_TYPE, SCHEMA, SEMAPV, SKOS, TS, TSD, WD
+from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDFS, RDF_TYPE, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
 from tajsec.core.project import Project
 from tajsec.io.write import atomic_write_bytes
 
@@ -275,10 +275,8 @@ def check_alignment(built, sssom_path: Path) -> list[AlignmentDifference]:
         in_graph.add((r["s"].value, r["o"].value))
 
     def short(iri: str) -> str:
-        for p, ns in (("tsd", TSD), ("wikidata", WIKIDATA)):
-            if iri.startswith(ns):
-                return f"{p}:{iri[len(ns):]}"
-        return f"<{iri}>"
+        name = shorten(iri, {"tsd": TSD, "wikidata": WIKIDATA})
+        return f"<{iri}>" if name == iri else name
 
     def other(side: set, s: str, o: str) -> str:
         same_s = sorted(short(b) for a, b in side if a == s and b != o)

@@ -28,6 +28,10 @@ class Result:
     def lexical_rows(self) -> list[list[str]]:
         return [["" if t is None else t.value for t in row] for row in self.rows]
 
+    def lexical_rows_or_none(self) -> list[list[str | None]]:
+        """Lexical forms, with None for an unbound variable."""
+        return [[None if t is None else t.value for t in row] for row in self.rows]
+
 
 def _plain(t: Term | None) -> str:
     if t is None:
