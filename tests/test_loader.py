@@ -264,4 +264,4 @@ def test_validate_opens_each_file_once_and_still_locates_results(project, tmp_pa
     outcome = validate(project, files)
     assert {str(f): opened.get(str(f)) for f in files} == {str(f): 1 for f in files}
     assert (str(trig), 5) in {(f.file, f.line) for f in outcome.findings}
-    assert any(w.startswith(f"{tmp_path / 'c.trig'}:4: warning: ill-typed") for w in outcome.load_warnings)
+    assert any(str(w).startswith(f"{tmp_path / 'c.trig'}:4: warning: ill-typed") for w in outcome.load_warnings)

@@ -55,8 +55,6 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
                                progress=lambda f: bar.update(sizes.get(f, 0)))
     else:
         outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
-    for w in outcome.load_warnings:
-        click.echo(w, err=True)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
     sys.exit(0 if outcome.conforms else 1)
 

@@ -10,7 +10,7 @@ import re
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from tajsec.core.namespaces import XSD
 
 # ---------------------------------------------------------------------------------------------
 # XSD lexical spaces (XSD 1.1, as RDF 1.1 uses them: no whitespace processing)

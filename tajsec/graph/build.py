@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
 from tajsec.core.project import Project
 from tajsec.io.load import graph_name_for, load_into
 
-DERIVED_GRAPH = ox.NamedNode("https://w3id.org/tajsec/graph/derived")
+DERIVED_GRAPH = ox.NamedNode(DERIVED_GRAPH_IRI)
 
 
 @dataclass

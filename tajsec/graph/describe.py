@@ -12,9 +12,9 @@ from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.graph.models import read_entity, read_statement
 from tajsec.graph.time import TimeSpan
-from tajsec.core.namespaces import PREFIXES, expand, shorten
+from tajsec.core.namespaces import PREFIXES, RDFS_LABEL, expand, shorten
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_LABEL = RDFS_LABEL
 
 
 class NotFound(TajsecError):
@@ -36,7 +36,7 @@ _CANDIDATES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX ts: <https://w3id.org/tajsec/onto/>
-SELECT DISTINCT ?needle ?e ?label (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {
+SELECT DISTINCT ?needle ?e ?label ?l (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {
   { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l }
   FILTER(CONTAINS(LCASE(STR(?l)), LCASE(STR(?needle))))
   FILTER NOT EXISTS { ?e a ts:Statement }
@@ -45,7 +45,7 @@ SELECT DISTINCT ?needle ?e ?label (GROUP_CONCAT(DISTINCT STR(?t); separator=" ")
   FILTER NOT EXISTS { ?e a ts:Instant }
   ?e rdfs:label ?label .
   OPTIONAL { ?e a ?t FILTER(STRSTARTS(STR(?t), STR(ts:))) }
-} GROUP BY ?needle ?e ?label ORDER BY ?label ?e
+} GROUP BY ?needle ?e ?label ?l ORDER BY ?label ?e ?l
 """
 
 
@@ -66,8 +66,10 @@ def resolve(built: Built, term: str) -> str:
     rows = list(built.query(_CANDIDATES, substitutions={ox.Variable("needle"): ox.Literal(term)}))
     if not rows:
         raise NotFound(f"{term!r}: no entity has a label or variant containing it")
-    # Prefer, in turn: an exact label; a whole-word match on an actor or place; any whole-word
-    # match; any substring match. The first tier with candidates decides.
+    # Prefer, in turn: an exact label or spelling variant (the city "Dushanbe" and the government,
+    # also written "Dushanbe", are then both candidates: never a silent pick); a whole-word match
+    # on an actor or place; any whole-word match; any substring match. The first tier with
+    # candidates decides.
     word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
 
     def types_of(r) -> str:
@@ -77,17 +79,22 @@ def resolve(built: Built, term: str) -> str:
         return any(t in types_of(r) for t in ("onto/Actor", "onto/Place"))
 
     tiers = [
-        [r for r in rows if r["label"].value.lower() == term.lower()],
-        [r for r in rows if word.search(r["label"].value.lower()) and is_named_thing(r)],
-        [r for r in rows if word.search(r["label"].value.lower())],
+        [r for r in rows if r["l"].value.lower() == term.lower()],
+        [r for r in rows if word.search(r["l"].value.lower()) and is_named_thing(r)],
+        [r for r in rows if word.search(r["l"].value.lower())],
         rows,
     ]
     chosen = next(t for t in tiers if t)
     distinct = {r["e"].value for r in chosen}
     if len(distinct) == 1:
         return chosen[0]["e"].value
-    raise Ambiguous([(r["e"].value, r["label"].value,
-                      " ".join(shorten(t) for t in types_of(r).split())) for r in chosen])
+    seen: set[str] = set()
+    candidates = []
+    for r in chosen:
+        if r["e"].value not in seen:
+            seen.add(r["e"].value)
+            candidates.append((r["e"].value, r["label"].value, " ".join(shorten(t) for t in types_of(r).split())))
+    raise Ambiguous(candidates)
 
 
 # the statements, events and agreements that name the entity (or hold its quantity), with the

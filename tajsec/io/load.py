@@ -15,14 +15,17 @@ import re
 import stat
 import sys
 import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import GRAPH_BASE
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
+from tajsec.io import screens
 from tajsec.core.xsd import XSD, xsd_well_formed
 
 
@@ -144,9 +147,10 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
         _bom_rule(path, strict, warnings)
         data = data[len(BOM):]
     if fmt == ox.RdfFormat.RDF_XML:
-        _refuse_entities(path, data)
+        screens.refuse_entities(path, data)
+        screens.refuse_deep_xml(path, data)
     if fmt == ox.RdfFormat.JSON_LD:
-        _refuse_remote_contexts(path, data)
+        screen_jsonld(path, data, strict, warnings)
     if texts is not None:
         texts[str(path)] = data.decode("utf-8", errors="replace")
     return fmt, data
@@ -176,7 +180,8 @@ class InputFile:
 
     def screen(self) -> str:
         """SHA-256 of the file, after the checks that need no parser."""
-        digest, size, screen, first = hashlib.sha256(), 0, EntityScreen(), True
+        digest, size, screen, first = hashlib.sha256(), 0, screens.EntityScreen(), True
+        depth = screens.DepthScreen(self.path)
         for chunk in self.chunks():
             if first and chunk.startswith(BOM):
                 _bom_rule(self.path, self.strict, self.warnings)
@@ -186,9 +191,11 @@ class InputFile:
             if self.format == ox.RdfFormat.RDF_XML:
                 line = screen.feed(chunk)
                 if line is not None:
-                    raise LoadError(str(self.path), line, None, ENTITY_REFUSED)
+                    raise LoadError(str(self.path), line, None, screens.ENTITY_REFUSED)
+                depth.feed(chunk)
         if self.format == ox.RdfFormat.JSON_LD:  # a JSON document is checked whole
-            _refuse_remote_contexts(self.path, b"".join(self.chunks()))
+            data = b"".join(self.chunks())
+            screen_jsonld(self.path, data[len(BOM):] if data.startswith(BOM) else data, self.strict, self.warnings)
         self.sha256, self.size = digest.hexdigest(), size
         return self.sha256
 
@@ -269,6 +276,34 @@ def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: li
         warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}") for line, why in lines)
 
 
+def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) -> None:
+    """A JSON-LD input: valid UTF-8 and JSON, no remote context, and nothing that pyoxigraph's
+    parser would drop without a word (an error in our files, a warning with its line in others')."""
+    doc = screens.json_document(path, data)
+    screens.refuse_remote_contexts(path, doc)
+    dropped = screens.jsonld_dropped(doc)
+    if not dropped:
+        return
+    text = data.decode("utf-8")
+    if strict:
+        d = dropped[0]
+        more = f" (and {len(dropped) - 1} more)" if len(dropped) > 1 else ""
+        raise LoadError(str(path), screens.line_of(text, d.text), None, d.why + more)
+    if warnings is not None:
+        warnings.extend(LoadWarning(str(path), screens.line_of(text, d.text), d.why) for d in dropped)
+
+
+def refuse_triple_terms(path: Path, found: bool, data: bytes) -> None:
+    """RDF 1.2 triple terms (`<<( s p o )>>`) are not supported by the rest of tajsec: refused
+    here, with the line of the first, rather than failing later."""
+    if not found:
+        return
+    text = data.decode("utf-8", errors="replace")
+    line = next((n for n, l in enumerate(text.splitlines(), start=1) if "<<" in l), None)
+    raise LoadError(str(path), line, None, "RDF 1.2 triple terms (<<( ... )>>, reification) are not supported by "
+                                           "tajsec; state the triple, or use rdf:Statement")
+
+
 def parse_error(path: Path | str, e: Exception) -> LoadError:
     """The LoadError for an exception raised by the parser on `path`."""
     if isinstance(e, SyntaxError):
@@ -292,6 +327,7 @@ def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph, strict: bool, warn
         quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
+    refuse_triple_terms(path, any(isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple) for q in quads), data)
     bad = [why for q in quads if isinstance(q.object, ox.Literal) for why in [ill_typed(q.object)] if why]
     report_ill_typed(path, lambda: _text_lines(data), bad, strict, warnings)
     if graph is None:
@@ -316,6 +352,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         store.load(data, format=fmt, to_graph=graph)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
+    refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
     from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
@@ -370,62 +407,10 @@ def lines_of(lines: Iterable[str], reasons: list[str]) -> list[tuple[int | None,
 _FEW = 8
 
 
-ENTITY_REFUSED = ("RDF/XML that declares entities (<!ENTITY) is refused "
-                  "(entity expansion can exhaust memory or read other files)")
-
-
-class EntityScreen:
-    """Finds the first <!ENTITY declaration in RDF/XML read as a stream of byte chunks, and the
-    line it is on; used on whole files here and on streamed inputs by tajsec.merge."""
-
-    def __init__(self):
-        self.line = 1
-        self.tail = b""
-
-    def feed(self, chunk: bytes) -> int | None:
-        window = self.tail + chunk
-        i = window.find(b"<!ENTITY")
-        if i >= 0:
-            return self.line + window[:i].count(b"\n") - self.tail.count(b"\n")
-        self.line += chunk.count(b"\n")
-        self.tail = chunk[-16:]
-        return None
-
-
-def _refuse_entities(path: Path, data: bytes) -> None:
-    line = EntityScreen().feed(data)
-    if line is not None:
-        raise LoadError(str(path), line, None, ENTITY_REFUSED)
-
-
-def _refuse_remote_contexts(path: Path, data: bytes) -> None:
-    import json
-
-    try:
-        doc = json.loads(data)
-    except RecursionError:
-        raise LoadError(str(path), None, None, "JSON nested too deeply") from None
-    except ValueError as e:
-        raise LoadError(str(path), getattr(e, "lineno", None), getattr(e, "colno", None), f"invalid JSON: {e.msg}") from None
-    stack, seen = [doc], 0
-    while stack:
-        node = stack.pop()
-        seen += 1
-        if isinstance(node, dict):
-            ctx = node.get("@context")
-            for c in (ctx if isinstance(ctx, list) else [ctx]):
-                if isinstance(c, str):
-                    raise LoadError(str(path), None, None, f"JSON-LD @context {c!r} is remote or a file reference; "
-                                                           "tajsec never fetches contexts: inline it")
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
 def graph_name_for(path: Path, root: Path) -> ox.NamedNode:
     """The named graph a project file is loaded into: its path relative to the checkout."""
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         rel = path.resolve().as_posix().lstrip("/")
-    return ox.NamedNode(f"https://w3id.org/tajsec/graph/{rel}")
+    return ox.NamedNode(GRAPH_BASE + urllib.parse.quote(rel, safe="/-._~"))  # any file name makes an IRI

@@ -4,11 +4,14 @@ deterministic."""
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from tajsec.core.namespaces import PREFIXES
 
 
 @contextlib.contextmanager
@@ -41,8 +44,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def write_turtle(graph, path: Path) -> None:
     """The only serialiser of generated Turtle: rdflib longturtle, canonical, atomic."""
-    from tajsec.core.namespaces import PREFIXES
-
     for p, ns in PREFIXES.items():
         graph.bind(p, ns, override=True)
     text = graph.serialize(format="longturtle", canon=True)
@@ -81,3 +82,68 @@ def store_to_nquads(store: ox.Store) -> bytes:
     """Every quad of a store as N-Quads, sorted (deterministic)."""
     lines = sorted(f"{q} .\n" for q in store.quads_for_pattern(None, None, None, None))
     return "".join(lines).encode("utf-8")
+
+
+class SortedPrefixWriter:
+    """A binary file wrapper for pyoxigraph's Turtle/TriG serialiser: drops the @prefix lines it
+    writes (in an order of its own) and writes `prefixes` sorted by name instead."""
+
+    def __init__(self, out, prefixes: dict[str, str]):
+        self.out = out
+        self.header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items())).encode("utf-8")
+        self.head = b""
+        self.started = False
+
+    def write(self, b) -> int:
+        b = bytes(b)
+        if self.started:
+            self.out.write(b)
+            return len(b)
+        self.head += b
+        while b"\n" in self.head:
+            line, rest = self.head.split(b"\n", 1)
+            if line.startswith(b"@prefix ") or line.startswith(b"PREFIX "):
+                self.head = rest
+                continue
+            self._start()
+            break
+        return len(b)
+
+    def _start(self) -> None:
+        self.started = True
+        self.out.write(self.header)
+        self.out.write(self.head)
+        self.head = b""
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        if not self.started:
+            self._start()
+
+
+def sort_key(t) -> str:
+    """The order of sorted output: a triple's (or quad's) N-Triples text."""
+    return f"{t.subject} {t.predicate} {t.object}"
+
+
+def serialize_sorted(items, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples (or quads, for TriG/N-Quads) sorted by graph then N-Triples text, serialised by
+    pyoxigraph; Turtle and TriG get a prefix block sorted by name."""
+    prefixes = dict(PREFIXES if prefixes is None else prefixes)
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        items = sorted(set(items), key=lambda q: (str(q.graph_name), sort_key(q)))
+    else:
+        items = sorted(set(items), key=sort_key)
+    out = io.BytesIO()
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        w = SortedPrefixWriter(out, prefixes)
+        ox.serialize(items, w, format=fmt, prefixes=prefixes)
+        w.finish()
+    elif fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        out.write("".join(f"{sort_key(t)}{' ' + str(t.graph_name) if fmt == ox.RdfFormat.N_QUADS else ''} .\n"
+                          for t in items).encode("utf-8"))
+    else:
+        ox.serialize(items, out, format=fmt, prefixes=prefixes)
+    return out.getvalue()

@@ -15,10 +15,10 @@ from tajsec.merge.ours import Ours
 from tajsec.merge.report import InputInfo, MergeReport, OntologyChange, UnresolvedImport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import is_ontology_term, nt, short
-from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, MEDIA_TYPES, OWL_IMPORTS, REPORT_LIMIT,
+from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, OWL_IMPORTS, REPORT_LIMIT,
                                      SYMMETRIC_AXIOMS)
 from tajsec.core.errors import LoadError
-from tajsec.io.load import InputFile, ill_typed, parse_error, report_ill_typed
+from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
 
 #: Quads put into the analysis store at a time.
 BATCH = 50_000
@@ -102,6 +102,10 @@ class Triage:
             found.append(entry)
 
 
+class TripleTermFound(Exception):
+    """Raised while routing quads: the input holds an RDF 1.2 triple term (refused)."""
+
+
 class InputReader:
     """Reads the inputs of one merge into the output spool and the analysis store."""
 
@@ -124,10 +128,12 @@ class InputReader:
             prefixes = dict(parser.prefixes or {})
         except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             raise parse_error(given, e) from None
+        except TripleTermFound:
+            refuse_triple_terms(given, True, b"".join(source.chunks()))
         report_ill_typed(given, source.lines, ill_typed_found, False, self.warnings)
         labels = self._spool_blank_quads(blanks, graphs.graph)
         self._report(triage, labels, given, report)
-        info = InputInfo(given, graphs.graph, source.sha256, MEDIA_TYPES.get(source.format, str(source.format)),
+        info = InputInfo(given, graphs.graph, source.sha256, source.format.media_type,
                          source.size, 0, 0, 0, dict(sorted(graphs.names.items())))
         left_out = sorted({f"{nt(s, labels)} {nt(p)} {nt(o, labels)} ." for s, p, o, g in removed})
         return LoadedInput(info, labels, left_out, len(removed), prefixes)
@@ -146,6 +152,8 @@ class InputReader:
                 why = ill_typed(o)
                 if why:
                     bad.append(why)
+            elif type(o) is ox.Triple:
+                raise TripleTermFound
             kept = triage.keep(s, p, o)
             if not kept:
                 removed.add((s, p, o, gq))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import IANA_MEDIA_TYPES
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import MergeReport
@@ -115,7 +116,7 @@ def file_description(t, G, F, name: str, given: str, size: int, media_type: str,
     t(F, DCTERMS + "title", ox.Literal(name))
     t(F, DCTERMS + "source", ox.Literal(given))
     t(F, DCAT + "byteSize", ox.Literal(str(size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
-    t(F, DCAT + "mediaType", ox.NamedNode("https://www.iana.org/assignments/media-types/" + media_type))
+    t(F, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + media_type))
     if triples is not None:
         t(F, VOID + "triples", ox.Literal(str(triples), datatype=ox.NamedNode(XSD + "integer")))
     C = ox.NamedNode(F.value.replace("#file", "#sha256"))

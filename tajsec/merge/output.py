@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.publish.export import SortedPrefixWriter
+from tajsec.io.write import SortedPrefixWriter
 from tajsec.merge.report import MergeReport
 from tajsec.io.load import STDIN
 from tajsec.io.write import atomic_writer

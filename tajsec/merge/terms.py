@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from tajsec.merge.vocabulary import DISPLAY_PREFIXES, XSD
-from tajsec.core.namespaces import ONTOLOGY_IRI, TS
+from tajsec.core.namespaces import ONTOLOGY_IRI, TS, shorten
 
 def nt(term, labels: dict | None = None) -> str:
     """N-Triples form of a term, blank nodes under their canonical label."""
@@ -24,13 +24,10 @@ def short(text: str | None) -> str:
     if text is None:
         return ""
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-    best = None
-    for p, ns in DISPLAY_PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(DISPLAY_PREFIXES[best])):
-            best = p
-    if best is None or not re.fullmatch(r"[\w.-]*", iri[len(DISPLAY_PREFIXES[best]):]):
+    name = shorten(iri, DISPLAY_PREFIXES)
+    if name == iri or not re.fullmatch(r"[\w.-]*", name.split(":", 1)[1]):
         return text
-    return f"{best}:{iri[len(DISPLAY_PREFIXES[best]):]}"
+    return name
 
 
 def is_ontology_term(term) -> bool:

@@ -6,32 +6,11 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import PREFIXES, TS
+from tajsec.core.namespaces import DCAT, DCTERMS, FOAF, GRAPH_BASE, INPUT_GRAPH_BASE, MERGE_METADATA_GRAPH, ORG, OWL, OWL_IMPORTS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SCHEMA_HTTP, SKOS, SPDX, TS, VOID, WD, WDP, WDPQ, WDPS, WDS, WDT, WIKIBASE, WIKIDATA, XSD
 
-GRAPH_BASE = "https://w3id.org/tajsec/graph/"
-INPUT_GRAPH_BASE = GRAPH_BASE + "input/"
-META_GRAPH = ox.NamedNode(GRAPH_BASE + "merge-metadata")
+META_GRAPH = ox.NamedNode(MERGE_METADATA_GRAPH)
 MERGE_ACTIVITY = ox.NamedNode(META_GRAPH.value + "#activity")
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SCHEMA = "https://schema.org/"
-SCHEMA_HTTP = "http://schema.org/"  # Wikidata and many others still write schema.org with http
-FOAF = "http://xmlns.com/foaf/0.1/"
-ORG = "http://www.w3.org/ns/org#"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-SPDX = "http://spdx.org/rdf/terms#"
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-WDP = "http://www.wikidata.org/prop/"
-WDPS = "http://www.wikidata.org/prop/statement/"
-WDPQ = "http://www.wikidata.org/prop/qualifier/"
 
 #: Extra prefixes used to display terms in the report and in the merged TriG.
 DISPLAY_PREFIXES = {
@@ -43,11 +22,9 @@ DISPLAY_PREFIXES = {
     "spdx": SPDX,
     "void": VOID,
     "wd": WD,
-    "wds": "http://www.wikidata.org/entity/statement/",
+    "wds": WDS,
     "wdt": WDT,
 }
-
-OWL_IMPORTS = OWL + "imports"
 
 #: Predicates that change what a term means when they point at it (or start from it).
 AXIOM_PREDICATES = frozenset([
@@ -75,7 +52,7 @@ NOT_ENTITIES = frozenset(TS + c for c in ("Statement", "Quantity", "Interval", "
 
 #: Predicates never compared for conflicts: names, types, notes, links and provenance, which
 #: legitimately differ between sources.
-NOT_COMPARED_NAMESPACES = (SKOS, PROV, DCTERMS, "http://www.wikidata.org/", "http://wikiba.se/ontology#")
+NOT_COMPARED_NAMESPACES = (SKOS, PROV, DCTERMS, WIKIDATA, WIKIBASE)
 NOT_COMPARED = frozenset([
     RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "seeAlso", RDFS + "isDefinedBy",
     OWL + "sameAs", OWL_IMPORTS, OWL + "versionInfo", FOAF + "name", FOAF + "page", FOAF + "homepage",
@@ -95,12 +72,6 @@ WIKIDATA_PROPERTIES = {
 OTHER_PROPERTIES = {
     SCHEMA + "numberOfEmployees": ("aspect", TS + "aspect-personnel"),
     SCHEMA_HTTP + "numberOfEmployees": ("aspect", TS + "aspect-personnel"),
-}
-
-MEDIA_TYPES = {
-    ox.RdfFormat.TURTLE: "text/turtle", ox.RdfFormat.N_TRIPLES: "application/n-triples",
-    ox.RdfFormat.N_QUADS: "application/n-quads", ox.RdfFormat.TRIG: "application/trig",
-    ox.RdfFormat.JSON_LD: "application/ld+json", ox.RdfFormat.RDF_XML: "application/rdf+xml",
 }
 
 #: Report lists longer than this are cut (the counts stay exact).

@@ -22,19 +22,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import TS, TSD
+from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDFS, RDF_TYPE, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
 from tajsec.core.project import Project
 from tajsec.io.write import atomic_write_bytes
 
-WIKIDATA = "http://www.wikidata.org/entity/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-MAPPING_SET_ID = "https://w3id.org/tajsec/mappings/wikidata.sssom.tsv"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+WIKIDATA = WD
+MAPPING_SET_ID = MAPPING_SET
+LICENSE = CC_BY_4
 JUSTIFICATION = "semapv:ManualMappingCuration"
 CURIE_MAP = {
-    "semapv": "https://w3id.org/semapv/vocab/",
+    "semapv": SEMAPV,
     "skos": SKOS,
     "tsd": TSD,
     "wikidata": WIKIDATA,
@@ -52,7 +49,7 @@ TYPE_CLASSES = {
     "organization": [TS + "Organisation"],
     "government agency": [TS + "Organisation"],
     "legislature": [TS + "Legislature"],
-    "event": [TS + "Event", "https://schema.org/Event"],
+    "event": [TS + "Event", SCHEMA + "Event"],
 }
 NOT_ENTITIES = [TS + c for c in ("Statement", "Quantity", "Interval", "Instant", "Footnote", "Section")]
 
@@ -278,10 +275,8 @@ def check_alignment(built, sssom_path: Path) -> list[AlignmentDifference]:
         in_graph.add((r["s"].value, r["o"].value))
 
     def short(iri: str) -> str:
-        for p, ns in (("tsd", TSD), ("wikidata", WIKIDATA)):
-            if iri.startswith(ns):
-                return f"{p}:{iri[len(ns):]}"
-        return f"<{iri}>"
+        name = shorten(iri, {"tsd": TSD, "wikidata": WIKIDATA})
+        return f"<{iri}>" if name == iri else name
 
     def other(side: set, s: str, o: str) -> str:
         same_s = sorted(short(b) for a, b in side if a == s and b != o)

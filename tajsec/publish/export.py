@@ -18,14 +18,14 @@ block sorted by name. Turtle, TriG and RDF/XML use the prefixes of `tajsec.core.
 """
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import PREFIXES
+from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDFS, RDFS_LABEL, RDF_TYPE, XSD_STRING
 from tajsec.core.project import Project
+from tajsec.io.write import serialize_sorted, sort_key as _key
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -37,87 +37,18 @@ FORMATS = {
 PROFILES = ("full", "interop")
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld", "rdfxml": ".rdf"}
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 INTEROP_NAMESPACES = tuple(PREFIXES[p] for p in ("skos", "foaf", "org", "schema", "time", "prov"))
 #: Types that make a subject a vocabulary term rather than data.
 VOCABULARY_TYPES = frozenset(
-    ["http://www.w3.org/2002/07/owl#" + t for t in (
+    [OWL + t for t in (
         "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "FunctionalProperty",
         "InverseFunctionalProperty", "TransitiveProperty", "SymmetricProperty", "AsymmetricProperty",
         "ReflexiveProperty", "IrreflexiveProperty", "Restriction")]
-    + ["http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2000/01/rdf-schema#Datatype",
-       "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property"])
+    + [RDFS + "Class", RDFS + "Datatype", RDF + "Property"])
 
 
 class ExportError(ValueError):
     pass
-
-
-# ---- Serialising ----
-
-class SortedPrefixWriter:
-    """A binary file wrapper for pyoxigraph's Turtle/TriG serialiser: drops the @prefix lines it
-    writes (in an order of its own) and writes `prefixes` sorted by name instead."""
-
-    def __init__(self, out, prefixes: dict[str, str]):
-        self.out = out
-        self.header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items())).encode("utf-8")
-        self.head = b""
-        self.started = False
-
-    def write(self, b) -> int:
-        b = bytes(b)
-        if self.started:
-            self.out.write(b)
-            return len(b)
-        self.head += b
-        while b"\n" in self.head:
-            line, rest = self.head.split(b"\n", 1)
-            if line.startswith(b"@prefix ") or line.startswith(b"PREFIX "):
-                self.head = rest
-                continue
-            self._start()
-            break
-        return len(b)
-
-    def _start(self) -> None:
-        self.started = True
-        self.out.write(self.header)
-        self.out.write(self.head)
-        self.head = b""
-
-    def flush(self) -> None:
-        pass
-
-    def finish(self) -> None:
-        if not self.started:
-            self._start()
-
-
-def _key(t) -> str:
-    return f"{t.subject} {t.predicate} {t.object}"
-
-
-def serialize_sorted(items, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
-    """Triples (or quads, for TriG/N-Quads) sorted by graph then N-Triples text, serialised by
-    pyoxigraph; Turtle and TriG get a prefix block sorted by name."""
-    prefixes = dict(PREFIXES if prefixes is None else prefixes)
-    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        items = sorted(set(items), key=lambda q: (str(q.graph_name), _key(q)))
-    else:
-        items = sorted(set(items), key=_key)
-    out = io.BytesIO()
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        w = SortedPrefixWriter(out, prefixes)
-        ox.serialize(items, w, format=fmt, prefixes=prefixes)
-        w.finish()
-    elif fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        out.write("".join(f"{_key(t)}{' ' + str(t.graph_name) if fmt == ox.RdfFormat.N_QUADS else ''} .\n"
-                          for t in items).encode("utf-8"))
-    else:
-        ox.serialize(items, out, format=fmt, prefixes=prefixes)
-    return out.getvalue()
 
 
 # ---- JSON-LD ----
@@ -158,7 +89,7 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
 def jsonld_document(triples, context: dict[str, str]) -> dict:
     """A compacted JSON-LD document: the context inline, one node object per subject in @graph,
     subjects, properties and values sorted."""
-    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    xsd_string = XSD_STRING
     nodes: dict[str, dict[str, list]] = {}
     for t in sorted(set(triples), key=_key):
         s = t.subject

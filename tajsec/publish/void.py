@@ -11,18 +11,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec import __version__
-from tajsec.publish.export import serialize_sorted
-from tajsec.core.namespaces import PREFIXES, TSD
+from tajsec.io.write import serialize_sorted
+from tajsec.core.namespaces import CC_BY_4, DATASET, DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, SPARQL_PROTOCOL, TSD, VOID, XSD
 from tajsec.core.project import Project
 
-DATASET = "https://w3id.org/tajsec/dataset"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = PREFIXES["dcterms"]
-RDF_TYPE = PREFIXES["rdf"] + "type"
-XSD = PREFIXES["xsd"]
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+LICENSE = CC_BY_4
 EXAMPLES = ["drug-control-agency", "gaffur-mirzoev", "st-dca-personnel", "tenure-mirzoev-head-of-dca", "paper"]
 TITLE = "tajsec: Tajikistan's security sector, from one paper"
 DESCRIPTION = (
@@ -92,7 +85,7 @@ def dataset_description(project: Project, built, endpoint: str | None = None) ->
     t(d, PREFIXES["prov"] + "wasDerivedFrom", paper)
     t(d, DCTERMS + "bibliographicCitation", en(
         "Anna Matveeva, 'Tajikistan: Evolution of the Security Sector and the War on Terror' (late 2004)"))
-    t(d, DCTERMS + "conformsTo", ox.NamedNode("https://w3id.org/tajsec/onto"))
+    t(d, DCTERMS + "conformsTo", ox.NamedNode(ONTOLOGY_IRI))
     t(d, DCAT + "version", ox.Literal(__version__))
     t(d, PREFIXES["owl"] + "versionInfo", ox.Literal(__version__))
     for k in KEYWORDS:

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from tajsec.core.namespaces import ONTOLOGY_GRAPH_BASE
 from tajsec.sparql import queries
 from tajsec.graph.build import Built, build
 from tajsec.core.project import Project
 from tajsec.core.errors import LoadError
 
 OK, FINDINGS, ERROR = 0, 1, 2
-ONTOLOGY_GRAPH = "https://w3id.org/tajsec/graph/ontology/"
+ONTOLOGY_GRAPH = ONTOLOGY_GRAPH_BASE
 
 
 class Detail(Protocol):

@@ -3,6 +3,7 @@ with results located at the file and line where the offending subject is describ
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -11,7 +12,7 @@ from tajsec import shacl
 from tajsec.graph.build import build
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
-from tajsec.io.load import format_for
+from tajsec.io.load import LoadWarning, format_for
 from tajsec.io.write import to_rdflib
 from tajsec.shacl import reference
 from tajsec.shacl.locate import Finding, locate
@@ -20,19 +21,32 @@ from tajsec.shacl.result import SEVERITIES
 
 @dataclass
 class ValidationOutcome:
+    """SHACL findings and the loader's warnings (ill-typed literals, JSON-LD that would be
+    dropped, a byte-order mark): both are results with a severity, counted and shown in every
+    output format, and both fail the run at `--severity warning`."""
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     threshold: str = "Violation"
-    load_warnings: list[str] = field(default_factory=list)
+    load_warnings: list[LoadWarning] = field(default_factory=list)
+
+    def _at_threshold(self, severity: str) -> bool:
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.threshold)
 
     @property
     def failing(self) -> list[Finding]:
-        floor = SEVERITIES.index(self.threshold)
-        return [f for f in self.findings if SEVERITIES.index(f.severity) >= floor]
+        return [f for f in self.findings if self._at_threshold(f.severity)]
+
+    @property
+    def failing_load_warnings(self) -> list[LoadWarning]:
+        return self.load_warnings if self._at_threshold("Warning") else []
 
     @property
     def conforms(self) -> bool:
-        return not self.failing
+        return not self.failing and not self.failing_load_warnings
+
+    def count(self, severity: str) -> int:
+        return (sum(1 for f in self.findings if f.severity == severity)
+                + (len(self.load_warnings) if severity == "Warning" else 0))
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
@@ -51,39 +65,59 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     else:
         results = shacl.validate(built.store, project.shape_files)
     return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
-                             [str(w) for w in built.warnings])
+                             list(built.warnings))
 
 
 def short(iri: str | None) -> str:
-    return "" if iri is None else shorten(iri)
+    return "" if iri is None else visible(shorten(iri))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str | None) -> str:
+    """`text` with control characters (terminal escape sequences, bells, NULs, newlines in a
+    value) written as \\xNN, so data can neither drive a terminal nor break a line-based or XML
+    format. Newlines and tabs become \\n and \\t."""
+    if text is None:
+        return ""
+    text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _where(file: str | None, line: int | None) -> str:
+    return visible(f"{file}:{line}" if file and line else (file or ""))
 
 
 def as_text(outcome: ValidationOutcome) -> str:
     out = []
+    for w in outcome.load_warnings:
+        out.append(f"  {_where(w.path, w.line)}: warning: {visible(w.message)} [loader]")
     current = object()
     for f in outcome.findings:
         if f.file != current:
             current = f.file
-            out.append(f"{f.file or '(not located in an input file)'}")
-        where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
+            out.append(visible(f.file or "(not located in an input file)"))
         detail = f"focus {short(f.focus)}"
         if f.path:
             detail += f", path {short(f.path)}"
         if f.value:
             detail += f", value {short(f.value)}"
-        out.append(f"  {where}: {f.severity.lower()}: {f.message} [{short(f.shape)}; {detail}]")
-    n_fail = len(outcome.failing)
-    counts = {s: sum(1 for f in outcome.findings if f.severity == s) for s in SEVERITIES}
+        out.append(f"  {_where(f.file, f.line)}: {f.severity.lower()}: {visible(f.message)} [{short(f.shape)}; {detail}]")
     out.append(f"{len(outcome.files)} data files: "
-               + ", ".join(f"{counts[s]} {s.lower()}s" for s in reversed(SEVERITIES))
-               + f"; {'conforms' if not n_fail else 'does not conform'} at threshold {outcome.threshold.lower()}")
+               + ", ".join(f"{outcome.count(s)} {s.lower()}s" for s in reversed(SEVERITIES))
+               + f"; {'conforms' if outcome.conforms else 'does not conform'} at threshold {outcome.threshold.lower()}")
     return "\n".join(out) + "\n"
+
+
+def _load_warning_dict(w: LoadWarning) -> dict:
+    return {"severity": "Warning", "source": "loader", "message": w.message, "file": w.path, "line": w.line}
 
 
 def as_json(outcome: ValidationOutcome) -> str:
     return json.dumps({
         "conforms": outcome.conforms, "threshold": outcome.threshold, "files": outcome.files,
-        "results": [f.as_dict() for f in outcome.findings],
+        "results": [_load_warning_dict(w) for w in outcome.load_warnings] + [f.as_dict() for f in outcome.findings],
     }, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -98,6 +132,9 @@ def as_github(outcome: ValidationOutcome) -> str:
         return esc(s).replace(":", "%3A").replace(",", "%2C")
 
     lines = []
+    for w in outcome.load_warnings:
+        props = [f"file={prop(w.path)}"] + ([f"line={w.line}"] if w.line else []) + ["title=tajsec loader"]
+        lines.append(f"::warning {','.join(props)}::{esc(w.message)}")
     for f in outcome.findings:
         props = []
         if f.file:
@@ -115,28 +152,50 @@ def as_junit(outcome: ValidationOutcome) -> str:
     by_file: dict[str, list[Finding]] = {f: [] for f in outcome.files}
     for f in outcome.findings:
         by_file.setdefault(f.file or "(unlocated)", []).append(f)
-    failures_total = len(outcome.failing)
+    failures_total = len(outcome.failing) + len(outcome.failing_load_warnings)
+    total = len(outcome.findings) + len(outcome.load_warnings)
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<testsuites name="tajsec validate" tests="{max(len(outcome.findings), 1)}" failures="{failures_total}">']
+             f'<testsuites name="tajsec validate" tests="{max(total, 1)}" failures="{failures_total}">']
     floor = SEVERITIES.index(outcome.threshold)
+    if outcome.load_warnings:
+        tag = "failure" if outcome.failing_load_warnings else "system-out"
+        parts.append(f'  <testsuite name="loader" tests="{len(outcome.load_warnings)}" '
+                     f'failures="{len(outcome.failing_load_warnings)}">')
+        for w in outcome.load_warnings:
+            where = _xml(f"{w.path}:{w.line}" if w.line else w.path)
+            parts.append(f'    <testcase classname={quoteattr(_xml(w.path))} name={quoteattr("loader " + where)}>')
+            if tag == "failure":
+                parts.append(f'      <failure type="Warning" message={quoteattr(_xml(w.message))}>{escape(_xml(where + ": " + w.message))}</failure>')
+            else:
+                parts.append(f"      <system-out>{escape(_xml(where + ': ' + w.message))}</system-out>")
+            parts.append("    </testcase>")
+        parts.append("  </testsuite>")
     for file, findings in by_file.items():
         fails = [f for f in findings if SEVERITIES.index(f.severity) >= floor]
-        parts.append(f'  <testsuite name={quoteattr(file)} tests="{max(len(findings), 1)}" failures="{len(fails)}">')
+        parts.append(f'  <testsuite name={quoteattr(_xml(file))} tests="{max(len(findings), 1)}" failures="{len(fails)}">')
         if not findings:
-            parts.append(f'    <testcase classname={quoteattr(file)} name="conforms"/>')
+            parts.append(f'    <testcase classname={quoteattr(_xml(file))} name="conforms"/>')
         for f in findings:
-            name = f"{short(f.shape)} {short(f.focus)}"
-            parts.append(f'    <testcase classname={quoteattr(file)} name={quoteattr(name)}>')
-            body = escape(f"{f.file}:{f.line}: {f.message} (focus {f.focus}, path {f.path}, value {f.value})")
+            name = _xml(f"{short(f.shape)} {short(f.focus)}")
+            parts.append(f'    <testcase classname={quoteattr(_xml(file))} name={quoteattr(name)}>')
+            body = escape(_xml(f"{f.file}:{f.line}: {f.message} (focus {f.focus}, path {f.path}, value {f.value})"))
             tag = "failure" if SEVERITIES.index(f.severity) >= floor else "system-out"
             if tag == "failure":
-                parts.append(f'      <failure type={quoteattr(f.severity)} message={quoteattr(f.message)}>{body}</failure>')
+                parts.append(f'      <failure type={quoteattr(f.severity)} message={quoteattr(_xml(f.message))}>{body}</failure>')
             else:
                 parts.append(f"      <system-out>{body}</system-out>")
             parts.append("    </testcase>")
         parts.append("  </testsuite>")
     parts.append("</testsuites>")
     return "\n".join(parts) + "\n"
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str | None) -> str:
+    """Text XML 1.0 can hold: characters it forbids (control characters from the data) as \\xNN."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if text is None else str(text))
 
 
 FORMATTERS = {"text": as_text, "json": as_json, "junit": as_junit, "github": as_github}

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
-PYTHON_MODULE = "http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#python_module"
+from tajsec.core.namespaces import OWL_IMPORTS as OWL_IMPORTS_IRI, OWLREADY_PYTHON_MODULE
+
+OWL_IMPORTS = ox.NamedNode(OWL_IMPORTS_IRI)
+PYTHON_MODULE = OWLREADY_PYTHON_MODULE
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import XSD_BOOLEAN, XSD_INTEGER
 from tajsec.sparql.results import Result
 
 
@@ -67,7 +68,7 @@ def read_expected(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 ENGINE_BOOLEANS = {"1": "true", "0": "false"}  # Virtuoso answers true/false (even EXISTS) as 1/0
-NUMERIC_BOOLEAN_TYPES = {"http://www.w3.org/2001/XMLSchema#boolean", "http://www.w3.org/2001/XMLSchema#integer"}
+NUMERIC_BOOLEAN_TYPES = {XSD_BOOLEAN, XSD_INTEGER}
 
 
 def _lexical(term, boolean_column: bool) -> str:

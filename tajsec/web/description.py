@@ -5,10 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec.core import formats
+from tajsec.core.namespaces import RDF_TYPE as RDF_TYPE_IRI, SD, W3C_FORMATS as FORMATS_NS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 # our format names -> the W3C's IRIs for them (https://www.w3.org/ns/formats/)
 FORMAT_IRIS = {
     "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",

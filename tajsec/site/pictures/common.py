@@ -12,7 +12,8 @@ import textwrap
 from dataclasses import dataclass
 
 from tajsec.graph.build import Built
-from tajsec.core.namespaces import TS, sparql_prologue
+from tajsec.sparql import queries
+from tajsec.core.namespaces import ORG, TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
 
@@ -34,7 +35,7 @@ NEGATIVE = "#c0392b"
 PLANNED = "#d97706"
 DONE_STATUSES = {TS + "status-done", TS + "status-ongoing"}
 CURRENCIES = {TS + "unit-usd", TS + "unit-eur"}
-PREFIX_ORG = "http://www.w3.org/ns/org#"
+PREFIX_ORG = ORG
 
 
 @dataclass
@@ -48,9 +49,9 @@ class Picture:
 
 
 def query_rows(built: Built, sparql: str) -> list[dict]:
-    res = built.query(PROLOGUE + sparql)
-    names = [v.value for v in res.variables]
-    return [{n: (None if r[n] is None else r[n].value) for n in names} for r in res]
+    """Rows of a SELECT (run by the one in-process runner) as dicts of lexical values."""
+    res = queries.run(built.query, PROLOGUE + sparql)
+    return [dict(zip(res.variables, row)) for row in res.lexical_rows_or_none()]
 
 
 def label_map(built: Built) -> dict[str, str]:
