@@ -22,9 +22,14 @@ import pyoxigraph as ox
 
 from tajsec.shacl.compile import Compiled, compile_shapes
 from tajsec.shacl.compile.query import Query
-from tajsec.shacl.result import ValidationResult, sort_results
+from tajsec.shacl.result import Report, ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
 from tajsec.xsd import ill_typed_literals
+
+
+def validate_report(data, shape_files, *, fallback: bool = True) -> Report:
+    """As `validate`, with sh:conforms beside the results."""
+    return Report(validate(data, shape_files, fallback=fallback))
 
 
 def validate(data, shape_files, *, fallback: bool = True) -> list[ValidationResult]:
@@ -61,6 +66,9 @@ def _as_store(data) -> ox.Store:
     if hasattr(data, "store") and isinstance(data.store, ox.Store):
         return data.store
     store = ox.Store()
+    if isinstance(data, list):  # triples or quads, as parsed
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
+        return store
     if isinstance(data, (bytes, bytearray)):
         store.load(bytes(data), format=ox.RdfFormat.N_TRIPLES)
         return store

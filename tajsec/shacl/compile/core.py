@@ -222,7 +222,9 @@ class Compiler:
                                  "value", kind="closed"))
                 continue
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER({expr}) }}"
-            out.append(Query(q, s, component(name), sev, msg, generic, None, "this",
+            # sh:hasValue reports no sh:value (SHACL 4.8.3); the others the focus node
+            value = None if name == "hasValue" else "this"
+            out.append(Query(q, s, component(name), sev, msg, generic, None, value,
                              focus=focus, pattern="", expr=expr))
         for name, q, generic in property_pair.node_queries(self, s, focus):
             out.append(Query(q, s, component(name), sev, msg, generic, None, "value"))
