@@ -13,6 +13,7 @@ from tajsec.namespaces import shorten
 from tajsec.project import Project
 from tajsec.rdfio import format_for, to_rdflib
 from tajsec.shacl import reference
+from tajsec.shacl.engine import parsed_files
 from tajsec.shacl.locate import Finding, locate
 from tajsec.shacl.result import SEVERITIES
 
@@ -31,23 +32,37 @@ class ValidationOutcome:
 
     @property
     def conforms(self) -> bool:
+        """sh:conforms: no results at all, whatever their severity."""
+        return not self.findings
+
+    @property
+    def passes(self) -> bool:
+        """No result at or above the threshold (--severity): what the exit code says."""
         return not self.failing
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast", progress=None) -> ValidationOutcome:
-    """Validate `files` (default: our instances) with the ontology and our shapes. Raises
+             threshold: str = "Violation", engine: str = "fast", progress=None,
+             shapes: list[Path] | None = None) -> ValidationOutcome:
+    """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
+    (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
+    are validated against those shapes: no ontology of ours, no derived triples. Raises
     rdfio.LoadError for unreadable or malformed input."""
+    shape_files = list(shapes) if shapes else project.shape_files
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
-    built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
-                  progress=progress)
-    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files)).results
+    if shapes and foreign and not with_instances:
+        built = build(project, [], derive=False, foreign=foreign, progress=progress)
     else:
-        results = shacl.validate(built.store, project.shape_files)
+        built = build(project, project.ontology_files + [f for f in data_files if f not in foreign],
+                      foreign=foreign, progress=progress)
+    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
+        results = reference.validate(to_rdflib(built.store), reference.load_shapes(shape_files)).results
+    else:
+        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+        results = shacl.validate(built.store, shape_files, as_parsed=parsed_files(data_files))
     return ValidationOutcome(locate(results, built, data_files), [str(f) for f in data_files], threshold,
                              [str(w) for w in built.warnings])
 
@@ -72,15 +87,17 @@ def as_text(outcome: ValidationOutcome) -> str:
         out.append(f"  {where}: {f.severity.lower()}: {f.message} [{short(f.shape)}; {detail}]")
     n_fail = len(outcome.failing)
     counts = {s: sum(1 for f in outcome.findings if f.severity == s) for s in SEVERITIES}
+    verdict = "conforms" if outcome.conforms else "does not conform"
     out.append(f"{len(outcome.files)} data files: "
                + ", ".join(f"{counts[s]} {s.lower()}s" for s in reversed(SEVERITIES))
-               + f"; {'conforms' if not n_fail else 'does not conform'} at threshold {outcome.threshold.lower()}")
+               + f"; {verdict}; {'passes' if not n_fail else 'fails'} at threshold {outcome.threshold.lower()}")
     return "\n".join(out) + "\n"
 
 
 def as_json(outcome: ValidationOutcome) -> str:
     return json.dumps({
-        "conforms": outcome.conforms, "threshold": outcome.threshold, "files": outcome.files,
+        "conforms": outcome.conforms, "passes": outcome.passes, "threshold": outcome.threshold,
+        "files": outcome.files,
         "results": [f.as_dict() for f in outcome.findings],
     }, indent=2, ensure_ascii=False) + "\n"
 

@@ -255,8 +255,11 @@ class Compiler:
             string_based.unique_lang_queries(scope)
             scope.out.extend(sparql.queries(self, s, focus, path))
             for ps in self.nested_property_shapes(s):
-                scope.out.extend(self.property_queries(ps, shape_based.value_nodes_focus(focus, path, self.n)))
+                inner = shape_based.value_nodes_focus(focus, path, self.n)
                 self.n += 1
+                for q in self.property_queries(ps, inner):
+                    q.fanout = q.fanout or inner
+                    scope.out.append(q)
             return scope.out
         finally:
             self.ctx.pop()
