@@ -5,7 +5,12 @@ same stored term as `"1"^^xsd:integer`, and `"1"^^xsd:byte` becomes `"1"^^xsd:in
 under a private datatype that keeps its lexical form and names its own datatype
 (`"4.0"^^<urn:tajsec:as-written:...#decimal>`): sameTerm, STR, DATATYPE and the lexical checks
 see the term as parsed, comparisons by value see its value (`value_of`), and results are turned
-back into the parsed term (`decode`)."""
+back into the parsed term (`decode`).
+
+A triple is matched to its stored form by subject, predicate and value, so a literal whose
+subject is a blank node can be restored only when the parsed triples and the store share blank
+node labels (the engine's own store does; a store loaded separately, as `tajsec validate`'s
+build, relabels blank nodes, and there such literals stay in the store's canonical form)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
