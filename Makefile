@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test browser format format-check coverage docs clean
+.PHONY: run test browser format format-check coverage docs readme-picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ coverage: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/tajsec docs -o site
+
+# The picture the README shows, drawn afresh (tests/test_golden.py fails while it is stale).
+readme-picture: $(VENV)/.installed
+	$(BIN)/python -c "from pathlib import Path; from tajsec.graph.build import build; from tajsec.core.project import Project; \
+	  from tajsec.io.rdf import atomic_write_bytes; from tajsec.site.pictures import draw; \
+	  atomic_write_bytes(Path('docs/img/assistance.png'), draw('assistance', build(Project(Path('.').resolve()))).png)"
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -52,8 +52,8 @@ def _key(r: dict) -> list:
 def child_fast_check(cache: str = "cache") -> dict:
     """`tajsec check` with the SHACL stage on the fast engine (tajsec.shacl), which is what
     check.check() runs since the report's proposal was adopted."""
-    from tajsec import check
-    from tajsec.project import Project
+    from tajsec.quality import check
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     report = check.check(project, use_cache=cache != "nocache")
@@ -62,8 +62,8 @@ def child_fast_check(cache: str = "cache") -> dict:
 
 def child_tajsec_check() -> dict:
     """`tajsec check` as the package has it now (whatever SHACL engine check.py uses)."""
-    from tajsec import check
-    from tajsec.project import Project
+    from tajsec.quality import check
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     report = check.check(project)
@@ -73,9 +73,9 @@ def child_tajsec_check() -> dict:
 def child_answers() -> dict:
     """Rows of every question and check over the built graph, as `tajsec check` computes them
     (a separate, untimed run: check.check does not return the rows)."""
-    from tajsec import queries
-    from tajsec.build import build
-    from tajsec.project import Project
+    from tajsec.sparql import queries
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     t = time.perf_counter()
@@ -93,12 +93,13 @@ def child_naive_check() -> dict:
     checks and the competency questions with rdflib SPARQL."""
     import rdflib
 
-    from tajsec import queries, reasoning
-    from tajsec.build import construct_queries
-    from tajsec.project import Project
+    from tajsec.sparql import queries
+    from tajsec.reason import hermit as reasoning
+    from tajsec.graph.build import construct_queries
+    from tajsec.core.project import Project
 
-    from tajsec.build import DERIVED_GRAPH
-    from tajsec.rdfio import graph_name_for
+    from tajsec.graph.build import DERIVED_GRAPH
+    from tajsec.io.load import graph_name_for
 
     project = Project(ROOT)
     stages = {}
@@ -180,8 +181,8 @@ def child_validate_fast(data: str) -> dict:
     """`tajsec validate FILE` as proposed: build (ontology + the file, derived layer) and
     tajsec.shacl (the fast engine)."""
     from tajsec import shacl
-    from tajsec.build import build
-    from tajsec.project import Project
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     t = time.perf_counter()
@@ -321,9 +322,9 @@ def find_jena() -> list[str] | None:
 
 def child_dump_built(data: str, out: str) -> dict:
     """The graph tajsec validates (ontology + data + derived layer) as N-Triples, for Jena."""
-    from tajsec.build import build
-    from tajsec.project import Project
-    from tajsec.rdfio import store_to_ntriples
+    from tajsec.graph.build import build
+    from tajsec.core.project import Project
+    from tajsec.io.write import store_to_ntriples
 
     project = Project(ROOT)
     built = build(project, project.ontology_files + [Path(data)], foreign=[Path(data)])

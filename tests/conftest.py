@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tajsec.build import build
-from tajsec.project import Project
+from tajsec.graph.build import build
+from tajsec.core.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = ROOT.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"
@@ -60,3 +60,14 @@ def without_network(cmd: list[str], env: dict, tmp_path: Path) -> tuple[list[str
         return ["unshare", "-rn", *cmd], env
     (tmp_path / "sitecustomize.py").write_text(_BLOCKER)
     return cmd, dict(env, PYTHONPATH=os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files in tests/golden/ from the current output instead of "
+                          "comparing with them (then review the diff)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

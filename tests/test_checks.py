@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tajsec import queries
-from tajsec.build import build
+from tajsec.sparql import queries
+from tajsec.graph.build import build
 
 BROKEN = Path(__file__).parent / "data" / "broken-for-checks.ttl"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from tajsec.check import CheckReport, CheckRow, Stage
+from tajsec.quality.check import CheckReport, CheckRow, Stage
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, Guarded
-from tajsec.project import Project
-from tajsec.rdfio import LoadError
+from tajsec.core.project import Project
+from tajsec.core.errors import LoadError
 
 ROOT = Path(__file__).resolve().parent.parent
 

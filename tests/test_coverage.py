@@ -1,7 +1,7 @@
 """`tajsec coverage` against the source text: every evidence quote is found verbatim."""
 from __future__ import annotations
 
-from tajsec.coverage import coverage, normalise, split_source
+from tajsec.quality.coverage import coverage, normalise, split_source
 
 
 def test_source_is_split_into_sections_and_all_footnotes(source_text):
@@ -34,7 +34,7 @@ def test_every_quote_is_found(source_text, built):
 
 def test_a_quote_not_in_the_paper_is_reported(source_text, built, project):
     import pyoxigraph as ox
-    from tajsec.build import build
+    from tajsec.graph.build import build
 
     b = build(project)
     b.store.add(ox.Quad(ox.NamedNode("https://w3id.org/tajsec/id/fake"),

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import select
-from tajsec.docs import MARKER, DocsError, build_site, markdown, write_site
+from tajsec.site import MARKER, DocsError, build_site, markdown, write_site
 from conftest import without_network
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,13 +206,13 @@ def snapshot(tmp_path: Path) -> Path:
 def test_same_inputs_give_the_same_bytes(tmp_path):
     """Two builds of the same inputs, one in another process with another hash seed, give
     byte-identical files."""
-    from tajsec.project import Project
+    from tajsec.core.project import Project
 
     checkout = snapshot(tmp_path)
     here, other = tmp_path / "here", tmp_path / "other"
     build_site(Project(checkout), here)
-    code = ("import sys; from pathlib import Path; from tajsec.docs import build_site; "
-            "from tajsec.project import Project; build_site(Project(Path(sys.argv[1])), Path(sys.argv[2]))")
+    code = ("import sys; from pathlib import Path; from tajsec.site import build_site; "
+            "from tajsec.core.project import Project; build_site(Project(Path(sys.argv[1])), Path(sys.argv[2]))")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     subprocess.run([sys.executable, "-c", code, str(checkout), str(other)], check=True, env=env, cwd=tmp_path,
                    timeout=600)
@@ -226,8 +226,8 @@ def test_builds_offline(tmp_path):
     """The build reaches no network: it runs in a network namespace with none (or, where that is
     not allowed, with every socket connection refused by an audit hook)."""
     out = tmp_path / "site"
-    code = ("import sys; from pathlib import Path; from tajsec.docs import build_site; "
-            "from tajsec.project import Project; print(build_site(Project(Path(sys.argv[1])), Path(sys.argv[2])))")
+    code = ("import sys; from pathlib import Path; from tajsec.site import build_site; "
+            "from tajsec.core.project import Project; print(build_site(Project(Path(sys.argv[1])), Path(sys.argv[2])))")
     cmd, env = without_network([sys.executable, "-c", code, str(ROOT), str(out)],
                                dict(os.environ, TAJSEC_ROOT=str(ROOT)), tmp_path)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)

@@ -22,9 +22,9 @@ import rdflib
 
 from tajsec import shacl
 from tajsec.shacl import reference
-from tajsec.xsd import XSD, xsd_well_formed
-from tajsec.build import build
-from tajsec.rdfio import store_to_ntriples, to_rdflib
+from tajsec.core.xsd import XSD, xsd_well_formed
+from tajsec.graph.build import build
+from tajsec.io.write import store_to_ntriples, to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "shapes"

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tajsec.cli import main
-from tajsec.rdfio import LoadError, parse_file
+from tajsec.core.errors import LoadError
+from tajsec.io.load import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "instances").glob("*.ttl")) + sorted((ROOT / "shapes").glob("*.ttl"))

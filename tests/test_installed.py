@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import without_network
-from tajsec import queries
+from tajsec.sparql import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted((ROOT / "queries" / "questions").glob("*.rq"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import select
-from tajsec.build import build
+from tajsec.graph.build import build
 
 EXAMPLE = Path(__file__).parent / "data" / "interop-example.ttl"
 EX = "https://example.org/id/"

@@ -1,5 +1,5 @@
-"""Merging third-party RDF with ours (tajsec.merge), the Wikidata alignment (tajsec.alignment),
-exports (tajsec.export) and the VoID description (tajsec.void).
+"""Merging third-party RDF with ours (tajsec.merge), the Wikidata alignment (tajsec.publish.alignment),
+exports (tajsec.publish.export) and the VoID description (tajsec.publish.void).
 
 The third party is tests/data/wikidata-extract.ttl, a made-up extract in Wikidata's RDF style
 with one trap of each kind: a contradicting figure, a variant spelling, an entity we lack,
@@ -14,13 +14,12 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, VERIFIED_WIKIDATA
-from tajsec import alignment
-from tajsec.build import build
-from tajsec import merge as merging
-from tajsec.export import FORMATS, PROFILES, context_document, export, export_quads
-from tajsec.merge import META_GRAPH, merge, normalise_name, skeleton, trig_bytes, write_trig
-from tajsec.rdfio import LoadError
-from tajsec.void import dataset_description
+from tajsec.publish import alignment
+from tajsec.graph.build import build
+from tajsec.publish.export import FORMATS, PROFILES, context_document, export, export_quads
+from tajsec.merge import META_GRAPH, merge, normalise_name, output as merge_output, skeleton, trig_bytes, write_trig
+from tajsec.core.errors import LoadError
+from tajsec.publish.void import dataset_description
 
 EXTRACT = ROOT / "tests" / "data" / "wikidata-extract.ttl"
 SSSOM = ROOT / "mappings" / "wikidata.sssom.tsv"
@@ -319,7 +318,7 @@ def test_failed_write_leaves_the_old_file(merged, tmp_path, monkeypatch):
         f.write(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(merging, "_write", broken)
+    monkeypatch.setattr(merge_output, "_write", broken)
     with pytest.raises(OSError):
         write_trig(merged, out)
     assert out.read_bytes() == b"old"

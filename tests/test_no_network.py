@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tajsec.build import build
+from tajsec.graph.build import build
 from tajsec.cli import main
-from tajsec.reasoning import reasoner_input, run_hermit
+from tajsec.reason.hermit import reasoner_input, run_hermit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +65,7 @@ def test_inputs_pointing_at_the_network_fetch_nothing(canary, runner, tmp_path):
 @pytest.mark.slow
 def test_owl_imports_never_reach_owlready2(canary, tmp_path):
     url, hits = canary
-    from tajsec.project import Project
+    from tajsec.core.project import Project
 
     project = Project(ROOT)
     extra = tmp_path / "imports.ttl"

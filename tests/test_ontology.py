@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tajsec.build import build
-from tajsec.namespaces import PREFIXES
-from tajsec.reasoning import reasoner_input, run_hermit
+from tajsec.graph.build import build
+from tajsec.core.namespaces import PREFIXES
+from tajsec.reason.hermit import reasoner_input, run_hermit
 
 ROOT = Path(__file__).resolve().parent.parent
 TURTLE = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("instances/*.ttl"), *ROOT.glob("shapes/*.ttl")])

@@ -146,6 +146,8 @@ def test_table_cuts_long_values_unless_full(runner):
     assert cut.exit_code == whole.exit_code == 0, cut.output
     row_cut, row_whole = cut.output.splitlines()[2], whole.output.splitlines()[2]
     assert row_cut.endswith("...") and len(row_cut) == 70
+    assert cut.output.splitlines()[-1].startswith("(1 value cut at 70 characters: --full shows them whole; --format tsv")
+    assert "cut at" not in whole.output
     assert len(row_whole) > 200 and row_whole.startswith(row_cut[:-3])
 
 
@@ -158,3 +160,14 @@ def test_xml_results(runner):
     root = ET.fromstring(res.output)
     assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["e", "label"]
     assert root.find("r:results/r:result/r:binding[@name='label']/r:literal", ns).text == "Drug Control Agency"
+
+
+def test_describe_never_picks_silently_between_a_label_and_a_variant(runner):
+    """In the paper "Dushanbe" names the city and, by metonymy, the government (an alternative
+    label of tsd:government-of-tajikistan): describe lists both instead of choosing."""
+    res = runner.invoke(main, ["describe", "Dushanbe"])
+    assert res.exit_code == 2
+    assert "tsd:dushanbe" not in res.output  # full IRIs, to copy
+    assert "https://w3id.org/tajsec/id/dushanbe " in res.output
+    assert "https://w3id.org/tajsec/id/government-of-tajikistan " in res.output
+    assert runner.invoke(main, ["describe", "tsd:dushanbe"]).exit_code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tajsec import queries
+from tajsec.sparql import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted((ROOT / "queries" / "questions").glob("*.rq"))

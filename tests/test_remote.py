@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tajsec import queries
+from tajsec.sparql import queries
 from tajsec.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """No silent change: every Turtle file of the project, written out by our one Turtle writer
-(rdfio.write_turtle) and parsed again, gives an isomorphic graph with literals exactly as written
+(tajsec.io.write.write_turtle) and parsed again, gives an isomorphic graph with literals exactly as written
 (compared after RDFC-1.0 canonicalisation, so blank nodes may be renamed but nothing else)."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from tajsec.rdfio import parse_file, write_turtle
+from tajsec.io.load import parse_file
+from tajsec.io.write import write_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("instances/*.ttl"), *ROOT.glob("shapes/*.ttl")])

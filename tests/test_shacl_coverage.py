@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from tajsec import shacl
-from tajsec.rdfio import to_rdflib
+from tajsec.io.write import to_rdflib
 from tajsec.shacl import reference
 
 EX = "http://example.org/"

@@ -7,10 +7,10 @@ import json
 import pyoxigraph as ox
 
 from tajsec import shacl
-from tajsec.check import CheckReport, CheckRow, Note, QuestionOutcome, Stage
+from tajsec.quality.check import CheckReport, CheckRow, Note, QuestionOutcome, Stage
 from tajsec.shacl.locate import Finding
 from tajsec.shacl.result import SH
-from tajsec.validate import ValidationOutcome, as_json
+from tajsec.quality.validate import ValidationOutcome, as_json
 
 EX = "http://example.org/"
 SHAPES = """@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -20,9 +20,9 @@ from rdflib.namespace import RDF, SH
 
 from tajsec.shacl import reference
 from tajsec.shacl.result import ValidationResult
-from tajsec.build import build
-from tajsec.namespaces import PREFIXES, TS, TSSH
-from tajsec.rdfio import to_rdflib
+from tajsec.graph.build import build
+from tajsec.core.namespaces import PREFIXES, TS, TSSH
+from tajsec.io.write import to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "shapes"

@@ -1,16 +1,16 @@
 """What every command shares: finding the project, and the one error boundary that turns
-errors into exit code 2."""
+errors (tajsec.core.errors.TajsecError) into their exit code."""
 from __future__ import annotations
 
 import sys
 
 import click
 
-from tajsec.project import Project, ProjectNotFound
-from tajsec.rdfio import LoadError
+from tajsec.core.project import Project, ProjectNotFound
+from tajsec.core.errors import TajsecError
 
 
-class CannotRun(Exception):
+class CannotRun(TajsecError):
     """The command cannot do its work (an unreadable input, a refused connection, a port in use):
     the boundary prints `error: MESSAGE` and exits 2."""
 
@@ -32,9 +32,9 @@ class Guarded(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
-        except (LoadError, CannotRun) as e:
+        except TajsecError as e:
             click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+            sys.exit(e.exit_code)
         except Exception as e:  # noqa: BLE001 - the boundary where tracebacks stop
             if ctx.obj and ctx.obj.get("debug"):
                 raise

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tajsec.cli.base import CannotRun, find_project
-from tajsec.project import Project
+from tajsec.core.project import Project
 
 
 @click.group("dev")
@@ -20,7 +20,7 @@ def _default_sssom(project: Project) -> Path:
 
 
 def _echo_alignment_differences(built, sssom: Path) -> list:
-    from tajsec.alignment import check_alignment
+    from tajsec.publish.alignment import check_alignment
 
     if not sssom.is_file():
         raise CannotRun(f"{sssom}: no such file")
@@ -39,8 +39,8 @@ def _echo_alignment_differences(built, sssom: Path) -> list:
 def dev_alignment_cmd(verified: Path | None, output: Path | None) -> None:
     """Regenerate the Wikidata SSSOM mapping from the verified list; list the rows left out and
     the differences with the graph."""
-    from tajsec.alignment import sssom_rows, write_sssom
-    from tajsec.build import build
+    from tajsec.publish.alignment import sssom_rows, write_sssom
+    from tajsec.graph.build import build
 
     project = find_project()
     verified = verified or project.root.parent / "shared" / "alignment" / "wikidata-verified.tsv"
@@ -66,7 +66,7 @@ def dev_alignment_cmd(verified: Path | None, output: Path | None) -> None:
 def dev_alignment_check_cmd(sssom: Path | None) -> None:
     """Compare the SSSOM mapping file with the skos:exactMatch triples of the graph; exit 1 if
     they disagree."""
-    from tajsec.build import build
+    from tajsec.graph.build import build
 
     project = find_project()
     diffs = _echo_alignment_differences(build(project), sssom or _default_sssom(project))
@@ -76,7 +76,7 @@ def dev_alignment_check_cmd(sssom: Path | None) -> None:
 @dev_group.command("context")
 def dev_context_cmd() -> None:
     """Regenerate contexts/tajsec.jsonld (the JSON-LD context) from tajsec/namespaces.py."""
-    from tajsec.export import write_context
+    from tajsec.publish.export import write_context
 
     click.echo(f"wrote {write_context(find_project())}")
 

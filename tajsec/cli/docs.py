@@ -16,7 +16,7 @@ from tajsec.cli.base import CannotRun, find_project
               show_default=True, help="Folder to write the site to; replaced whole if it holds a previous site.")
 def docs_cmd(out: Path) -> None:
     """Generate the static HTML site: entities, ontology, questions, shapes and pictures."""
-    from tajsec.docs import DocsError, build_site
+    from tajsec.site import DocsError, build_site
 
     project = find_project()
     start = time.perf_counter()
@@ -36,8 +36,8 @@ def docs_cmd(out: Path) -> None:
 @click.option("--show-uncovered", is_flag=True, help="List every uncovered paragraph.")
 def coverage_cmd(source: Path, fmt: str, show_uncovered: bool) -> None:
     """Which paragraphs and sentences of the source no evidence quote covers."""
-    from tajsec.build import build
-    from tajsec.coverage import coverage
+    from tajsec.graph.build import build
+    from tajsec.quality.coverage import coverage
 
     built = build(find_project(), derive=False)
     try:

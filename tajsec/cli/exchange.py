@@ -17,11 +17,11 @@ def _writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as e:
-        raise CannotRun(f"cannot write {path}: {e.strerror or e}") from e
+        raise CannotRun(f"cannot write {e.filename or path}: {e.strerror or e}") from e
 
 
 def _write(path: Path, data: bytes) -> None:
-    from tajsec.rdfio import atomic_write_bytes
+    from tajsec.io.write import atomic_write_bytes
 
     with _writing(path):
         atomic_write_bytes(path, data)
@@ -44,32 +44,47 @@ def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, 
     values and attempted changes to our ontology. Nothing is fetched; nothing is written unless
     every input parses. Exit 0 merged cleanly, 1 merged with findings (conflicts, ontology changes,
     unresolved owl:imports), 2 cannot run."""
-    from tajsec.merge import merge, write_trig
+    from tajsec.merge import OverwritesInput, merge, refuse_overwriting_inputs, write_outputs
 
+    try:
+        refuse_overwriting_inputs(list(others), {"-o": output, "--report": report_path})
+    except OverwritesInput as e:
+        raise CannotRun(str(e)) from e
     project = find_project()
-    if sys.stderr.isatty():
-        total = sum(p.stat().st_size for p in others if p.is_file())
-        with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
-            read: dict[str, int] = {}
-
-            def progress(label: str, done: int, _total: int) -> None:
-                if label != "sort":
-                    bar.update(done - read.get(label, 0))
-                    read[label] = done
-
-            result = merge(project, list(others), allow_ontology_changes, progress)
-    else:
-        result = merge(project, list(others), allow_ontology_changes)
-    with result:
-        with _writing(output):
-            write_trig(result, output)
-        if report_path:
-            _write(report_path, result.report.as_json().encode("utf-8"))
-        report = result.report
-        click.echo(report.as_json() if fmt == "json" else report.as_text(), nl=False)
-        click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
-                   err=True)
+    written = False
+    try:
+        result = _merge_with_progress(merge, project, list(others), allow_ontology_changes)
+        with result:
+            report = result.report
+            text = report.as_json() if fmt == "json" else report.as_text()
+            with _writing(output):
+                write_outputs(result, output, report_path)
+            written = True
+            for w in result.warnings:
+                click.echo(w, err=True)
+            click.echo(text, nl=False)
+            click.echo(f"tajsec merge: wrote {output} ({result.quad_count()} quads in {len(result.graphs)} graphs)",
+                       err=True)
+    except KeyboardInterrupt:  # 130 as for any command stopped by SIGINT: not 1, which means findings
+        click.echo(f"tajsec merge: interrupted{'' if written else '; nothing written'}", err=True)
+        sys.exit(130)
     sys.exit(1 if report.has_findings else 0)
+
+
+def _merge_with_progress(merge, project, others: list[Path], allow_ontology_changes: bool):
+    """`merge`, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return merge(project, others, allow_ontology_changes)
+    total = sum(p.stat().st_size for p in others if p.is_file())
+    with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+        read: dict[str, int] = {}
+
+        def progress(label: str, done: int, _total: int) -> None:
+            if label != "sort":
+                bar.update(done - read.get(label, 0))
+                read[label] = done
+
+        return merge(project, others, allow_ontology_changes, progress)
 
 
 @click.command("export")
@@ -80,7 +95,7 @@ def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, 
               help="Write to FILE (atomically) instead of standard output.")
 def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
     """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
-    from tajsec.export import ExportError, export
+    from tajsec.publish.export import ExportError, export
 
     project = find_project()
     try:
@@ -99,8 +114,8 @@ def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
               help="Write to FILE (atomically) instead of standard output.")
 def void_cmd(endpoint: str | None, output: Path | None) -> None:
     """Describe the built graph in VoID and DCAT (Turtle): licence, source, version, counts."""
-    from tajsec.build import build
-    from tajsec.void import dataset_description
+    from tajsec.graph.build import build
+    from tajsec.publish.void import dataset_description
 
     project = find_project()
     text = dataset_description(project, build(project), endpoint)
@@ -120,8 +135,8 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
 def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float) -> None:
     """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
     twice replaces, it does not duplicate."""
-    from tajsec.build import build
-    from tajsec.remote import RemoteError, load, triples_of
+    from tajsec.graph.build import build
+    from tajsec.sparql.remote import RemoteError, load, triples_of
 
     built = build(find_project())
     total = len(triples_of(built.store))

@@ -9,7 +9,7 @@ import click
 
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
-from tajsec.project import Project
+from tajsec.core.project import Project
 
 
 @click.command("query")
@@ -20,7 +20,7 @@ from tajsec.project import Project
 @click.option("--full", is_flag=True, help="In the table, show long values whole instead of cutting them.")
 @click.option("--no-default-prefixes", is_flag=True,
               help="Do not declare the project's prefixes (ts:, tsd:, tssh:, rdfs:, skos:, org:, ... as in "
-                   "`tajsec.namespaces`) for the query. By default they are declared; the query's own PREFIX lines win.")
+                   "`tajsec.core.namespaces`) for the query. By default they are declared; the query's own PREFIX lines win.")
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
@@ -35,8 +35,8 @@ from tajsec.project import Project
 def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory,
               allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
-    from tajsec.build import build
-    from tajsec.namespaces import PREFIXES
+    from tajsec.graph.build import build
+    from tajsec.core.namespaces import PREFIXES
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = find_project()
@@ -72,7 +72,7 @@ def _query_file(project: Project, name_or_file: str) -> tuple[str, str]:
 
 
 def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
-    from tajsec.remote import RemoteError, query as remote_query
+    from tajsec.sparql.remote import RemoteError, query as remote_query
 
     try:
         return remote_query(endpoint, text, graph, timeout)
@@ -84,8 +84,8 @@ def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
 @click.option("--run", "run_them", is_flag=True, help="Run each question and compare with its expected answer.")
 def questions_cmd(run_them: bool) -> None:
     """List the competency questions (or run them all with --run)."""
-    from tajsec import queries
-    from tajsec.build import build
+    from tajsec.sparql import queries
+    from tajsec.graph.build import build
 
     project = find_project()
     files = project.question_queries
@@ -116,8 +116,8 @@ def questions_cmd(run_them: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def describe_cmd(term: str, fmt: str) -> None:
     """An entity card: TERM is an IRI, a prefixed name (tsd:gaffur-mirzoev) or a label ("Mirzoev")."""
-    from tajsec.build import build
-    from tajsec.describe import Ambiguous, NotFound, card_text, describe, resolve
+    from tajsec.graph.build import build
+    from tajsec.graph.describe import Ambiguous, NotFound, card_text, describe, resolve
 
     built = build(find_project())
     try:

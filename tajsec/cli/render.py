@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tajsec import queries
-from tajsec.namespaces import shorten
-from tajsec.project import Project
+from tajsec.sparql import queries
+from tajsec.core.namespaces import shorten
+from tajsec.core.project import Project
 from tajsec.sparql import results
 from tajsec.sparql.results import Result
 
 SHOWN_DETAILS = 20
+CELL_WIDTH = 70
 
 
 def check_text(report, root: Path) -> str:
@@ -31,7 +32,12 @@ def result_text(res: Result, fmt: str, full: bool = False) -> str:
     """A SELECT result as `tajsec query --format` prints it: table (prefixed names; long values cut
     unless `full`), or one of the SPARQL results formats (csv, tsv, json, xml)."""
     if fmt == "table":
-        return results.to_table(res, shorten, None if full else 70)
+        text = results.to_table(res, shorten, None if full else CELL_WIDTH)
+        cut = 0 if full else sum(1 for row in res.rows for t in row if t is not None and len(t.value) > CELL_WIDTH)
+        if cut:
+            text += (f"({cut} value{'s' if cut != 1 else ''} cut at {CELL_WIDTH} characters: --full shows them whole; "
+                     "--format tsv or json for programs)\n")
+        return text
     return results.WRITERS[fmt](res)
 
 

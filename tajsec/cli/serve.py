@@ -30,8 +30,8 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
               idle_timeout: float, max_connections: int) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser.
     SIGTERM, SIGHUP and Ctrl-C stop it (exit 0), with its query workers."""
-    from tajsec.build import build
-    from tajsec.namespaces import sparql_prologue
+    from tajsec.graph.build import build
+    from tajsec.core.namespaces import sparql_prologue
     from tajsec.web.server import ServeError, make_server
 
     project = find_project()

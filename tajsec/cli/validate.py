@@ -18,7 +18,7 @@ LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a 
 @click.option("--no-cache", is_flag=True, help="Run HermiT even if this exact input was reasoned over before.")
 def check_cmd(fmt: str, no_cache: bool) -> None:
     """Parse, reason (HermiT), validate (SHACL), run the quality checks and the competency questions."""
-    from tajsec.check import check
+    from tajsec.quality.check import check
 
     project = find_project()
     report = check(project, use_cache=not no_cache)
@@ -48,7 +48,7 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
     With --shapes: anyone's SHACL shapes instead of ours, same engine, same output.
     Exit 0 no result at or above --severity, 1 some, 2 cannot run."""
-    from tajsec.validate import FORMATTERS, check_inputs, validate
+    from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
     project = find_project()
     check_inputs(list(files) + list(shapes))
@@ -60,8 +60,6 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     else:
         outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine,
                            shapes=list(shapes) or None)
-    for w in outcome.load_warnings:
-        click.echo(w, err=True)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
     sys.exit(0 if outcome.passes else 1)
 

@@ -6,6 +6,22 @@ first of which is the one we answer with.
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
+
+# RDF files we read, by extension (lower-cased)
+EXTENSIONS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
 RESULTS = {
     "json": ("application/sparql-results+json", "application/json"),
     "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),

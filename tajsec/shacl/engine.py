@@ -26,7 +26,7 @@ from tajsec.shacl.compile import Compiled, compile_shapes
 from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import Report, ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
-from tajsec.xsd import ill_typed_literals, xsd_well_formed
+from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 
 
 def validate_report(data, shape_files, *, fallback: bool = True, as_parsed=None) -> Report:
@@ -45,14 +45,6 @@ def validate(data, shape_files, *, fallback: bool = True, as_parsed=None) -> lis
     store, parsed = _as_store(data)
     with terms.as_written(store, as_parsed if parsed is None else parsed) as written:
         return _run(store, compiled, written, fallback)
-
-
-def parsed_files(files) -> list[ox.Quad]:
-    """The quads of data files as the loader parses them (literals as written), for `as_parsed`."""
-    from tajsec.rdfio import parse_file
-
-    return [q for f in files for q in parse_file(Path(f), strict=False, warnings=[])
-            if isinstance(q.object, ox.Literal)]
 
 
 def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallback: bool) -> list[ValidationResult]:
@@ -106,7 +98,7 @@ def _as_store(data) -> tuple[ox.Store, list | None]:
     if isinstance(data, (bytes, bytearray)):
         data = list(ox.parse(bytes(data), format=ox.RdfFormat.N_TRIPLES))
     elif isinstance(data, Path):
-        from tajsec.rdfio import parse_file
+        from tajsec.io.load import parse_file
 
         data = parse_file(data, strict=False, warnings=[])
     if not isinstance(data, list):

@@ -52,10 +52,12 @@ class Finding:
                 "line": self.line}
 
 
-def locate(results: list[ValidationResult], built, data_files: list[Path]) -> list[Finding]:
+def locate(results: list[ValidationResult], built, data_files: list[Path],
+           texts: dict[str, str] | None = None) -> list[Finding]:
     """Each result with the data file and line that describe its focus node, sorted by file and
-    line. `built` is the tajsec.build.Built the results came from."""
-    lines = {str(f): subject_lines(f) for f in data_files}
+    line. `built` is the tajsec.graph.build.Built the results came from."""
+    texts = texts or {}  # each file's text as the loader read it: no file is opened twice
+    lines = {str(f): subject_lines(f, texts.get(str(f))) for f in data_files}
     subject_files, object_files = where_described(built)
     findings = []
     for r in results:
@@ -70,7 +72,7 @@ def locate(results: list[ValidationResult], built, data_files: list[Path]) -> li
             for f in object_files.get(finding.focus, []):
                 if str(f) in lines:
                     finding.file = str(f)
-                    finding.line = first_mention(f, finding.focus)
+                    finding.line = first_mention(f, finding.focus, texts.get(str(f)))
                     break
         findings.append(finding)
     findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
@@ -95,9 +97,10 @@ def where_described(built) -> tuple[dict[str, list[Path]], dict[str, list[Path]]
     return subjects, objects
 
 
-def first_mention(path: Path, iri: str) -> int | None:
-    """The first line of `path` that names `iri`, in full or as a prefixed name."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+def first_mention(path: Path, iri: str, text: str | None = None) -> int | None:
+    """The first line of `path` (whose `text` may be given) that names `iri`, in full or as a prefixed name."""
+    if text is None:
+        text = path.read_text(encoding="utf-8", errors="replace")
     prefixes = {m.group(1): m.group(2) for m in map(_PREFIX.match, text.splitlines()) if m}
     forms = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns)]
     for n, line in enumerate(text.splitlines(), start=1):
@@ -114,12 +117,13 @@ _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[^\s;,]*|_:\S+)")
 
 
-def subject_lines(path: Path) -> dict[str, int]:
-    """First line on which each subject IRI starts a description in `path`."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
+def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
+    """First line on which each subject IRI starts a description in `path` (whose `text` may be given)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return {}
     fmt = path.suffix.lower()
     found: dict[str, int] = {}
     if fmt in (".ttl", ".trig", ".nt", ".nq"):

@@ -1,4 +1,4 @@
-"""The reference engine: pySHACL, on rdflib graphs made from what the loader (tajsec.rdfio)
+"""The reference engine: pySHACL, on rdflib graphs made from what the loader (tajsec.io.load)
 parsed. Both sides reach rdflib through N-Triples written by pyoxigraph, so neither engine sees
 literals the other parser would have read differently (see MEASURED pitfall 1)."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from tajsec.namespaces import PREFIXES
+from tajsec.core.namespaces import PREFIXES
 from tajsec.shacl.result import ValidationResult, sort_results
 from tajsec.shacl.shapes import XSD, triples_of
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import PREFIXES
+from tajsec.core.namespaces import PREFIXES
 
 SH = PREFIXES["sh"]
 VIOLATION = ox.NamedNode(SH + "Violation")

@@ -1,12 +1,12 @@
-"""The shapes graph as the compiler reads it, loaded through the one loader (tajsec.rdfio)."""
+"""The shapes graph as the compiler reads it, loaded through the one loader (tajsec.io.load)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import PREFIXES, shorten
-from tajsec.rdfio import parse_file
+from tajsec.core.namespaces import PREFIXES, shorten
+from tajsec.io.load import parse_file
 
 SH = PREFIXES["sh"]
 RDF = PREFIXES["rdf"]

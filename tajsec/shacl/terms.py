@@ -18,10 +18,9 @@ from contextlib import contextmanager
 
 import pyoxigraph as ox
 
-AS_WRITTEN = "urn:tajsec:as-written:"
+from tajsec.core.namespaces import AS_WRITTEN, RDF_LANG_STRING, XSD_STRING
+
 _P = ox.NamedNode(AS_WRITTEN + "p")
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _canonical_cache: dict[ox.Literal, bool] = {}
 
 
@@ -37,7 +36,7 @@ def decode(term):
 
 
 def _typed(term) -> bool:
-    return isinstance(term, ox.Literal) and not term.language and term.datatype.value not in (_STRING, _LANG_STRING)
+    return isinstance(term, ox.Literal) and not term.language and term.datatype.value not in (XSD_STRING, RDF_LANG_STRING)
 
 
 def altered(lits: Iterable[ox.Literal]) -> set[ox.Literal]:

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from tajsec.core.namespaces import XSD_STRING
+
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
 
@@ -26,6 +27,10 @@ class Result:
 
     def lexical_rows(self) -> list[list[str]]:
         return [["" if t is None else t.value for t in row] for row in self.rows]
+
+    def lexical_rows_or_none(self) -> list[list[str | None]]:
+        """Lexical forms, with None for an unbound variable."""
+        return [[None if t is None else t.value for t in row] for row in self.rows]
 
 
 def _plain(t: Term | None) -> str:

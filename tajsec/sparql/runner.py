@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import expand
+from tajsec.core.namespaces import expand
 from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
 from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, decode_term, encode_term, run_isolated

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import signal
 import socket
@@ -19,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from tajsec.core.errors import TajsecError, query_syntax_message
 from tajsec.sparql import results, sandbox
 
 GRAPH_FORMATS = {  # name -> pyoxigraph serialiser
@@ -32,11 +32,11 @@ RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 DEFAULT_MEMORY = 2 << 30
 
 
-class QueryError(Exception):
+class QueryError(TajsecError):
     """A query that cannot run, or was stopped. `kind` says which (syntax, form, rows, bytes,
     memory, timeout, network, engine)."""
 
-    def __init__(self, message: str, kind: str = "engine"):
+    def __init__(self, message: str, kind: str = "engine") -> None:
         super().__init__(message)
         self.kind = kind
 
@@ -86,11 +86,6 @@ def _form(res) -> str:
     return "CONSTRUCT"
 
 
-def _syntax_message(e: Exception) -> str:
-    m = re.search(r"error at (\d+):(\d+): (.*)", str(e))
-    return f"syntax error at line {m.group(1)}, column {m.group(2)}: {m.group(3)}" if m else f"syntax error: {e}"
-
-
 def execute(store_query, req: Request) -> dict:
     """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
     kwargs: dict = {}
@@ -101,7 +96,7 @@ def execute(store_query, req: Request) -> dict:
     try:
         res = store_query(req.query, **kwargs)
     except SyntaxError as e:
-        raise QueryError(_syntax_message(e), "syntax") from None
+        raise QueryError(query_syntax_message(e), "syntax") from None
     except (RuntimeError, OSError, ValueError) as e:
         if "projection" in str(e):
             raise QueryError(f"{e}: --bind works on variables the query SELECTs", "engine") from None

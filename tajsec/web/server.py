@@ -13,6 +13,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tajsec.core.errors import TajsecError
 from tajsec.core import formats
 from tajsec.sparql import offline
 from tajsec.sparql.worker import QueryError, Request
@@ -24,7 +25,7 @@ ERROR_STATUS = {"syntax": 400, "network": 400, "form": 400, "engine": 400, "not-
                 "rows": 413, "bytes": 413, "timeout": 503, "memory": 503}
 
 
-class ServeError(Exception):
+class ServeError(TajsecError):
     pass
 
 

@@ -379,7 +379,7 @@ def bad_endpoint():
 
 
 def test_remote_timeout_is_overall_not_per_read(bad_endpoint):
-    from tajsec.remote import RemoteError, query
+    from tajsec.sparql.remote import RemoteError, query
 
     start = time.monotonic()
     with pytest.raises(RemoteError, match="time-out"):
@@ -388,7 +388,7 @@ def test_remote_timeout_is_overall_not_per_read(bad_endpoint):
 
 
 def test_remote_answer_size_is_capped(bad_endpoint):
-    from tajsec.remote import RemoteError, query
+    from tajsec.sparql.remote import RemoteError, query
 
     with pytest.raises(RemoteError, match="larger than 4 MiB"):
         query(f"{bad_endpoint}/huge", "SELECT * {}", timeout=60, max_bytes=4 << 20)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tajsec.namespaces import shorten
+from tajsec.core.namespaces import shorten
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Compiler, PropertyScope

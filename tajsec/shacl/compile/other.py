@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import shorten
+from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import SH, is_true, n3
 from tajsec.shacl.terms import constant
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tajsec.namespaces import shorten
+from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import n3
 from tajsec.shacl.terms import value_of
 

@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.namespaces import shorten
+from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
+from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES
 from tajsec.shacl.terms import has_datatype
-from tajsec.xsd import INTEGER_RANGES, LEXICAL_SPACES
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler

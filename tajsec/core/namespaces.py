@@ -1,0 +1,106 @@
+"""Every IRI tajsec writes in code: our namespaces and graph names, the standard vocabularies,
+the one prefix table, and `shorten`/`expand`. No other module spells an IRI out (a test checks)."""
+from __future__ import annotations
+
+# -- ours ----------------------------------------------------------------------------------------
+BASE = "https://w3id.org/tajsec/"
+TS = BASE + "onto/"
+TSD = BASE + "id/"
+TSSH = BASE + "shapes/"
+ONTOLOGY_IRI = BASE + "onto"
+DATASET = BASE + "dataset"
+MAPPING_SET = BASE + "mappings/wikidata.sssom.tsv"
+GRAPH_BASE = BASE + "graph/"  # each source file is loaded into GRAPH_BASE + its path
+ONTOLOGY_GRAPH_BASE = GRAPH_BASE + "ontology/"
+DERIVED_GRAPH = GRAPH_BASE + "derived"  # the shortcut layer and the interoperability profile
+INPUT_GRAPH_BASE = GRAPH_BASE + "input/"  # merge: one graph per input, named by its SHA-256
+MERGE_METADATA_GRAPH = GRAPH_BASE + "merge-metadata"
+
+# -- standard vocabularies -------------------------------------------------------------------------
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+SCHEMA_HTTP = "http://schema.org/"  # Wikidata and many others still write schema.org with http
+FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+TIME = "http://www.w3.org/2006/time#"
+DCTERMS = "http://purl.org/dc/terms/"
+VANN = "http://purl.org/vocab/vann/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = RDF + "langString"
+# tajsec.shacl.terms: the private datatype prefix under which SHACL holds literals as written
+AS_WRITTEN = "urn:tajsec:as-written:"
+OWL_IMPORTS = OWL + "imports"
+
+# -- Wikidata --------------------------------------------------------------------------------------
+WIKIDATA = "http://www.wikidata.org/"
+WD = WIKIDATA + "entity/"
+WDS = WD + "statement/"
+WDT = WIKIDATA + "prop/direct/"
+WDP = WIKIDATA + "prop/"
+WDPS = WIKIDATA + "prop/statement/"
+WDPQ = WIKIDATA + "prop/qualifier/"
+WIKIBASE = "http://wikiba.se/ontology#"
+
+# -- documents we point at -------------------------------------------------------------------------
+CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+#: owlready2 imports the Python module this annotation names: stripped before anything reaches it
+OWLREADY_PYTHON_MODULE = "http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#python_module"
+
+PREFIXES = {
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "sh": SH,
+    "skos": SKOS,
+    "time": TIME,
+    "ts": TS,
+    "tsd": TSD,
+    "tssh": TSSH,
+    "vann": VANN,
+    "xsd": XSD,
+}
+
+
+def sparql_prologue() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+
+
+def shorten(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """Prefixed name for an IRI in a known namespace (the longest that matches), else the IRI."""
+    prefixes = PREFIXES if prefixes is None else prefixes
+    best = None
+    for p, ns in prefixes.items():
+        if iri.startswith(ns) and (best is None or len(ns) > len(prefixes[best])):
+            best = p
+    if best is None:
+        return iri
+    return f"{best}:{iri[len(prefixes[best]):]}"
+
+
+def expand(name: str) -> str | None:
+    """IRI for a prefixed name such as tsd:gaffur-mirzoev, or None if the prefix is unknown."""
+    if ":" not in name:
+        return None
+    p, local = name.split(":", 1)
+    ns = PREFIXES.get(p)
+    return ns + local if ns else None

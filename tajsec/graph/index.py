@@ -1,0 +1,140 @@
+"""Two read-only views of a built graph with the same small interface (`objects`, `first`,
+`iris`, `label`): `GraphIndex`, every triple indexed in memory (for readers that visit the whole
+graph, such as the docs site), and `StoreView`, which asks the store node by node (for readers
+of a few nodes, such as `tajsec describe`)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from tajsec.graph.build import DERIVED_GRAPH
+from tajsec.core.namespaces import PREFIXES, shorten
+
+TYPE = PREFIXES["rdf"] + "type"
+LABEL = PREFIXES["rdfs"] + "label"
+SUBCLASS_OF = PREFIXES["rdfs"] + "subClassOf"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def term_key(t: Term) -> tuple:
+    """A total order on terms: IRIs, then blank nodes, then literals."""
+    if isinstance(t, ox.NamedNode):
+        return (0, t.value, "")
+    if isinstance(t, ox.BlankNode):
+        return (1, t.value, "")
+    return (2, t.value, t.language or t.datatype.value)
+
+
+def best_label(labels: list[ox.Literal], iri: str) -> str:
+    """The English label, else one without a language, else any; the least of equals; else the
+    shortened IRI."""
+    best = None
+    for o in labels:
+        key = (0 if o.language == "en" else 1 if not o.language else 2, o.value)
+        if best is None or key < best[0]:
+            best = (key, o.value)
+    return best[1] if best else shorten(iri)
+
+
+class GraphView(Protocol):
+    def objects(self, s: str, p: str) -> list[Term]: ...
+
+    def first(self, s: str, p: str) -> Term | None: ...
+
+    def iris(self, s: str, p: str) -> list[str]: ...
+
+    def label(self, s: str) -> str: ...
+
+
+class _Reads:
+    """`first`, `iris` and `label`, given `objects`."""
+
+    def objects(self, s: str, p: str) -> list[Term]:
+        raise NotImplementedError
+
+    def first(self, s: str, p: str) -> Term | None:
+        objs = self.objects(s, p)
+        return objs[0] if objs else None
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
+
+    def label(self, s: str) -> str:
+        return best_label(self.objects(s, LABEL), s)
+
+
+class StoreView(_Reads):
+    """The union of a store's graphs, read node by node; objects sorted, without duplicates."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def objects(self, s: str, p: str) -> list[Term]:
+        found = {q.object for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+        return sorted(found, key=term_key)
+
+
+class GraphIndex(_Reads):
+    """Every triple of the built graph (the union of its named graphs), indexed by subject and by
+    object, each list sorted; triples found only in the derived graph are marked as derived."""
+
+    def __init__(self, store: ox.Store):
+        asserted, derived = set(), set()
+        for q in store.quads_for_pattern(None, None, None, None):
+            t = (q.subject, q.predicate, q.object)
+            (derived if q.graph_name == DERIVED_GRAPH else asserted).add(t)
+        self.derived = {(s.value, p.value, term_key(o)) for s, p, o in derived - asserted
+                        if isinstance(s, ox.NamedNode)}
+        self.out: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+        self.inc: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.triples = 0
+        for s, p, o in asserted | derived:
+            self.triples += 1
+            if not isinstance(s, ox.NamedNode):
+                continue
+            self.out[s.value].append((p.value, o))
+            if isinstance(o, ox.NamedNode):
+                self.inc[o.value].append((s.value, p.value))
+        for v in self.out.values():
+            v.sort(key=lambda po: (po[0], term_key(po[1])))
+        for v in self.inc.values():
+            v.sort()
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.supers: dict[str, set[str]] = defaultdict(set)
+        for s, pos in self.out.items():
+            for p, o in pos:
+                if p == TYPE and isinstance(o, ox.NamedNode):
+                    self.types[s].add(o.value)
+                elif p == SUBCLASS_OF and isinstance(o, ox.NamedNode) and o.value != s:
+                    self.supers[s].add(o.value)
+        self._closure: dict[str, set[str]] = {}
+
+    def is_derived(self, s: str, p: str, o: Term) -> bool:
+        return (s, p, term_key(o)) in self.derived
+
+    def objects(self, s: str, p: str) -> list[Term]:
+        return [o for q, o in self.out.get(s, []) if q == p]
+
+    def ancestors(self, c: str) -> set[str]:
+        """The class and all its superclasses."""
+        if c not in self._closure:
+            seen, todo = set(), [c]
+            while todo:
+                x = todo.pop()
+                if x not in seen:
+                    seen.add(x)
+                    todo.extend(self.supers.get(x, ()))
+            self._closure[c] = seen
+        return self._closure[c]
+
+    def all_types(self, s: str) -> set[str]:
+        out = set()
+        for t in self.types.get(s, ()):
+            out |= self.ancestors(t)
+        return out
+
+    def is_a(self, s: str, cls: str) -> bool:
+        return cls in self.all_types(s)

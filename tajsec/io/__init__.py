@@ -1,0 +1,1 @@
+"""Reading and writing RDF files: the one loader and the one writer."""

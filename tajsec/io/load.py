@@ -1,0 +1,416 @@
+"""The one loader: every input file of every command is read here.
+
+Parsing goes through pyoxigraph (fast, strict about IRIs, reports line and column). Our own
+files are read strictly (ill-typed literals are errors), other people's leniently (warnings with
+their line). Each input is opened once, must be a regular file (or `-`), and is capped by the
+bytes actually read; entities in RDF/XML and remote JSON-LD contexts are refused.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import stat
+import sys
+import tempfile
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from tajsec.core.namespaces import GRAPH_BASE
+from tajsec.core.errors import LoadError, data_syntax_error
+from tajsec.core.formats import EXTENSIONS as FORMATS
+from tajsec.io import screens
+from tajsec.core.xsd import XSD, xsd_well_formed
+
+
+
+#: The name that reads standard input (as Turtle, of which N-Triples is a part).
+STDIN = "-"
+
+
+def format_for(path: Path) -> ox.RdfFormat:
+    if str(path) == STDIN:
+        return ox.RdfFormat.TURTLE
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise LoadError(str(path), None, None,
+                        f"unknown RDF file extension {path.suffix!r} (known: {', '.join(sorted(FORMATS))})") from None
+
+
+MAX_FILE_BYTES = int(os.environ.get("TAJSEC_MAX_FILE_BYTES", str(2 << 30)))
+
+
+@dataclass
+class LoadWarning:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.message}" if self.line else f"{self.path}: warning: {self.message}"
+
+
+_NOT_VALID = '" is not a valid '
+
+
+def ill_typed(literal: ox.Literal) -> str | None:
+    """Why a literal's lexical form is not valid for its XSD datatype, or None if it is."""
+    dt = literal.datatype.value
+    if xsd_well_formed(literal.value, dt) is False:
+        return f'"{literal.value}{_NOT_VALID}xsd:{dt[len(XSD):]}'
+    return None
+
+
+_CHUNK = 1 << 20
+_FILE_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _too_large(path: Path, size: str) -> LoadError:
+    return LoadError(str(path), None, None, f"file is {size} bytes, above the limit of {MAX_FILE_BYTES} "
+                                            "(set TAJSEC_MAX_FILE_BYTES to raise it)")
+
+
+def open_input(path: Path) -> BinaryIO:
+    """`path` opened for reading: a regular file, or standard input for `-` (copied to a temporary
+    file, so that it can be read more than once). Opening never blocks (a FIFO is refused, not
+    waited on); anything but a regular file is refused with an error naming it."""
+    if str(path) == STDIN:
+        copy = tempfile.TemporaryFile()
+        for chunk in read_limited(sys.stdin.buffer, path):
+            copy.write(chunk)
+        copy.seek(0)
+        return copy
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        raise LoadError(str(path), None, None, f"cannot read file: {e.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise LoadError(str(path), None, None, f"cannot read file: it is {kind}, not a regular file "
+                                               f"(give {STDIN} to read standard input)")
+    os.set_blocking(fd, True)
+    size = os.fstat(fd).st_size
+    if size > MAX_FILE_BYTES:
+        os.close(fd)
+        raise _too_large(path, str(size))
+    return os.fdopen(fd, "rb")
+
+
+def read_limited(f: BinaryIO, path: Path) -> Iterator[bytes]:
+    """The bytes of `f` in chunks, stopping with a LoadError as soon as more than MAX_FILE_BYTES
+    have actually been read (whatever the file claims its size is)."""
+    total = 0
+    while True:
+        try:
+            chunk = f.read(_CHUNK)
+        except OSError as e:
+            raise LoadError(str(path), None, None, f"cannot read file: {e.strerror or e}") from None
+        if not chunk:
+            return
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(path, f"more than {MAX_FILE_BYTES}")
+        yield chunk
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _bom_rule(path: Path, strict: bool, warnings: list | None) -> None:
+    """What a UTF-8 byte-order mark at the start of a file gets: an error for our own files, a
+    warning (and the mark is dropped) for other people's."""
+    if strict:
+        raise LoadError(str(path), 1, 1, "the file starts with a UTF-8 byte-order mark; remove it")
+    if warnings is not None:
+        warnings.append(LoadWarning(str(path), 1, "a UTF-8 byte-order mark at the start was ignored"))
+
+
+def _preflight(path: Path, strict: bool, warnings: list | None,
+               texts: dict[str, str] | None = None) -> tuple[ox.RdfFormat, bytes]:
+    """Format and bytes of a file, after the checks every input gets before any parser sees it:
+    size, byte-order mark, XML entities, remote JSON-LD contexts. With `texts`, the file's text
+    is kept there under its path, for callers that need its lines without opening it again."""
+    fmt = format_for(path)
+    with open_input(path) as f:
+        data = b"".join(read_limited(f, path))
+    if data.startswith(BOM):
+        _bom_rule(path, strict, warnings)
+        data = data[len(BOM):]
+    if fmt == ox.RdfFormat.RDF_XML:
+        screens.refuse_entities(path, data)
+        screens.refuse_deep_xml(path, data)
+    if fmt == ox.RdfFormat.JSON_LD:
+        screen_jsonld(path, data, strict, warnings)
+    if texts is not None:
+        texts[str(path)] = data.decode("utf-8", errors="replace")
+    return fmt, data
+
+
+class InputFile:
+    """One input, opened once and read as many times as needed from that one descriptor, each
+    read under the checks of `_preflight`, for inputs too large to hold in memory (tajsec merge).
+
+    `screen()` reads it through once for its SHA-256 and size and refuses RDF/XML entities and
+    remote JSON-LD contexts; `stream()` is a binary file for the parser (byte-order mark rule
+    applied), which checks that the bytes are those screened; `lines()` is its text, for
+    `report_ill_typed`."""
+
+    def __init__(self, path: Path, strict: bool = True, warnings: list | None = None):
+        self.path = Path(path)
+        self.format = format_for(self.path)
+        self.strict, self.warnings = strict, warnings
+        self._file = open_input(self.path)
+        self.sha256: str | None = None
+        self.size = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        """The raw bytes, from the start, at most MAX_FILE_BYTES."""
+        self._file.seek(0)
+        return read_limited(self._file, self.path)
+
+    def screen(self) -> str:
+        """SHA-256 of the file, after the checks that need no parser."""
+        digest, size, screen, first = hashlib.sha256(), 0, screens.EntityScreen(), True
+        depth = screens.DepthScreen(self.path)
+        for chunk in self.chunks():
+            if first and chunk.startswith(BOM):
+                _bom_rule(self.path, self.strict, self.warnings)
+            first = False
+            digest.update(chunk)
+            size += len(chunk)
+            if self.format == ox.RdfFormat.RDF_XML:
+                line = screen.feed(chunk)
+                if line is not None:
+                    raise LoadError(str(self.path), line, None, screens.ENTITY_REFUSED)
+                depth.feed(chunk)
+        if self.format == ox.RdfFormat.JSON_LD:  # a JSON document is checked whole
+            data = b"".join(self.chunks())
+            screen_jsonld(self.path, data[len(BOM):] if data.startswith(BOM) else data, self.strict, self.warnings)
+        self.sha256, self.size = digest.hexdigest(), size
+        return self.sha256
+
+    def stream(self, progress: Callable[[int], None] | None = None) -> "_ParseStream":
+        """A binary file for the parser (call `screen` first); `progress(bytes read)` every MB."""
+        return _ParseStream(self, progress)
+
+    def lines(self) -> Iterator[str]:
+        return io.TextIOWrapper(io.BufferedReader(_ChunkReader(self.chunks())), encoding="utf-8", errors="replace", newline=None)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "InputFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _ChunkReader(io.RawIOBase):
+    """Chunks of bytes read as a binary file."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._rest = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        if not self._rest:
+            self._rest = memoryview(next(self._chunks, b""))
+        n = min(len(buf), len(self._rest))
+        buf[:n] = self._rest[:n]
+        self._rest = self._rest[n:]
+        return n
+
+
+class _ParseStream(_ChunkReader):
+    """The bytes of a screened InputFile for the parser: byte-order mark dropped, hashed again
+    on the way so that a file changed since `screen` is an error, not a silent mix."""
+
+    def __init__(self, source: InputFile, progress: Callable[[int], None] | None):
+        super().__init__(self._checked(source, progress))
+
+    @staticmethod
+    def _checked(source: InputFile, progress: Callable[[int], None] | None) -> Iterator[bytes]:
+        digest, done, first = hashlib.sha256(), 0, True
+        for chunk in source.chunks():
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+            yield chunk[len(BOM):] if first and chunk.startswith(BOM) else chunk
+            first = False
+        if progress and not done:
+            progress(0)
+        if digest.hexdigest() != source.sha256 or done != source.size:
+            raise LoadError(str(source.path), None, None, "the file changed while it was being read; run again")
+
+
+def _text_lines(data: bytes) -> list[str]:
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
+                     warnings: list | None) -> None:
+    """Ill-typed literals (`reasons`, from `ill_typed`) of one file, located on `lines()` (called
+    only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
+    if not reasons:
+        return
+    lines = lines_of(lines(), reasons)
+    if strict:
+        line, why = lines[0]
+        more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        raise LoadError(str(path), line, None, f"ill-typed literal: {why}{more}")
+    if warnings is not None:
+        warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}") for line, why in lines)
+
+
+def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) -> None:
+    """A JSON-LD input: valid UTF-8 and JSON, no remote context, and nothing that pyoxigraph's
+    parser would drop without a word (an error in our files, a warning with its line in others')."""
+    doc = screens.json_document(path, data)
+    screens.refuse_remote_contexts(path, doc)
+    dropped = screens.jsonld_dropped(doc)
+    if not dropped:
+        return
+    text = data.decode("utf-8")
+    if strict:
+        d = dropped[0]
+        more = f" (and {len(dropped) - 1} more)" if len(dropped) > 1 else ""
+        raise LoadError(str(path), screens.line_of(text, d.text), None, d.why + more)
+    if warnings is not None:
+        warnings.extend(LoadWarning(str(path), screens.line_of(text, d.text), d.why) for d in dropped)
+
+
+def refuse_triple_terms(path: Path, found: bool, data: bytes) -> None:
+    """RDF 1.2 triple terms (`<<( s p o )>>`) are not supported by the rest of tajsec: refused
+    here, with the line of the first, rather than failing later."""
+    if not found:
+        return
+    text = data.decode("utf-8", errors="replace")
+    line = next((n for n, l in enumerate(text.splitlines(), start=1) if "<<" in l), None)
+    raise LoadError(str(path), line, None, "RDF 1.2 triple terms (<<( ... )>>, reification) are not supported by "
+                                           "tajsec; state the triple, or use rdf:Statement")
+
+
+def parse_error(path: Path | str, e: Exception) -> LoadError:
+    """The LoadError for an exception raised by the parser on `path`."""
+    if isinstance(e, SyntaxError):
+        return data_syntax_error(path, e)
+    return LoadError(str(path), None, None, f"cannot parse: {type(e).__name__}: {e}")
+
+
+def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None, strict: bool = True,
+               warnings: list | None = None, texts: dict[str, str] | None = None) -> list[ox.Quad]:
+    """All quads of one file, put into `graph`, with literals exactly as written.
+
+    Raises LoadError with line and column for anything malformed. `strict` (our own files):
+    ill-typed literals are errors too. Otherwise (other people's files) they are appended to
+    `warnings` with their line, and the data is kept as written. `texts`: see `_preflight`."""
+    fmt, data = _preflight(path, strict, warnings, texts)
+    return _parse(path, fmt, data, graph, strict, warnings)
+
+
+def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph, strict: bool, warnings: list | None) -> list[ox.Quad]:
+    try:
+        quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        raise parse_error(path, e) from None
+    refuse_triple_terms(path, any(isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple) for q in quads), data)
+    bad = [why for q in quads if isinstance(q.object, ox.Literal) for why in [ill_typed(q.object)] if why]
+    report_ill_typed(path, lambda: _text_lines(data), bad, strict, warnings)
+    if graph is None:
+        return quads
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+
+
+_TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
+
+
+def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = True,
+              warnings: list | None = None, texts: dict[str, str] | None = None) -> int:
+    """Load one file into `graph` of `store` at pyoxigraph speed; same checks and errors as
+    parse_file. Returns the number of triples loaded. (The store keeps well-formed typed
+    literals in canonical form, e.g. "0042"^^xsd:integer as 42; parse_file keeps them as written.)"""
+    fmt, data = _preflight(path, strict, warnings, texts)
+    if fmt not in _TRIPLE_FORMATS:  # datasets: their own graph names are folded into `graph`
+        quads = _parse(path, fmt, data, graph, strict, warnings)
+        store.extend(quads)
+        return len(quads)
+    try:
+        store.load(data, format=fmt, to_graph=graph)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        raise parse_error(path, e) from None
+    refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
+    from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
+
+    count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
+    bad = []
+    for lits in ill_typed_literals(_GraphView(store, graph), [XSD + n for n in list(LEXICAL_SPACES) + list(INTEGER_RANGES)]).values():
+        bad.extend(ill_typed(lit) for lit in lits)
+    report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
+    return int(count.value)
+
+
+class _GraphView:
+    """Runs queries on one named graph of a store as if it were the default graph."""
+
+    def __init__(self, store: ox.Store, graph: ox.NamedNode):
+        self.store, self.graph = store, graph
+
+    def query(self, sparql: str, **kw):
+        kw.pop("use_default_graph_as_union", None)
+        return self.store.query(sparql, default_graph=self.graph, **kw)
+
+
+#: Where a lexical form can stand in a line: between double or single quotes (Turtle, TriG,
+#: N-Triples, JSON-LD, RDF/XML attributes) or as the text of an XML element.
+_LEXICAL_FORMS = (re.compile(r'"((?:[^"\\]|\\.)*)"'), re.compile(r"'((?:[^'\\]|\\.)*)'"),
+                  re.compile(r">([^<>]*)<"))
+def _lexical_of(why: str) -> str:
+    """The lexical form quoted at the start of a reason given by `ill_typed`."""
+    return why[1:why.rindex(_NOT_VALID)]
+
+
+def lines_of(lines: Iterable[str], reasons: list[str]) -> list[tuple[int | None, str]]:
+    """Best-effort line numbers for ill-typed literals: the first line showing the lexical form.
+
+    One pass over `lines`, each line split once into the forms it shows, each looked up in a
+    table: time linear in the size of the file, however many literals are looked for. (While
+    only a few are still missing, a line that contains none of them is not split at all.)"""
+    first: dict[str, int | None] = {_lexical_of(why): None for why in reasons}
+    missing = {form for form, line in first.items() if line is None}
+    for n, line in enumerate(lines, start=1):
+        if len(missing) <= _FEW and not any(form in line for form in missing):
+            continue
+        for pattern in _LEXICAL_FORMS:
+            for form in pattern.findall(line):
+                if form in missing:
+                    first[form] = n
+                    missing.discard(form)
+        if not missing:
+            break
+    return [(first[_lexical_of(why)], why) for why in reasons]
+
+
+_FEW = 8
+
+
+def graph_name_for(path: Path, root: Path) -> ox.NamedNode:
+    """The named graph a project file is loaded into: its path relative to the checkout."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.resolve().as_posix().lstrip("/")
+    return ox.NamedNode(GRAPH_BASE + urllib.parse.quote(rel, safe="/-._~"))  # any file name makes an IRI

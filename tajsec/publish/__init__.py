@@ -1,0 +1,1 @@
+"""The graph for others: exports, the VoID/DCAT description, the Wikidata alignment."""

@@ -1,0 +1,193 @@
+"""`tajsec export`: the built graph in one file, in a standard RDF format, deterministic.
+
+Profiles:
+- ``full``: everything the build holds, asserted (ontology/ and instances/) and derived (the
+  shortcut layer and the interoperability profile of ``queries/construct-*.rq``).
+- ``interop``: only the standard-vocabulary view, as the build materialises it: ``rdfs:label``,
+  every ``skos:``, ``foaf:``, ``org:``, ``schema:``, ``time:`` and ``prov:`` property, and
+  ``rdf:type`` to classes of those vocabularies; the ontology's own declarations (classes,
+  properties, the ontology header, our declarations of standard terms) are left out.
+
+Formats: ``ttl``, ``nt``, ``trig`` (one named graph per source file plus the derived graph),
+``jsonld`` (compacted with the context kept in ``contexts/tajsec.jsonld``, embedded in the output
+so that nothing is fetched when it is read), ``rdfxml``.
+
+Same checkout, same bytes: triples are sorted by their N-Triples form and serialised by
+pyoxigraph (which, unlike an rdflib round trip, keeps every literal as written), with the prefix
+block sorted by name. Turtle, TriG and RDF/XML use the prefixes of `tajsec.core.namespaces`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDFS, RDFS_LABEL, RDF_TYPE, XSD_STRING
+from tajsec.core.project import Project
+from tajsec.io.write import serialize_sorted, sort_key as _key
+
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+PROFILES = ("full", "interop")
+EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld", "rdfxml": ".rdf"}
+
+INTEROP_NAMESPACES = tuple(PREFIXES[p] for p in ("skos", "foaf", "org", "schema", "time", "prov"))
+#: Types that make a subject a vocabulary term rather than data.
+VOCABULARY_TYPES = frozenset(
+    [OWL + t for t in (
+        "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "FunctionalProperty",
+        "InverseFunctionalProperty", "TransitiveProperty", "SymmetricProperty", "AsymmetricProperty",
+        "ReflexiveProperty", "IrreflexiveProperty", "Restriction")]
+    + [RDFS + "Class", RDFS + "Datatype", RDF + "Property"])
+
+
+class ExportError(ValueError):
+    pass
+
+
+# ---- JSON-LD ----
+
+def context_path(project: Project) -> Path:
+    return project.root / "contexts" / "tajsec.jsonld"
+
+
+def context_document() -> dict:
+    """What contexts/tajsec.jsonld holds: one term per namespace of tajsec.core.namespaces."""
+    return {"@context": dict(sorted(PREFIXES.items()))}
+
+
+def load_context(project: Project) -> dict:
+    """The "@context" value of the context file kept in the repository (never fetched)."""
+    path = context_path(project)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ExportError(f"{path}: cannot read the JSON-LD context: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise ExportError(f"{path}:{e.lineno}:{e.colno}: not JSON: {e.msg}") from None
+    ctx = doc.get("@context")
+    if not isinstance(ctx, dict) or not all(isinstance(v, str) for v in ctx.values()):
+        raise ExportError(f"{path}: expected {{\"@context\": {{prefix: namespace IRI, ...}}}}")
+    return ctx
+
+
+def _compact(iri: str, prefixes: dict[str, str]) -> str:
+    best = None
+    for p, ns in prefixes.items():
+        if iri.startswith(ns) and not iri[len(ns):].startswith("//") and (
+                best is None or len(ns) > len(prefixes[best])):
+            best = p
+    return iri if best is None else f"{best}:{iri[len(prefixes[best]):]}"
+
+
+def jsonld_document(triples, context: dict[str, str]) -> dict:
+    """A compacted JSON-LD document: the context inline, one node object per subject in @graph,
+    subjects, properties and values sorted."""
+    xsd_string = XSD_STRING
+    nodes: dict[str, dict[str, list]] = {}
+    for t in sorted(set(triples), key=_key):
+        s = t.subject
+        sid = f"_:{s.value}" if isinstance(s, ox.BlankNode) else _compact(s.value, context)
+        node = nodes.setdefault(sid, {})
+        o = t.object
+        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            node.setdefault("@type", []).append(_compact(o.value, context))
+            continue
+        key = _compact(t.predicate.value, context)
+        if isinstance(o, ox.NamedNode):
+            v = {"@id": _compact(o.value, context)}
+        elif isinstance(o, ox.BlankNode):
+            v = {"@id": f"_:{o.value}"}
+        elif isinstance(o, ox.Literal):
+            v = {"@value": o.value}
+            if o.language:
+                v["@language"] = o.language
+            elif o.datatype.value != xsd_string:
+                v["@type"] = _compact(o.datatype.value, context)
+        else:
+            raise ExportError(f"cannot write {o} in JSON-LD 1.0/1.1 without RDF 1.2 support")
+        node.setdefault(key, []).append(v)
+    graph = []
+    for sid in sorted(nodes):
+        props = nodes[sid]
+        obj: dict = {"@id": sid}
+        if "@type" in props:
+            obj["@type"] = sorted(props.pop("@type"))
+        for k in sorted(props):
+            obj[k] = sorted(props[k], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        graph.append(obj)
+    return {"@context": context, "@graph": graph}
+
+
+# ---- Export ----
+
+def _vocabulary_terms(store: ox.Store) -> set:
+    terms = set()
+    for t in VOCABULARY_TYPES:
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(t), None):
+            terms.add(q.subject)
+    for g in store.named_graphs():
+        if isinstance(g, ox.NamedNode) and g.value.endswith("/ontology/standard-terms.ttl"):
+            terms |= {q.subject for q in store.quads_for_pattern(None, None, None, g)}
+    return terms
+
+
+def interop_filter(store: ox.Store):
+    """A predicate on quads: is this triple part of the interoperability view?"""
+    vocab = _vocabulary_terms(store)
+
+    def keep(q) -> bool:
+        p = q.predicate.value
+        if q.subject in vocab:
+            return False
+        if p == RDF_TYPE:
+            return isinstance(q.object, ox.NamedNode) and q.object.value.startswith(INTEROP_NAMESPACES)
+        return p == RDFS_LABEL or p.startswith(INTEROP_NAMESPACES)
+
+    return keep
+
+
+def export_quads(built, profile: str = "full") -> list[ox.Quad]:
+    """The quads an export holds (every named graph of the build), filtered by profile."""
+    if profile not in PROFILES:
+        raise ExportError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+    quads = list(built.store.quads_for_pattern(None, None, None, None))
+    if profile == "interop":
+        keep = interop_filter(built.store)
+        quads = [q for q in quads if keep(q)]
+    return quads
+
+
+def export(project: Project, fmt: str, profile: str = "full", built=None) -> bytes:
+    """The built graph as `fmt` (ttl, nt, trig, jsonld, rdfxml) in `profile` (full, interop).
+    `built` defaults to a fresh build of `project`. Raises ExportError for an unknown format or
+    profile, or an unusable context file."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if built is None:
+        from tajsec.graph.build import build
+
+        built = build(project)
+    quads = export_quads(built, profile)
+    if fmt == "trig":
+        return serialize_sorted(quads, ox.RdfFormat.TRIG)
+    triples = [q.triple for q in quads]
+    if fmt == "jsonld":
+        doc = jsonld_document(triples, load_context(project))
+        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return serialize_sorted(triples, FORMATS[fmt])
+
+
+def write_context(project: Project) -> Path:
+    """(Re)write contexts/tajsec.jsonld from tajsec.core.namespaces."""
+    from tajsec.io.write import atomic_write_bytes
+
+    path = context_path(project)
+    atomic_write_bytes(path, (json.dumps(context_document(), indent=2) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,237 @@
+"""`tajsec validate`: SHACL validation of our graph or of anyone's data written in our ontology,
+with results located at the file and line where the offending subject is described."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from tajsec import shacl
+from tajsec.graph.build import build
+from tajsec.core.namespaces import shorten
+from tajsec.core.project import Project
+from tajsec.io.load import LoadWarning, format_for
+from tajsec.io.write import to_rdflib
+from tajsec.shacl import reference
+from tajsec.shacl.locate import Finding, locate
+from tajsec.shacl.result import SEVERITIES
+
+
+@dataclass
+class ValidationOutcome:
+    """SHACL findings and the loader's warnings (ill-typed literals, JSON-LD that would be
+    dropped, a byte-order mark): both are results with a severity, counted and shown in every
+    output format, and both fail the run at `--severity warning`."""
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    threshold: str = "Violation"
+    load_warnings: list[LoadWarning] = field(default_factory=list)
+
+    def _at_threshold(self, severity: str) -> bool:
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.threshold)
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if self._at_threshold(f.severity)]
+
+    @property
+    def failing_load_warnings(self) -> list[LoadWarning]:
+        return self.load_warnings if self._at_threshold("Warning") else []
+
+    @property
+    def conforms(self) -> bool:
+        """sh:conforms: no results at all, whatever their severity (loader warnings included)."""
+        return not self.findings and not self.load_warnings
+
+    @property
+    def passes(self) -> bool:
+        """No result at or above the threshold (--severity): what the exit code says."""
+        return not self.failing and not self.failing_load_warnings
+
+    def count(self, severity: str) -> int:
+        return (sum(1 for f in self.findings if f.severity == severity)
+                + (len(self.load_warnings) if severity == "Warning" else 0))
+
+
+def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
+             threshold: str = "Violation", engine: str = "fast", progress=None,
+             shapes: list[Path] | None = None) -> ValidationOutcome:
+    """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
+    (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
+    are validated against those shapes: no ontology of ours, no derived triples. Raises
+    LoadError for unreadable or malformed input."""
+    shape_files = list(shapes) if shapes else project.shape_files
+    foreign = list(files) if files else []
+    data_files = foreign or project.instance_files
+    if files and with_instances:
+        data_files = project.instance_files + data_files
+    texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
+    ours = [] if shapes and foreign and not with_instances else project.ontology_files
+    built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
+                  progress=progress, texts=texts)
+    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
+        results = reference.validate(to_rdflib(built.store), reference.load_shapes(shape_files)).results
+    else:
+        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+        results = shacl.validate(built.store, shape_files, as_parsed=_typed_literal_quads(data_files, texts))
+    return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
+                             list(built.warnings))
+
+
+def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
+    """The triples of `files` whose object is a literal, as written, parsed again from the text
+    the loader kept (it passed the loader's checks when the store was built)."""
+    import pyoxigraph as ox
+
+    out = []
+    for f in files:
+        data = texts[str(f)].encode("utf-8")
+        out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
+    return out
+
+
+def short(iri: str | None) -> str:
+    return "" if iri is None else visible(shorten(iri))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str | None) -> str:
+    """`text` with control characters (terminal escape sequences, bells, NULs, newlines in a
+    value) written as \\xNN, so data can neither drive a terminal nor break a line-based or XML
+    format. Newlines and tabs become \\n and \\t."""
+    if text is None:
+        return ""
+    text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _where(file: str | None, line: int | None) -> str:
+    return visible(f"{file}:{line}" if file and line else (file or ""))
+
+
+def as_text(outcome: ValidationOutcome) -> str:
+    out = []
+    for w in outcome.load_warnings:
+        out.append(f"  {_where(w.path, w.line)}: warning: {visible(w.message)} [loader]")
+    current = object()
+    for f in outcome.findings:
+        if f.file != current:
+            current = f.file
+            out.append(visible(f.file or "(not located in an input file)"))
+        detail = f"focus {short(f.focus)}"
+        if f.path:
+            detail += f", path {short(f.path)}"
+        if f.value:
+            detail += f", value {short(f.value)}"
+        out.append(f"  {_where(f.file, f.line)}: {f.severity.lower()}: {visible(f.message)} [{short(f.shape)}; {detail}]")
+    out.append(f"{len(outcome.files)} data files: "
+               + ", ".join(f"{outcome.count(s)} {s.lower()}s" for s in reversed(SEVERITIES))
+               + f"; {_verdict(outcome)} at threshold {outcome.threshold.lower()}")
+    return "\n".join(out) + "\n"
+
+
+def _verdict(outcome: ValidationOutcome) -> str:
+    if outcome.conforms:
+        return "conforms"
+    return "does not conform; " + ("passes" if outcome.passes else "fails")
+
+
+def _load_warning_dict(w: LoadWarning) -> dict:
+    return {"severity": "Warning", "source": "loader", "message": w.message, "file": w.path, "line": w.line}
+
+
+def as_json(outcome: ValidationOutcome) -> str:
+    return json.dumps({
+        "conforms": outcome.conforms, "passes": outcome.passes, "threshold": outcome.threshold,
+        "files": outcome.files,
+        "results": [_load_warning_dict(w) for w in outcome.load_warnings] + [f.as_dict() for f in outcome.findings],
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_github(outcome: ValidationOutcome) -> str:
+    """GitHub Actions workflow commands, one annotation per result."""
+    level = {"Violation": "error", "Warning": "warning", "Info": "notice"}
+
+    def esc(s: str) -> str:
+        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(s: str) -> str:
+        return esc(s).replace(":", "%3A").replace(",", "%2C")
+
+    lines = []
+    for w in outcome.load_warnings:
+        props = [f"file={prop(w.path)}"] + ([f"line={w.line}"] if w.line else []) + ["title=tajsec loader"]
+        lines.append(f"::warning {','.join(props)}::{esc(w.message)}")
+    for f in outcome.findings:
+        props = []
+        if f.file:
+            props.append(f"file={prop(f.file)}")
+            if f.line:
+                props.append(f"line={f.line}")
+        props.append(f"title={prop(short(f.shape) or 'SHACL')}")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{esc(f.message + ' (' + short(f.focus) + ')')}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_junit(outcome: ValidationOutcome) -> str:
+    """JUnit XML: one test suite per data file, one failing test case per result, and one
+    passing case for a file without results."""
+    by_file: dict[str, list[Finding]] = {f: [] for f in outcome.files}
+    for f in outcome.findings:
+        by_file.setdefault(f.file or "(unlocated)", []).append(f)
+    failures_total = len(outcome.failing) + len(outcome.failing_load_warnings)
+    total = len(outcome.findings) + len(outcome.load_warnings)
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<testsuites name="tajsec validate" tests="{max(total, 1)}" failures="{failures_total}">']
+    floor = SEVERITIES.index(outcome.threshold)
+    if outcome.load_warnings:
+        tag = "failure" if outcome.failing_load_warnings else "system-out"
+        parts.append(f'  <testsuite name="loader" tests="{len(outcome.load_warnings)}" '
+                     f'failures="{len(outcome.failing_load_warnings)}">')
+        for w in outcome.load_warnings:
+            where = _xml(f"{w.path}:{w.line}" if w.line else w.path)
+            parts.append(f'    <testcase classname={quoteattr(_xml(w.path))} name={quoteattr("loader " + where)}>')
+            if tag == "failure":
+                parts.append(f'      <failure type="Warning" message={quoteattr(_xml(w.message))}>{escape(_xml(where + ": " + w.message))}</failure>')
+            else:
+                parts.append(f"      <system-out>{escape(_xml(where + ': ' + w.message))}</system-out>")
+            parts.append("    </testcase>")
+        parts.append("  </testsuite>")
+    for file, findings in by_file.items():
+        fails = [f for f in findings if SEVERITIES.index(f.severity) >= floor]
+        parts.append(f'  <testsuite name={quoteattr(_xml(file))} tests="{max(len(findings), 1)}" failures="{len(fails)}">')
+        if not findings:
+            parts.append(f'    <testcase classname={quoteattr(_xml(file))} name="conforms"/>')
+        for f in findings:
+            name = _xml(f"{short(f.shape)} {short(f.focus)}")
+            parts.append(f'    <testcase classname={quoteattr(_xml(file))} name={quoteattr(name)}>')
+            body = escape(_xml(f"{f.file}:{f.line}: {f.message} (focus {f.focus}, path {f.path}, value {f.value})"))
+            tag = "failure" if SEVERITIES.index(f.severity) >= floor else "system-out"
+            if tag == "failure":
+                parts.append(f'      <failure type={quoteattr(f.severity)} message={quoteattr(_xml(f.message))}>{body}</failure>')
+            else:
+                parts.append(f"      <system-out>{body}</system-out>")
+            parts.append("    </testcase>")
+        parts.append("  </testsuite>")
+    parts.append("</testsuites>")
+    return "\n".join(parts) + "\n"
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str | None) -> str:
+    """Text XML 1.0 can hold: characters it forbids (control characters from the data) as \\xNN."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if text is None else str(text))
+
+
+FORMATTERS = {"text": as_text, "json": as_json, "junit": as_junit, "github": as_github}
+
+
+def check_inputs(files: list[Path]) -> None:
+    for f in files:
+        format_for(f)  # raises LoadError for an unknown extension

@@ -1,0 +1,1 @@
+"""OWL reasoning: HermiT for the ontology, OWL 2 RL rules for the data."""
