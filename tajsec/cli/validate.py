@@ -38,25 +38,30 @@ def check_cmd(fmt: str, no_cache: bool) -> None:
               show_default=True, help="Lowest severity that makes the run fail (exit 1).")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine.")
-def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str) -> None:
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path),
+              help="Validate against these SHACL shapes files (repeatable; any RDF format) instead of ours.")
+def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str,
+                 shapes: tuple[Path, ...]) -> None:
     """Validate data against the ontology and the SHACL shapes.
 
     With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
     RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
-    Exit 0 conforms, 1 results at or above --severity, 2 cannot run."""
+    With --shapes: anyone's SHACL shapes instead of ours, same engine, same output.
+    Exit 0 no result at or above --severity, 1 some, 2 cannot run."""
     from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
     project = find_project()
-    check_inputs(list(files))
+    check_inputs(list(files) + list(shapes))
     sizes = {f: f.stat().st_size for f in files if f.is_file()}
     if sys.stderr.isatty() and sum(sizes.values()) > LARGE_INPUT:
         with click.progressbar(length=sum(sizes.values()), label="loading", file=sys.stderr) as bar:
             outcome = validate(project, list(files), with_instances, severity.capitalize(), engine,
-                               progress=lambda f: bar.update(sizes.get(f, 0)))
+                               progress=lambda f: bar.update(sizes.get(f, 0)), shapes=list(shapes) or None)
     else:
-        outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine)
+        outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine,
+                           shapes=list(shapes) or None)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
-    sys.exit(0 if outcome.conforms else 1)
+    sys.exit(0 if outcome.passes else 1)
 
 
 COMMANDS = [check_cmd, validate_cmd]

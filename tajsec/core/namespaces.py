@@ -43,6 +43,9 @@ RDFS_LABEL = RDFS + "label"
 XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
+RDF_LANG_STRING = RDF + "langString"
+# tajsec.shacl.terms: the private datatype prefix under which SHACL holds literals as written
+AS_WRITTEN = "urn:tajsec:as-written:"
 OWL_IMPORTS = OWL + "imports"
 
 # -- Wikidata --------------------------------------------------------------------------------------

@@ -42,6 +42,12 @@ class ValidationOutcome:
 
     @property
     def conforms(self) -> bool:
+        """sh:conforms: no results at all, whatever their severity (loader warnings included)."""
+        return not self.findings and not self.load_warnings
+
+    @property
+    def passes(self) -> bool:
+        """No result at or above the threshold (--severity): what the exit code says."""
         return not self.failing and not self.failing_load_warnings
 
     def count(self, severity: str) -> int:
@@ -50,22 +56,40 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast", progress=None) -> ValidationOutcome:
-    """Validate `files` (default: our instances) with the ontology and our shapes. Raises
-    rdfio.LoadError for unreadable or malformed input."""
+             threshold: str = "Violation", engine: str = "fast", progress=None,
+             shapes: list[Path] | None = None) -> ValidationOutcome:
+    """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
+    (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
+    are validated against those shapes: no ontology of ours, no derived triples. Raises
+    LoadError for unreadable or malformed input."""
+    shape_files = list(shapes) if shapes else project.shape_files
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
     texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
-    built = build(project, project.ontology_files + [f for f in data_files if f not in foreign], foreign=foreign,
+    ours = [] if shapes and foreign and not with_instances else project.ontology_files
+    built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
                   progress=progress, texts=texts)
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(built.store), reference.load_shapes(project.shape_files)).results
+        results = reference.validate(to_rdflib(built.store), reference.load_shapes(shape_files)).results
     else:
-        results = shacl.validate(built.store, project.shape_files)
+        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+        results = shacl.validate(built.store, shape_files, as_parsed=_typed_literal_quads(data_files, texts))
     return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
                              list(built.warnings))
+
+
+def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
+    """The triples of `files` whose object is a literal, as written, parsed again from the text
+    the loader kept (it passed the loader's checks when the store was built)."""
+    import pyoxigraph as ox
+
+    out = []
+    for f in files:
+        data = texts[str(f)].encode("utf-8")
+        out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
+    return out
 
 
 def short(iri: str | None) -> str:
@@ -106,8 +130,14 @@ def as_text(outcome: ValidationOutcome) -> str:
         out.append(f"  {_where(f.file, f.line)}: {f.severity.lower()}: {visible(f.message)} [{short(f.shape)}; {detail}]")
     out.append(f"{len(outcome.files)} data files: "
                + ", ".join(f"{outcome.count(s)} {s.lower()}s" for s in reversed(SEVERITIES))
-               + f"; {'conforms' if outcome.conforms else 'does not conform'} at threshold {outcome.threshold.lower()}")
+               + f"; {_verdict(outcome)} at threshold {outcome.threshold.lower()}")
     return "\n".join(out) + "\n"
+
+
+def _verdict(outcome: ValidationOutcome) -> str:
+    if outcome.conforms:
+        return "conforms"
+    return "does not conform; " + ("passes" if outcome.passes else "fails")
 
 
 def _load_warning_dict(w: LoadWarning) -> dict:
@@ -116,7 +146,8 @@ def _load_warning_dict(w: LoadWarning) -> dict:
 
 def as_json(outcome: ValidationOutcome) -> str:
     return json.dumps({
-        "conforms": outcome.conforms, "threshold": outcome.threshold, "files": outcome.files,
+        "conforms": outcome.conforms, "passes": outcome.passes, "threshold": outcome.threshold,
+        "files": outcome.files,
         "results": [_load_warning_dict(w) for w in outcome.load_warnings] + [f.as_dict() for f in outcome.findings],
     }, indent=2, ensure_ascii=False) + "\n"
 

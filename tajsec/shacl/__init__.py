@@ -5,9 +5,10 @@ for both (tajsec.shacl.result), and the locating of results in the input files
 from __future__ import annotations
 
 from tajsec.shacl.compile import Compiled, compile_shapes, queries, unsupported_shapes
-from tajsec.shacl.engine import validate
-from tajsec.shacl.result import SEVERITIES, VIOLATION, ValidationResult
+from tajsec.shacl.engine import validate, validate_report
+from tajsec.shacl.result import SEVERITIES, VIOLATION, Report, ValidationResult
 from tajsec.shacl.shapes import Unsupported
 
-__all__ = ["Compiled", "SEVERITIES", "Unsupported", "VIOLATION", "ValidationResult", "compile_shapes",
-           "queries", "unsupported_shapes", "validate"]
+__all__ = ["Compiled", "Report", "SEVERITIES", "Unsupported", "VIOLATION", "ValidationResult", "compile_shapes",
+           "queries", "unsupported_shapes", "validate",
+           "validate_report"]

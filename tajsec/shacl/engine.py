@@ -15,38 +15,59 @@ says, where rdflib orders the two; and `sh:node` may point at a property shape (
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.shacl import terms
 from tajsec.shacl.compile import Compiled, compile_shapes
 from tajsec.shacl.compile.query import Query
-from tajsec.shacl.result import ValidationResult, sort_results
+from tajsec.shacl.result import Report, ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
-from tajsec.core.xsd import ill_typed_literals
+from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 
 
-def validate(data, shape_files, *, fallback: bool = True) -> list[ValidationResult]:
-    """SHACL-validate `data` (a pyoxigraph Store, whose graphs are validated as their union;
-    an object with a `.store`; N-Triples as bytes or str; or a Path to an RDF file) against the
-    shapes in `shape_files`. Returns the results sorted as the reference engine sorts them."""
+def validate_report(data, shape_files, *, fallback: bool = True, as_parsed=None) -> Report:
+    """As `validate`, with sh:conforms beside the results."""
+    return Report(validate(data, shape_files, fallback=fallback, as_parsed=as_parsed))
+
+
+def validate(data, shape_files, *, fallback: bool = True, as_parsed=None) -> list[ValidationResult]:
+    """SHACL-validate `data` against the shapes in `shape_files`. `data`: triples or quads as
+    parsed, N-Triples (bytes or str), a Path to an RDF file, or a pyoxigraph Store (its graphs
+    validated as their union) or an object with a `.store`. A store holds typed literals by
+    value (see terms.py): give the triples it was loaded from as `as_parsed` to have them
+    checked and reported as written. Returns the results sorted as the reference engine sorts them."""
     shape_files = [Path(f) for f in shape_files]
     compiled = compile_shapes(shape_files)
-    store = _as_store(data)
+    store, parsed = _as_store(data)
+    with terms.as_written(store, as_parsed if parsed is None else parsed) as written:
+        return _run(store, compiled, written, fallback)
+
+
+def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallback: bool) -> list[ValidationResult]:
     bad = ill_typed_literals(store, compiled.datatypes)
+    for lit in written:   # the literals held as written are not among those the scan sees
+        original = terms.decode(lit)
+        if original.datatype.value in compiled.datatypes and xsd_well_formed(original.value, original.datatype.value) is False:
+            bad.setdefault(original.datatype.value, []).append(lit)
     results: list[ValidationResult] = []
+    chains: dict[str, dict] = {}
     for q in compiled.queries:
         sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
+        found = []
         if q.parts is None:
             for row in store.query(sparql, use_default_graph_as_union=True):
-                results.append(_result(q, row))
-            continue
-        for row in store.query(sparql, use_default_graph_as_union=True):
-            mask = int(row["mask"].value)
-            for k, part in enumerate(q.parts):
-                if mask >> k & 1:
-                    results.append(_result(part, row))
+                found.append(_result(q, row))
+        else:
+            for row in store.query(sparql, use_default_graph_as_union=True):
+                mask = int(row["mask"].value)
+                for k, part in enumerate(q.parts):
+                    if mask >> k & 1:
+                        found.append(_result(part, row))
+        results.extend(fan_out(store, q.fanout, found, chains) if q.fanout and found else found)
     if compiled.unsupported_roots and fallback:
         logging.getLogger(__name__).info(
             "pySHACL validates %d shape(s) this engine cannot compile: %s", len(compiled.unsupported),
@@ -55,24 +76,36 @@ def validate(data, shape_files, *, fallback: bool = True) -> list[ValidationResu
     return sort_results(results)
 
 
-def _as_store(data) -> ox.Store:
-    if isinstance(data, ox.Store):
-        return data
-    if hasattr(data, "store") and isinstance(data.store, ox.Store):
-        return data.store
-    store = ox.Store()
-    if isinstance(data, (bytes, bytearray)):
-        store.load(bytes(data), format=ox.RdfFormat.N_TRIPLES)
-        return store
-    if isinstance(data, str):
-        store.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        return store
-    if isinstance(data, Path):
-        from tajsec.io.load import format_for
+def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: dict) -> list[ValidationResult]:
+    """Each result of a nested property shape once per chain of outer focus nodes that reaches
+    its focus node (`chains` caches the counts of each focus select)."""
+    if focus not in chains:
+        q = f"SELECT ?this (COUNT(*) AS ?n) WHERE {{ {focus} }} GROUP BY ?this"
+        chains[focus] = {terms.decode(row["this"]): int(row["n"].value)
+                         for row in store.query(q, use_default_graph_as_union=True)}
+    counts = chains[focus]
+    return [r for r in found for _ in range(counts.get(r.focus, 1))]
 
-        store.load(path=str(data), format=format_for(data))
-        return store
-    raise TypeError(f"cannot validate a {type(data).__name__}: give a pyoxigraph Store, N-Triples or a Path")
+
+def _as_store(data) -> tuple[ox.Store, list | None]:
+    """The store to query, and the triples it was made from (None: a store given as is)."""
+    if isinstance(data, ox.Store):
+        return data, None
+    if hasattr(data, "store") and isinstance(data.store, ox.Store):
+        return data.store, None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, (bytes, bytearray)):
+        data = list(ox.parse(bytes(data), format=ox.RdfFormat.N_TRIPLES))
+    elif isinstance(data, Path):
+        from tajsec.io.load import parse_file
+
+        data = parse_file(data, strict=False, warnings=[])
+    if not isinstance(data, list):
+        raise TypeError(f"cannot validate a {type(data).__name__}: give a pyoxigraph Store, N-Triples or a Path")
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
+    return store, data
 
 
 _ILL = re.compile(r"\{ILL\|([^|]+)\|(\?[A-Za-z0-9_]+)\}")
@@ -89,14 +122,14 @@ def _bind_ill_typed(sparql: str, bad: dict) -> str:
 
 
 def _result(q: Query, row) -> ValidationResult:
-    focus = row["this"]
+    focus = terms.decode(row["this"])
     path = q.path
     if q.value == "value":
-        value = row["value"]
+        value = terms.decode(row["value"])
     elif q.value == "this":
         value = focus
     elif q.value == "sparql":
-        value = _get(row, "value")
+        value = terms.decode(_get(row, "value"))
         if value is None and q.path is None:
             value = focus
         row_path = _get(row, "path")
@@ -131,11 +164,20 @@ def _format_message(msg: str, row) -> str:
 def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     """pySHACL for the shapes this engine cannot do: the shapes graph with the targets of every
     other shape removed. (Imported here: rdflib and pySHACL load only when a shape needs them.)"""
-    from tajsec.io.write import to_rdflib
     from tajsec.shacl import reference
     from tajsec.shacl.compile.targets import TARGETS
 
     keep = set(compiled.unsupported_roots)
     targets = {SH + t for t in TARGETS}
-    triples = [t for t in compiled.sg.triples() if t.subject in keep or t.predicate.value not in targets]
-    return reference.validate(to_rdflib(store), reference.rdflib_graph(triples)).results
+    shapes = [t for t in compiled.sg.triples() if t.subject in keep or t.predicate.value not in targets]
+    data = {ox.Triple(terms.decode(q.subject), q.predicate, terms.decode(q.object))
+            for q in store.quads_for_pattern(None, None, None, None)}
+    labels: dict = {}
+    report = reference.validate(reference.rdflib_graph(data, labels), reference.rdflib_graph(shapes, labels))
+    ours = {str(b): ox.BlankNode(label) for label, b in labels.items()}   # rdflib's label -> ours
+
+    def back(term):
+        return ours.get(term.value, term) if isinstance(term, ox.BlankNode) else term
+
+    return [replace(r, focus=back(r.focus), path=back(r.path), value=back(r.value), shape=back(r.shape))
+            for r in report.results]

@@ -32,13 +32,15 @@ def load_shapes(files: list[Path]) -> rdflib.Graph:
     return rdflib_graph(triples_of(files))
 
 
-def rdflib_graph(triples) -> rdflib.Graph:
+def rdflib_graph(triples, bnode_context: dict | None = None) -> rdflib.Graph:
     """An rdflib graph of pyoxigraph triples, by way of N-Triples, with our prefixes bound (pySHACL
-    writes prefixed names in its messages)."""
+    writes prefixed names in its messages). rdflib gives blank nodes new labels: `bnode_context`
+    (a dict) receives the map from each label written to the rdflib blank node."""
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    g.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    g.parse(data="".join(f"{t} .\n" for t in triples), format="nt",
+            bnode_context={} if bnode_context is None else bnode_context)
     return g
 
 

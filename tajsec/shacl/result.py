@@ -65,6 +65,17 @@ def _lexical(term: Term | None) -> str:
     return "" if term is None else term.value
 
 
+@dataclass(frozen=True)
+class Report:
+    """A validation report: the results, and sh:conforms (true exactly when there are no
+    results, whatever their severity: SHACL 3.6.1)."""
+    results: list[ValidationResult]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.results
+
+
 def sort_results(results: list[ValidationResult]) -> list[ValidationResult]:
     """The order both engines report in (stable: ties keep the order they were found in)."""
     return sorted(results, key=ValidationResult.sort_key)

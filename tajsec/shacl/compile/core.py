@@ -222,7 +222,9 @@ class Compiler:
                                  "value", kind="closed"))
                 continue
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER({expr}) }}"
-            out.append(Query(q, s, component(name), sev, msg, generic, None, "this",
+            # sh:hasValue reports no sh:value (SHACL 4.8.3); the others the focus node
+            value = None if name == "hasValue" else "this"
+            out.append(Query(q, s, component(name), sev, msg, generic, None, value,
                              focus=focus, pattern="", expr=expr))
         for name, q, generic in property_pair.node_queries(self, s, focus):
             out.append(Query(q, s, component(name), sev, msg, generic, None, "value"))
@@ -253,8 +255,11 @@ class Compiler:
             string_based.unique_lang_queries(scope)
             scope.out.extend(sparql.queries(self, s, focus, path))
             for ps in self.nested_property_shapes(s):
-                scope.out.extend(self.property_queries(ps, shape_based.value_nodes_focus(focus, path, self.n)))
+                inner = shape_based.value_nodes_focus(focus, path, self.n)
                 self.n += 1
+                for q in self.property_queries(ps, inner):
+                    q.fanout = q.fanout or inner
+                    scope.out.append(q)
             return scope.out
         finally:
             self.ctx.pop()

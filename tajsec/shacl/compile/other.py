@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import SH, is_true, n3
+from tajsec.shacl.terms import constant
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler, PropertyScope
@@ -17,14 +18,14 @@ def in_checks(c: Compiler, s, v: str) -> list[Check]:
     out = []
     for lst in c.sh(s, "in"):
         members = c.sg.rdf_list(lst)
-        cond = " || ".join(f"sameTerm({v}, {n3(m)})" for m in members) or "false"
+        cond = " || ".join(f"sameTerm({v}, {constant(m)})" for m in members) or "false"
         out.append(("in", f"!({cond})", f"Value {{value}} not in list {[str(m) for m in members]}"))
     return out
 
 
 def has_value_checks(c: Compiler, s, v: str) -> list[Check]:
     """sh:hasValue on a node shape: the focus node must be that value."""
-    return [("hasValue", f"!sameTerm({v}, {n3(hv)})", f"Value must be {hv}") for hv in c.sh(s, "hasValue")]
+    return [("hasValue", f"!sameTerm({v}, {constant(hv)})", f"Value must be {hv}") for hv in c.sh(s, "hasValue")]
 
 
 def has_value_queries(scope: PropertyScope) -> None:
@@ -32,16 +33,16 @@ def has_value_queries(scope: PropertyScope) -> None:
     where = shorten(scope.rpath.value) if scope.rpath is not None else ""
     for hv in c.sh(s, "hasValue"):
         c.mark(s, "hasValue")
-        q = f"SELECT DISTINCT ?this WHERE {{ {scope.focus} FILTER NOT EXISTS {{ ?this {path} {n3(hv)} }} }}"
+        q = f"SELECT DISTINCT ?this WHERE {{ {scope.focus} FILTER NOT EXISTS {{ ?this {path} {constant(hv)} }} }}"
         scope.add("hasValue", q, f"Node {{focus}}->{where} does not contain a value in the set: ['{hv.value}']", None,
-                  pattern="", expr=f"NOT EXISTS {{ ?this {path} {n3(hv)} }}")
+                  pattern="", expr=f"NOT EXISTS {{ ?this {path} {constant(hv)} }}")
 
 
 def has_value_fails(c: Compiler, s, x: str, path: str) -> list[str]:
     out = []
     for hv in c.sh(s, "hasValue"):
         c.mark(s, "hasValue")
-        out.append(f"NOT EXISTS {{ {x} {path} {n3(hv)} }}")
+        out.append(f"NOT EXISTS {{ {x} {path} {constant(hv)} }}")
     return out
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import n3
+from tajsec.shacl.terms import value_of
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Compiler, PropertyScope
@@ -92,4 +93,4 @@ def not_less(a: str, b: str, or_equal: bool) -> str:
     literal of a comparable type, an IRI with an IRI (by its string); anything else fails."""
     op = "<=" if or_equal else "<"
     return (f"!COALESCE(IF(isIRI({a}) && isIRI({b}), STR({a}) {op} STR({b}), "
-            f"isLiteral({a}) && isLiteral({b}) && {a} {op} {b}), false)")
+            f"isLiteral({a}) && isLiteral({b}) && {value_of(a)} {op} {value_of(b)}), false)")

@@ -24,6 +24,9 @@ class Query:
     pattern: str | None = None
     expr: str | None = None
     parts: list | None = None    # a batch: row ?mask bit i means parts[i] failed
+    # a nested property shape's focus select: a focus node reached along n chains of outer
+    # focus nodes is reported n times (engine.fan_out)
+    fanout: str | None = None
 
 
 def batch(queries: list[Query], limit: int = 60) -> list[Query]:
@@ -47,5 +50,5 @@ def batch(queries: list[Query], limit: int = 60) -> list[Query]:
             cols = "?this ?value" if pattern else "?this"
             sparql = (f"SELECT DISTINCT {cols} ?mask WHERE {{ {focus} {pattern} "
                       f"BIND(({bits}) AS ?mask) FILTER(?mask != 0) }}")
-            out.append(Query(sparql, None, "", "", None, "", None, parts=chunk))
+            out.append(Query(sparql, None, "", "", None, "", None, parts=chunk, fanout=chunk[0].fanout))
     return out

@@ -3,6 +3,7 @@ shape: Compiler.fails and Compiler.property_queries), sh:qualifiedValueShape (no
 Compiler.check_params sends it to pySHACL)."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tajsec.shacl.shapes import label
@@ -18,7 +19,11 @@ def node_checks(c: Compiler, s, v: str) -> list[Check]:
 
 def value_nodes_focus(outer_focus: str, path: str, n: int) -> str:
     """A focus sub-select binding ?this to the values of `path` of the outer focus nodes: the
-    focus nodes of a property shape nested in a property shape."""
+    focus nodes of a property shape nested in a property shape. It keeps the chain of outer
+    focus nodes (?_outer1, ...): a node reached from two outer focus nodes is validated, and
+    reported, once for each (as the SHACL test suite's core/property/property-001 expects; see
+    engine.fan_out)."""
     outer = f"?_outer{n}"
-    return (f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS {outer}) WHERE {{ {outer_focus} }} }} "
-            f"{outer} {path} ?this }} }}")
+    chain = " ".join(sorted(set(re.findall(r"\?_outer[0-9]+", outer_focus))))
+    return (f"{{ SELECT DISTINCT ?this {outer} {chain} WHERE {{ {{ SELECT (?this AS {outer}) {chain} WHERE "
+            f"{{ {outer_focus} }} }} {outer} {path} ?this }} }}")

@@ -41,7 +41,8 @@ def unique_lang_queries(scope: PropertyScope) -> None:
     if not _unique_lang(scope.c, scope.s):
         return
     path, focus = scope.path, scope.focus
-    q = (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?a . ?this {path} ?b . "
+    # one result per language tag used more than once (SHACL 4.4.5), so one row per tag
+    q = (f"SELECT DISTINCT ?this (LCASE(LANG(?a)) AS ?lang) WHERE {{ {focus} ?this {path} ?a . ?this {path} ?b . "
          f"FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && isLiteral(?b) && LANG(?a) != \"\" && "
          f"LCASE(LANG(?a)) = LCASE(LANG(?b))) }}")
     scope.add("uniqueLang", q, "More than one String shares the same Language", None)

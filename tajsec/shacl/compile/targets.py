@@ -4,6 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, ShapesGraph, n3
+from tajsec.shacl.terms import constant
 
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
 
@@ -33,7 +34,7 @@ def focus_select(sg: ShapesGraph, s) -> str | None:
         branches.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {n3(c)} }}")
     nodes = sg.objs(s, SH + "targetNode")
     if nodes:
-        branches.append("{ VALUES ?this { " + " ".join(n3(n) for n in nodes) + " } }")
+        branches.append("{ VALUES ?this { " + " ".join(constant(n) if isinstance(n, ox.Literal) else n3(n) for n in nodes) + " } }")
     for p in sg.objs(s, SH + "targetSubjectsOf"):
         branches.append(f"{{ ?this {n3(p)} [] }}")
     for p in sg.objs(s, SH + "targetObjectsOf"):

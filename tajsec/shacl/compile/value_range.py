@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.shacl.shapes import Unsupported, n3
+from tajsec.shacl.terms import value_of
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler
@@ -21,6 +22,6 @@ def value_checks(c: Compiler, s, v: str) -> list[Check]:
         for limit in c.sh(s, name):
             if not isinstance(limit, ox.Literal):
                 raise Unsupported(f"sh:{name} that is not a literal")
-            out.append((name, f"!COALESCE(isLiteral({v}) && {v} {op} {n3(limit)}, false)",
+            out.append((name, f"!COALESCE(isLiteral({v}) && {value_of(v)} {op} {n3(limit)}, false)",
                         f"Value is not {op} {limit.value}"))
     return out

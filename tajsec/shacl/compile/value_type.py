@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import shorten
 from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
 from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES
+from tajsec.shacl.terms import has_datatype
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler
@@ -48,7 +49,7 @@ def datatype_ok(c: Compiler, v: str, d) -> str:
         return f"(isLiteral({v}) && LANG({v}) != \"\")"
     if d.value == RDFS + "Literal":
         return f"isLiteral({v})"
-    base = f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {n3(d)}))"
+    base = has_datatype(v, d.value)
     name = d.value[len(XSD):] if d.value.startswith(XSD) else None
     if name in LEXICAL_SPACES or name in INTEGER_RANGES:
         c.scan_datatype(d.value)
