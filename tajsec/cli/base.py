@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from tajsec.core.project import Project, ProjectNotFound
 from tajsec.core.errors import TajsecError
+from tajsec.core.project import Project, ProjectNotFound
 
 
 class CannotRun(TajsecError):
@@ -35,7 +35,7 @@ class Guarded(click.Group):
         except TajsecError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
-        except Exception as e:  # noqa: BLE001 - the boundary where tracebacks stop
+        except Exception as e:  # the boundary where tracebacks stop
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)

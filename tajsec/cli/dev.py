@@ -39,8 +39,8 @@ def _echo_alignment_differences(built, sssom: Path) -> list:
 def dev_alignment_cmd(verified: Path | None, output: Path | None) -> None:
     """Regenerate the Wikidata SSSOM mapping from the verified list; list the rows left out and
     the differences with the graph."""
-    from tajsec.publish.alignment import sssom_rows, write_sssom
     from tajsec.graph.build import build
+    from tajsec.publish.alignment import sssom_rows, write_sssom
 
     project = find_project()
     verified = verified or project.root.parent / "shared" / "alignment" / "wikidata-verified.tsv"

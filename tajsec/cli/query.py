@@ -39,8 +39,8 @@ from tajsec.core.project import Project
 def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory,
               allow_network, endpoint, graph) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
-    from tajsec.graph.build import build
     from tajsec.core.namespaces import PREFIXES
+    from tajsec.graph.build import build
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = find_project()
@@ -76,7 +76,8 @@ def _query_file(project: Project, name_or_file: str) -> tuple[str, str]:
 
 
 def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
-    from tajsec.sparql.remote import RemoteError, query as remote_query
+    from tajsec.sparql.remote import RemoteError
+    from tajsec.sparql.remote import query as remote_query
 
     try:
         return remote_query(endpoint, text, graph, timeout)
@@ -88,8 +89,8 @@ def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
 @click.option("--run", "run_them", is_flag=True, help="Run each question and compare with its expected answer.")
 def questions_cmd(run_them: bool) -> None:
     """List the competency questions (or run them all with --run)."""
-    from tajsec.sparql import queries
     from tajsec.graph.build import build
+    from tajsec.sparql import queries
 
     project = find_project()
     files = project.question_queries

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tajsec.sparql import queries
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
-from tajsec.sparql import results
+from tajsec.sparql import queries, results
 from tajsec.sparql.results import Result
 
 SHOWN_DETAILS = 20

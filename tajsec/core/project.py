@@ -18,7 +18,7 @@ class Project:
     root: Path
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The checkout holding `start` (default: $TAJSEC_ROOT, else the working directory, else
         the checkout this package was installed from)."""
         candidates = []

@@ -7,12 +7,12 @@ import re
 import pyoxigraph as ox
 
 from tajsec.core.errors import TajsecError
+from tajsec.core.namespaces import PREFIXES, RDFS_LABEL, expand, shorten
 from tajsec.graph.build import Built
 from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.graph.models import read_entity, read_statement
 from tajsec.graph.time import TimeSpan
-from tajsec.core.namespaces import PREFIXES, RDFS_LABEL, expand, shorten
 
 RDFS_LABEL = RDFS_LABEL
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from tajsec.graph.index import GraphView
 from tajsec.core.namespaces import PREFIXES, TS
+from tajsec.graph.index import GraphView
 
 PROV = PREFIXES["prov"]
 SKOS = PREFIXES["skos"]

@@ -9,8 +9,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.core.namespaces import PREFIXES, shorten
+from tajsec.graph.build import DERIVED_GRAPH
 
 TYPE = PREFIXES["rdf"] + "type"
 LABEL = PREFIXES["rdfs"] + "label"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tajsec.core.namespaces import PREFIXES, TS
 from tajsec.graph.evidence import Provenance, provenance
 from tajsec.graph.index import GraphView
 from tajsec.graph.time import TimeSpan, node_span
-from tajsec.core.namespaces import PREFIXES, TS
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SKOS = PREFIXES["skos"]

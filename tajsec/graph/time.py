@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tajsec.graph.index import GraphView
 from tajsec.core.namespaces import PREFIXES, TS
+from tajsec.graph.index import GraphView
 
 SCHEMA = PREFIXES["schema"]
 TIME = PREFIXES["time"]

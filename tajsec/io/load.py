@@ -7,7 +7,6 @@ bytes actually read; entities in RDF/XML and remote JSON-LD contexts are refused
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
@@ -16,19 +15,18 @@ import stat
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import GRAPH_BASE
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
-from tajsec.io import screens
+from tajsec.core.namespaces import GRAPH_BASE
 from tajsec.core.xsd import XSD, xsd_well_formed
-
-
+from tajsec.io import screens
 
 #: The name that reads standard input (as Turtle, of which N-Triples is a part).
 STDIN = "-"
@@ -199,7 +197,7 @@ class InputFile:
         self.sha256, self.size = digest.hexdigest(), size
         return self.sha256
 
-    def stream(self, progress: Callable[[int], None] | None = None) -> "_ParseStream":
+    def stream(self, progress: Callable[[int], None] | None = None) -> _ParseStream:
         """A binary file for the parser (call `screen` first); `progress(bytes read)` every MB."""
         return _ParseStream(self, progress)
 
@@ -209,7 +207,7 @@ class InputFile:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "InputFile":
+    def __enter__(self) -> InputFile:
         return self
 
     def __exit__(self, *exc) -> None:

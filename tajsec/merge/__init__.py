@@ -56,16 +56,50 @@ from __future__ import annotations
 
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.names import normalise_name, skeleton
-from tajsec.merge.output import (MergeResult, OverwritesInput, refuse_overwriting_inputs, trig_bytes, write_outputs,
-                                 write_trig)
+from tajsec.merge.output import (
+                                 MergeResult,
+                                 OverwritesInput,
+                                 refuse_overwriting_inputs,
+                                 trig_bytes,
+                                 write_outputs,
+                                 write_trig,
+)
 from tajsec.merge.pipeline import merge
-from tajsec.merge.report import (Candidate, Conflict, InputInfo, Match, MergeReport, OntologyChange,
-                                 UnresolvedImport, Value)
-from tajsec.merge.vocabulary import GRAPH_BASE, INPUT_GRAPH_BASE, META_GRAPH, MERGE_ACTIVITY, Progress
+from tajsec.merge.report import (
+                                 Candidate,
+                                 Conflict,
+                                 InputInfo,
+                                 Match,
+                                 MergeReport,
+                                 OntologyChange,
+                                 UnresolvedImport,
+                                 Value,
+)
+from tajsec.merge.vocabulary import GRAPH_BASE, INPUT_GRAPH_BASE, MERGE_ACTIVITY, META_GRAPH, Progress
 
 __all__ = [
-    "BlankQuads", "Candidate", "Conflict", "GRAPH_BASE", "INPUT_GRAPH_BASE", "InputInfo", "MERGE_ACTIVITY",
-    "META_GRAPH", "Match", "MergeReport", "MergeResult", "OntologyChange", "OverwritesInput", "Progress",
-    "UnresolvedImport", "Value", "canonical_labels", "merge", "normalise_name", "refuse_overwriting_inputs",
-    "skeleton", "trig_bytes", "write_outputs", "write_trig",
+                                 "GRAPH_BASE",
+                                 "INPUT_GRAPH_BASE",
+                                 "MERGE_ACTIVITY",
+                                 "META_GRAPH",
+                                 "BlankQuads",
+                                 "Candidate",
+                                 "Conflict",
+                                 "InputInfo",
+                                 "Match",
+                                 "MergeReport",
+                                 "MergeResult",
+                                 "OntologyChange",
+                                 "OverwritesInput",
+                                 "Progress",
+                                 "UnresolvedImport",
+                                 "Value",
+                                 "canonical_labels",
+                                 "merge",
+                                 "normalise_name",
+                                 "refuse_overwriting_inputs",
+                                 "skeleton",
+                                 "trig_bytes",
+                                 "write_outputs",
+                                 "write_trig",
 ]

@@ -6,14 +6,25 @@ import heapq
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import TS
 from tajsec.merge.conflicts import compared, conflicts
 from tajsec.merge.names import normalise_name, skeleton
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import Candidate, InputInfo, Match, MergeReport
 from tajsec.merge.terms import nt, short
-from tajsec.merge.vocabulary import (LABEL_PREDICATES, LINK_PREDICATES, OTHER_PROPERTIES, REPORT_LIMIT, SCHEMA,
-                                     SCHEMA_HTTP, WDP, WDPQ, WDPS, WDT, WIKIDATA_PROPERTIES)
-from tajsec.core.namespaces import TS
+from tajsec.merge.vocabulary import (
+    LABEL_PREDICATES,
+    LINK_PREDICATES,
+    OTHER_PROPERTIES,
+    REPORT_LIMIT,
+    SCHEMA,
+    SCHEMA_HTTP,
+    WDP,
+    WDPQ,
+    WDPS,
+    WDT,
+    WIKIDATA_PROPERTIES,
+)
 
 SAME_SPELLING = "same spelling after normalisation"
 

@@ -6,6 +6,7 @@ import hashlib
 
 import pyoxigraph as ox
 
+
 class BlankQuads:
     """The quads of one source that contain blank nodes, compiled: a tuple of N-Triples text pieces
     with each blank node replaced by its index (order of first appearance). Kept compact so that a

@@ -10,8 +10,17 @@ from tajsec.merge.facts import THEIR_MEASUREMENTS, WIKIDATA_FACTS, Fact, measure
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import Conflict, InputInfo, MergeReport, Value
 from tajsec.merge.terms import literal_text, nt, number, short
-from tajsec.merge.vocabulary import (NOT_COMPARED, NOT_COMPARED_NAMESPACES, OTHER_PROPERTIES, SCHEMA, SCHEMA_HTTP,
-                                     WDP, WDPS, WDT, WIKIDATA_PROPERTIES)
+from tajsec.merge.vocabulary import (
+    NOT_COMPARED,
+    NOT_COMPARED_NAMESPACES,
+    OTHER_PROPERTIES,
+    SCHEMA,
+    SCHEMA_HTTP,
+    WDP,
+    WDPS,
+    WDT,
+    WIKIDATA_PROPERTIES,
+)
 
 
 def conflicts(store: ox.Store, graphs: list[ox.NamedNode], info: InputInfo, labels: dict, ours: Ours,

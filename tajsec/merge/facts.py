@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from tajsec.merge.terms import nt, number, short
 
+
 @dataclass
 class Fact:
     key: str                 # "aspect <IRI>" or "predicate <IRI>"

@@ -5,20 +5,19 @@ ontology or is an owl:imports; what the analysis needs goes to the store too."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pyoxigraph as ox
 
+from tajsec.core.errors import LoadError
+from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import InputInfo, MergeReport, OntologyChange, UnresolvedImport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import is_ontology_term, nt, short
-from tajsec.merge.vocabulary import (AXIOM_PREDICATES, INPUT_GRAPH_BASE, OWL_IMPORTS, REPORT_LIMIT,
-                                     SYMMETRIC_AXIOMS)
-from tajsec.core.errors import LoadError
-from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
+from tajsec.merge.vocabulary import AXIOM_PREDICATES, INPUT_GRAPH_BASE, OWL_IMPORTS, REPORT_LIMIT, SYMMETRIC_AXIOMS
 
 #: Quads put into the analysis store at a time.
 BATCH = 50_000

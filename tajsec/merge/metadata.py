@@ -10,8 +10,8 @@ from tajsec.core.namespaces import IANA_MEDIA_TYPES
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import MergeReport
-from tajsec.merge.vocabulary import (DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID,
-                                     XSD)
+from tajsec.merge.vocabulary import DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID, XSD
+
 
 class Triples(list):
     """The metadata graph's triples, as (subject, predicate, object)."""

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import TSD
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.facts import OUR_MEASUREMENTS, Fact, measurement_facts
 from tajsec.merge.names import normalise_name, skeleton
-from tajsec.merge.vocabulary import (GRAPH_BASE, LINK_PREDICATES, NOT_ENTITIES, OUR_LABEL_PREDICATES, RDF,
-                                     RDFS)
-from tajsec.core.namespaces import TSD
+from tajsec.merge.vocabulary import GRAPH_BASE, LINK_PREDICATES, NOT_ENTITIES, OUR_LABEL_PREDICATES, RDF, RDFS
 
 
 @dataclass
@@ -86,7 +85,7 @@ def relative(p: Path, root: Path) -> str:
         return str(p)
 
 
-def our_labels(built, ours: "Ours") -> dict:
+def our_labels(built, ours: Ours) -> dict:
     """Canonical labels for blank nodes in our own graphs (none today: instances/ has no blank
     nodes, but the ontology might one day); ties broken by the sorted masked quads."""
     quads = []

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.io.write import SortedPrefixWriter
-from tajsec.merge.report import MergeReport
 from tajsec.io.load import STDIN
-from tajsec.io.write import atomic_writer
+from tajsec.io.write import SortedPrefixWriter, atomic_writer
+from tajsec.merge.report import MergeReport
 
 
 class MergeResult:
@@ -54,7 +53,7 @@ class MergeResult:
     def close(self) -> None:
         self._nquads.close()
 
-    def __enter__(self) -> "MergeResult":
+    def __enter__(self) -> MergeResult:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.errors import LoadError
+from tajsec.core.project import Project
 from tajsec.graph.build import build
+from tajsec.io.load import InputFile, format_for
 from tajsec.merge.analysis import analyse, analysis_predicates, sort_report
 from tajsec.merge.inputs import InputReader, LoadedInput, screen_error
 from tajsec.merge.metadata import metadata
@@ -19,9 +22,6 @@ from tajsec.merge.report import InputInfo, MergeReport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import nt
 from tajsec.merge.vocabulary import DISPLAY_PREFIXES, META_GRAPH, Progress
-from tajsec.core.project import Project
-from tajsec.core.errors import LoadError
-from tajsec.io.load import InputFile, format_for
 
 
 def merge(project: Project, inputs: list[Path], allow_ontology_changes: bool = False,

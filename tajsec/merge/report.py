@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from tajsec.merge.terms import short
 from tajsec.merge.vocabulary import REPORT_LIMIT
 
+
 @dataclass
 class InputInfo:
     path: str            # as given by the caller

@@ -7,8 +7,9 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from tajsec.merge.vocabulary import DISPLAY_PREFIXES, XSD
 from tajsec.core.namespaces import ONTOLOGY_IRI, TS, shorten
+from tajsec.merge.vocabulary import DISPLAY_PREFIXES, XSD
+
 
 def nt(term, labels: dict | None = None) -> str:
     """N-Triples form of a term, blank nodes under their canonical label."""

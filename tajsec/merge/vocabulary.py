@@ -2,11 +2,37 @@
 decide what is a link, a label, an ontology change or a value worth comparing."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import DCAT, DCTERMS, FOAF, GRAPH_BASE, INPUT_GRAPH_BASE, MERGE_METADATA_GRAPH, ORG, OWL, OWL_IMPORTS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SCHEMA_HTTP, SKOS, SPDX, TS, VOID, WD, WDP, WDPQ, WDPS, WDS, WDT, WIKIBASE, WIKIDATA, XSD
+from tajsec.core.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    MERGE_METADATA_GRAPH,
+    ORG,
+    OWL,
+    OWL_IMPORTS,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SCHEMA_HTTP,
+    SKOS,
+    SPDX,
+    TS,
+    VOID,
+    WD,
+    WDP,
+    WDPQ,
+    WDPS,
+    WDS,
+    WDT,
+    WIKIBASE,
+    WIKIDATA,
+)
 
 META_GRAPH = ox.NamedNode(MERGE_METADATA_GRAPH)
 MERGE_ACTIVITY = ox.NamedNode(META_GRAPH.value + "#activity")

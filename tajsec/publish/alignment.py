@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDFS, RDF_TYPE, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
+from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDF_TYPE, RDFS, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
 from tajsec.core.project import Project
 from tajsec.io.write import atomic_write_bytes
 

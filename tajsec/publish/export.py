@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDFS, RDFS_LABEL, RDF_TYPE, XSD_STRING
+from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, RDFS_LABEL, XSD_STRING
 from tajsec.core.project import Project
-from tajsec.io.write import serialize_sorted, sort_key as _key
+from tajsec.io.write import serialize_sorted
+from tajsec.io.write import sort_key as _key
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -11,9 +11,21 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec import __version__
-from tajsec.io.write import serialize_sorted
-from tajsec.core.namespaces import CC_BY_4, DATASET, DCAT, DCTERMS, ONTOLOGY_IRI, PREFIXES, RDF_TYPE, SPARQL_PROTOCOL, TSD, VOID, XSD
+from tajsec.core.namespaces import (
+    CC_BY_4,
+    DATASET,
+    DCAT,
+    DCTERMS,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    RDF_TYPE,
+    SPARQL_PROTOCOL,
+    TSD,
+    VOID,
+    XSD,
+)
 from tajsec.core.project import Project
+from tajsec.io.write import serialize_sorted
 
 LICENSE = CC_BY_4
 EXAMPLES = ["drug-control-agency", "gaffur-mirzoev", "st-dca-personnel", "tenure-mirzoev-head-of-dca", "paper"]

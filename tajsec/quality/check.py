@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tajsec.core.namespaces import ONTOLOGY_GRAPH_BASE
-from tajsec.sparql import queries
-from tajsec.graph.build import Built, build
-from tajsec.core.project import Project
 from tajsec.core.errors import LoadError
+from tajsec.core.namespaces import ONTOLOGY_GRAPH_BASE
+from tajsec.core.project import Project
+from tajsec.graph.build import Built, build
+from tajsec.sparql import queries
 
 OK, FINDINGS, ERROR = 0, 1, 2
 ONTOLOGY_GRAPH = ONTOLOGY_GRAPH_BASE

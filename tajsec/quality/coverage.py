@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
 from tajsec.graph.evidence import evidence_quotes
 
 # Headings as printed (normalised), and the section node each opens.

@@ -9,9 +9,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from tajsec import shacl
-from tajsec.graph.build import build
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
+from tajsec.graph.build import build
 from tajsec.io.load import LoadWarning, format_for
 from tajsec.io.write import to_rdflib
 from tajsec.shacl import reference

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import OWL_IMPORTS as OWL_IMPORTS_IRI, OWLREADY_PYTHON_MODULE
+from tajsec.core.namespaces import OWL_IMPORTS as OWL_IMPORTS_IRI
+from tajsec.core.namespaces import OWLREADY_PYTHON_MODULE
 
 OWL_IMPORTS = ox.NamedNode(OWL_IMPORTS_IRI)
 PYTHON_MODULE = OWLREADY_PYTHON_MODULE

@@ -9,6 +9,16 @@ from tajsec.shacl.engine import validate, validate_report
 from tajsec.shacl.result import SEVERITIES, VIOLATION, Report, ValidationResult
 from tajsec.shacl.shapes import Unsupported
 
-__all__ = ["Compiled", "Report", "SEVERITIES", "Unsupported", "VIOLATION", "ValidationResult", "compile_shapes",
-           "queries", "unsupported_shapes", "validate",
-           "validate_report"]
+__all__ = [
+           "SEVERITIES",
+           "VIOLATION",
+           "Compiled",
+           "Report",
+           "Unsupported",
+           "ValidationResult",
+           "compile_shapes",
+           "queries",
+           "unsupported_shapes",
+           "validate",
+           "validate_report",
+]

@@ -15,18 +15,18 @@ says, where rdflib orders the two; and `sh:node` may point at a property shape (
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
 from tajsec.shacl.compile import Compiled, compile_shapes
 from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import Report, ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
-from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 
 
 def validate_report(data, shape_files, *, fallback: bool = True, as_parsed=None) -> Report:

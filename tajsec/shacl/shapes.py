@@ -28,7 +28,7 @@ class ShapesGraph:
             self.spo.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
 
     @classmethod
-    def from_files(cls, files) -> "ShapesGraph":
+    def from_files(cls, files) -> ShapesGraph:
         return cls(triples_of(files))
 
     def objs(self, s, p: str) -> list:

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tajsec.graph.build import Built, build
 from tajsec.core.project import Project
+from tajsec.graph.build import Built, build
 from tajsec.site.entities import entities_index, entity_page
 from tajsec.site.frame import stylesheet
 from tajsec.site.home import home_page

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tajsec.graph.models import read_statement
 from tajsec.core.namespaces import TS
+from tajsec.graph.models import read_statement
 from tajsec.site.links import PageContext
 from tajsec.site.text import esc
 from tajsec.site.vocab import HIDDEN_ON_CARD, PROPERTY_ORDER

@@ -6,9 +6,9 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import TS
 from tajsec.graph.evidence import provenance
 from tajsec.graph.time import pretty_date
-from tajsec.core.namespaces import TS
 from tajsec.site.cards import card
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext

@@ -2,8 +2,8 @@
 pictures, how to query and how to cite it."""
 from __future__ import annotations
 
-from tajsec.graph.build import Built
 from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD, sparql_prologue
+from tajsec.graph.build import Built
 from tajsec.site.frame import licence_link, page
 from tajsec.site.links import PageContext
 from tajsec.site.model import SiteModel

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import TS, TSD, TSSH, shorten
 from tajsec.graph.index import Term
 from tajsec.graph.time import pretty_date, time_text
-from tajsec.core.namespaces import TS, TSD, TSSH, shorten
 from tajsec.site.text import esc, fmt_number
 from tajsec.site.vocab import SCHEMA, XSD
 

@@ -7,11 +7,11 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD
+from tajsec.core.project import Project
 from tajsec.graph.build import Built
 from tajsec.graph.index import GraphIndex
 from tajsec.graph.time import node_span
-from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD
-from tajsec.core.project import Project
 from tajsec.site.shapes import ShapeIndex, load_shapes
 from tajsec.site.text import local_name, slug
 from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS

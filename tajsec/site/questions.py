@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tajsec.sparql import queries
 from tajsec.graph.index import Term
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext
 from tajsec.site.model import SiteModel
 from tajsec.site.text import esc, markdown, slug
+from tajsec.sparql import queries
 
 
 def cell(ctx: PageContext, t: Term | None) -> str:

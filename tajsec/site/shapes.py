@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.graph.index import term_key
 from tajsec.core.namespaces import shorten, sparql_prologue
+from tajsec.graph.index import term_key
 from tajsec.io.load import parse_file
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext

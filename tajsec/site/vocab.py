@@ -1,8 +1,8 @@
 """The namespaces and property lists the pages of the docs site are written with."""
 from __future__ import annotations
 
-from tajsec.graph.evidence import PROVENANCE_PROPERTIES
 from tajsec.core.namespaces import PREFIXES, TS
+from tajsec.graph.evidence import PROVENANCE_PROPERTIES
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]

@@ -40,9 +40,7 @@ def dead_links(files: dict[str, bytes]) -> list[tuple[str, str]]:
             target, _, frag = ref.partition("#")
             target = urllib.parse.unquote(target)
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) if target else path
-            if resolved not in files:
-                dead.append((path, ref))
-            elif frag and resolved.endswith(".html") and frag not in ids.get(resolved, ()):
+            if resolved not in files or (frag and resolved.endswith(".html") and frag not in ids.get(resolved, ())):
                 dead.append((path, ref))
     return dead
 

@@ -18,7 +18,7 @@ class QueryFile:
     text: str
 
     @classmethod
-    def read(cls, path: Path) -> "QueryFile":
+    def read(cls, path: Path) -> QueryFile:
         return cls(path, path.read_text(encoding="utf-8"))
 
     @property

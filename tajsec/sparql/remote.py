@@ -81,7 +81,7 @@ class _Authorizer:
 
     def header(self, req: urllib.request.Request) -> str | None:
         if self.scheme == "basic":
-            pair = f"{self.credentials.user}:{self.credentials.password}".encode("utf-8")
+            pair = f"{self.credentials.user}:{self.credentials.password}".encode()
             return "Basic " + base64.b64encode(pair).decode("ascii")
         if self.scheme == "digest":
             return "Digest " + self._digest.get_authorization(req, self._challenge)

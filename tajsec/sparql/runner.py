@@ -13,7 +13,7 @@ from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
 from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, decode_term, encode_term, run_isolated
 
-__all__ = ["QueryError", "parse_binding", "run_select", "DEFAULT_MEMORY", "network_isolation"]
+__all__ = ["DEFAULT_MEMORY", "QueryError", "network_isolation", "parse_binding", "run_select"]
 
 
 @lru_cache(maxsize=1)

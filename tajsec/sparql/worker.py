@@ -269,4 +269,4 @@ def run_isolated(store_query, req: Request, timeout: float | None, memory: int =
     return msg["ok"]
 
 
-__all__ = ["QueryError", "Request", "execute", "run_isolated", "asdict", "GRAPH_FORMATS", "RESULT_FORMATS"]
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "QueryError", "Request", "asdict", "execute", "run_isolated"]

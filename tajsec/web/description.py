@@ -5,7 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tajsec.core import formats
-from tajsec.core.namespaces import RDF_TYPE as RDF_TYPE_IRI, SD, W3C_FORMATS as FORMATS_NS
+from tajsec.core.namespaces import RDF_TYPE as RDF_TYPE_IRI
+from tajsec.core.namespaces import SD
+from tajsec.core.namespaces import W3C_FORMATS as FORMATS_NS
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 # our format names -> the W3C's IRIs for them (https://www.w3.org/ns/formats/)

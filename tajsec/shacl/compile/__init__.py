@@ -27,7 +27,7 @@ from tajsec.shacl.compile.query import Query, batch
 from tajsec.shacl.compile.targets import focus_select, root_shapes
 from tajsec.shacl.shapes import SH, ShapesGraph, Unsupported, label
 
-__all__ = ["Compiled", "Query", "compile_shapes", "compile_graph", "unsupported_shapes", "queries"]
+__all__ = ["Compiled", "Query", "compile_graph", "compile_shapes", "queries", "unsupported_shapes"]
 
 
 @dataclass

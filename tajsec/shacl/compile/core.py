@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from tajsec.shacl.compile import (cardinality, logical, other, paths, property_pair, shape_based, sparql,
-                                  string_based, value_range, value_type)
+from tajsec.shacl.compile import (
+    cardinality,
+    logical,
+    other,
+    paths,
+    property_pair,
+    shape_based,
+    sparql,
+    string_based,
+    value_range,
+    value_type,
+)
 from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import VIOLATION
 from tajsec.shacl.shapes import SH, ShapesGraph, Unsupported, is_true, label

@@ -32,8 +32,6 @@ def path_predicates(sg: ShapesGraph, node) -> set[str]:
     out: set[str] = set()
     for p, objs in sg.spo.get(node, {}).items():
         for o in objs:
-            if p == RDF + "first" or p.startswith(SH):
-                out |= path_predicates(sg, o)
-            elif p == RDF + "rest" and isinstance(o, ox.BlankNode):
+            if p == RDF + "first" or p.startswith(SH) or (p == RDF + "rest" and isinstance(o, ox.BlankNode)):
                 out |= path_predicates(sg, o)
     return out

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten
-from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
 from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES
+from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
 from tajsec.shacl.terms import has_datatype
 
 if TYPE_CHECKING:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import math
 
-from tajsec.graph.build import Built
 from tajsec.core.namespaces import TS
+from tajsec.graph.build import Built
 from tajsec.site.pictures.common import (
-    CURRENCIES, DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows,
-    save_figure, wrap_text,
+    CURRENCIES,
+    DONE_STATUSES,
+    INK,
+    MUTED,
+    PLANNED,
+    Picture,
+    label_map,
+    new_figure,
+    query_rows,
+    save_figure,
+    wrap_text,
 )
 from tajsec.site.text import fmt_number, local_name
-
 
 _ASSISTANCE = """
 SELECT ?a ?provider ?recipient ?kind ?status ?q ?v ?min ?max ?unit ?text WHERE {

@@ -11,9 +11,9 @@ import io
 import textwrap
 from dataclasses import dataclass
 
+from tajsec.core.namespaces import ORG, TS, sparql_prologue
 from tajsec.graph.build import Built
 from tajsec.sparql import queries
-from tajsec.core.namespaces import ORG, TS, sparql_prologue
 
 PROLOGUE = sparql_prologue()
 
@@ -74,9 +74,8 @@ def save_figure(fig, title: str) -> tuple[bytes, bytes]:
 
 
 def new_figure(w: float, h: float):
-    from matplotlib.figure import Figure
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), facecolor="white")
     FigureCanvasAgg(fig)  # a canvas with a renderer, to measure text

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import math
 
-from tajsec.graph.build import Built
 from tajsec.core.namespaces import TS
+from tajsec.graph.build import Built
 from tajsec.site.pictures.common import (
-    ACCENT, INK, MUTED, Picture, label_map, new_figure, query_rows, save_figure, wrap_text,
+    ACCENT,
+    INK,
+    MUTED,
+    Picture,
+    label_map,
+    new_figure,
+    query_rows,
+    save_figure,
+    wrap_text,
 )
 from tajsec.site.text import local_name
-
 
 MAIN_CLASSES = ["Actor", "Place", "Event", "Statement"]
 RELATION_CLASSES = ["Actor", "Place", "Event", "Agreement", "Statement", "Quantity", "Document"]

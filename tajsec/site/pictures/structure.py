@@ -3,14 +3,23 @@ from __future__ import annotations
 
 import math
 
-from tajsec.graph.build import Built
 from tajsec.core.namespaces import TS
+from tajsec.graph.build import Built
 from tajsec.site.pictures.common import (
-    ACCENT, INK, MUTED, NEGATIVE, PREFIX_ORG, Picture, label_map, new_figure, query_rows, save_figure,
-    text_right_edge, wrap_text,
+    ACCENT,
+    INK,
+    MUTED,
+    NEGATIVE,
+    PREFIX_ORG,
+    Picture,
+    label_map,
+    new_figure,
+    query_rows,
+    save_figure,
+    text_right_edge,
+    wrap_text,
 )
 from tajsec.site.text import fmt_number, local_name
-
 
 # The sections of the paper about Tajikistan's own security institutions (with their subsections).
 TAJIK_SECTIONS = ("section-security-framework", "section-individual-agencies", "section-drugs")

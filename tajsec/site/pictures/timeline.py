@@ -4,10 +4,17 @@ from __future__ import annotations
 from tajsec.graph.build import Built
 from tajsec.graph.time import MONTHS, parse_date, pretty_date
 from tajsec.site.pictures.common import (
-    DONE_STATUSES, INK, MUTED, PLANNED, Picture, label_map, new_figure, query_rows, save_figure,
+    DONE_STATUSES,
+    INK,
+    MUTED,
+    PLANNED,
+    Picture,
+    label_map,
+    new_figure,
+    query_rows,
+    save_figure,
 )
 from tajsec.site.text import local_name
-
 
 _EVENTS = """
 SELECT ?e ?label ?start ?end ?status WHERE {
@@ -47,7 +54,7 @@ def timeline_picture(built: Built) -> Picture:
         blocks.setdefault(block_of(e["start"]), []).append(k)
         if e["end"]:
             blocks.setdefault(block_of(e["end"]), [])
-    for m in range(0, 13):
+    for m in range(13):
         blocks.setdefault((DETAIL_YEAR, m), [])
     ROW, MIN_YEAR, MIN_MONTH, GAP = 1.0, 0.8, 0.9, 0.7
     start: dict[tuple[int, int], float] = {}
