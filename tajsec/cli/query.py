@@ -15,21 +15,25 @@ from tajsec.core.project import Project
 @click.command("query")
 @click.argument("name_or_file", required=False)
 @click.option("-e", "--expression", help="SPARQL SELECT text to run instead of a file or name.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True,
-              help="table for reading (long values cut at 70 characters unless --full); csv, tsv, json, xml: the SPARQL 1.1 results formats.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+              show_default=True, help="table for reading (long values cut at 70 characters unless --full); "
+                                      "csv, tsv, json, xml: the SPARQL 1.1 results formats.")
 @click.option("--full", is_flag=True, help="In the table, show long values whole instead of cutting them.")
 @click.option("--no-default-prefixes", is_flag=True,
               help="Do not declare the project's prefixes (ts:, tsd:, tssh:, rdfs:, skos:, org:, ... as in "
-                   "`tajsec.core.namespaces`) for the query. By default they are declared; the query's own PREFIX lines win.")
+                   "`tajsec.core.namespaces`) for the query. By default they are declared; the query's own "
+                   "PREFIX lines win.")
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, never pasted into the text.")
+              help="Bind ?VAR to <IRI>, prefix:name or a plain string; repeatable. Bound as an RDF term, "
+                   "never pasted into the text.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Stop the query after this many seconds (0: no limit).")
 @click.option("--max-memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
               help="Stop the query when it needs more memory than this (MiB).")
 @click.option("--allow-network", is_flag=True,
-              help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query runs in a process with no network.")
+              help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query "
+                   "runs in a process with no network.")
 @click.option("--endpoint", metavar="URL",
               help="Run the query on this remote SPARQL endpoint instead: tajsec serve http://host:7878/sparql, "
                    "Oxigraph http://host:7878/query, Virtuoso http://host:8890/sparql.")

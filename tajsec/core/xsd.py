@@ -98,9 +98,7 @@ def xsd_well_formed(lexical: str, datatype: str) -> bool | None:
         year, month, day = (-int(y) if negative else int(y)), int(m), int(d[:2])
         if day > (29 if month == 2 and _leap(year) else 28 if month == 2 else _DAYS[month - 1]):
             return False
-    if name == "gMonthDay" and int(lexical[5:7]) > _DAYS[int(lexical[2:4]) - 1]:
-        return False
-    return True
+    return not (name == "gMonthDay" and int(lexical[5:7]) > _DAYS[int(lexical[2:4]) - 1])
 
 
 

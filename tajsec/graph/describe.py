@@ -22,7 +22,7 @@ class NotFound(TajsecError):
 
 
 class Ambiguous(TajsecError):
-    def __init__(self, candidates):
+    def __init__(self, candidates) -> None:
         super().__init__(f"{len(candidates)} candidates")
         self.candidates = candidates
 
@@ -164,10 +164,7 @@ def card_text(card: dict) -> str:
         lines.append(f"  mentioned: \u201c{m}\u201d")
     lines.append(f"  {len(card['statements'])} statements and events (dated ones first, in time order):")
     for s in card["statements"]:
-        if s["begin"] or s["end"]:
-            when = f"{s['begin'] or '?'} – {s['end'] or '?'}"
-        else:
-            when = s["date"] or "undated"
+        when = f"{s['begin'] or '?'} – {s['end'] or '?'}" if s["begin"] or s["end"] else s["date"] or "undated"
         lines.append(f"  - [{when}] {s['label']}  ({s['kind'] or 'statement'}; {', '.join(s['roles'])})")
         where = s["section"] or "?"
         if s["footnote"]:

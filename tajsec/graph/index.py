@@ -69,7 +69,7 @@ class _Reads:
 class StoreView(_Reads):
     """The union of a store's graphs, read node by node; objects sorted, without duplicates."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def objects(self, s: str, p: str) -> list[Term]:
@@ -81,7 +81,7 @@ class GraphIndex(_Reads):
     """Every triple of the built graph (the union of its named graphs), indexed by subject and by
     object, each list sorted; triples found only in the derived graph are marked as derived."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store) -> None:
         asserted, derived = set(), set()
         for q in store.quads_for_pattern(None, None, None, None):
             t = (q.subject, q.predicate, q.object)

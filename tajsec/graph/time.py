@@ -136,8 +136,5 @@ def time_text(g: GraphView, iri: str, is_instant: bool) -> str:
         return pretty_date(v) if v else g.label(iri)
     b, e = interval_bounds(g, iri)
     words = [o.value for o in g.objects(iri, TS + "timeText")]
-    if b or e:
-        text = f"{pretty_date(b) if b else '…'} – {pretty_date(e) if e else '…'}"
-    else:
-        text = g.label(iri)
+    text = f"{pretty_date(b) if b else '…'} – {pretty_date(e) if e else '…'}" if b or e else g.label(iri)
     return text + (f" ({'; '.join(words)})" if words else "")

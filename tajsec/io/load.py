@@ -52,7 +52,8 @@ class LoadWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}" if self.line else f"{self.path}: warning: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: warning: {self.message}"
 
 
 _NOT_VALID = '" is not a valid '
@@ -81,7 +82,7 @@ def open_input(path: Path) -> BinaryIO:
     file, so that it can be read more than once). Opening never blocks (a FIFO is refused, not
     waited on); anything but a regular file is refused with an error naming it."""
     if str(path) == STDIN:
-        copy = tempfile.TemporaryFile()
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; the caller closes it
         for chunk in read_limited(sys.stdin.buffer, path):
             copy.write(chunk)
         copy.seek(0)
@@ -163,7 +164,7 @@ class InputFile:
     applied), which checks that the bytes are those screened; `lines()` is its text, for
     `report_ill_typed`."""
 
-    def __init__(self, path: Path, strict: bool = True, warnings: list | None = None):
+    def __init__(self, path: Path, strict: bool = True, warnings: list | None = None) -> None:
         self.path = Path(path)
         self.format = format_for(self.path)
         self.strict, self.warnings = strict, warnings
@@ -202,7 +203,8 @@ class InputFile:
         return _ParseStream(self, progress)
 
     def lines(self) -> Iterator[str]:
-        return io.TextIOWrapper(io.BufferedReader(_ChunkReader(self.chunks())), encoding="utf-8", errors="replace", newline=None)
+        return io.TextIOWrapper(io.BufferedReader(_ChunkReader(self.chunks())), encoding="utf-8", errors="replace",
+                                newline=None)
 
     def close(self) -> None:
         self._file.close()
@@ -217,7 +219,7 @@ class InputFile:
 class _ChunkReader(io.RawIOBase):
     """Chunks of bytes read as a binary file."""
 
-    def __init__(self, chunks: Iterator[bytes]):
+    def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks, self._rest = chunks, memoryview(b"")
 
     def readable(self) -> bool:
@@ -236,7 +238,7 @@ class _ParseStream(_ChunkReader):
     """The bytes of a screened InputFile for the parser: byte-order mark dropped, hashed again
     on the way so that a file changed since `screen` is an error, not a silent mix."""
 
-    def __init__(self, source: InputFile, progress: Callable[[int], None] | None):
+    def __init__(self, source: InputFile, progress: Callable[[int], None] | None) -> None:
         super().__init__(self._checked(source, progress))
 
     @staticmethod
@@ -271,7 +273,8 @@ def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: li
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         raise LoadError(str(path), line, None, f"ill-typed literal: {why}{more}")
     if warnings is not None:
-        warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}") for line, why in lines)
+        warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}")
+                        for line, why in lines)
 
 
 def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) -> None:
@@ -297,7 +300,7 @@ def refuse_triple_terms(path: Path, found: bool, data: bytes) -> None:
     if not found:
         return
     text = data.decode("utf-8", errors="replace")
-    line = next((n for n, l in enumerate(text.splitlines(), start=1) if "<<" in l), None)
+    line = next((n for n, line_text in enumerate(text.splitlines(), start=1) if "<<" in line_text), None)
     raise LoadError(str(path), line, None, "RDF 1.2 triple terms (<<( ... )>>, reification) are not supported by "
                                            "tajsec; state the triple, or use rdf:Statement")
 
@@ -325,7 +328,8 @@ def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph, strict: bool, warn
         quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
-    refuse_triple_terms(path, any(isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple) for q in quads), data)
+    refuse_triple_terms(path, any(isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple) for q in quads),
+                        data)
     bad = [why for q in quads if isinstance(q.object, ox.Literal) for why in [ill_typed(q.object)] if why]
     report_ill_typed(path, lambda: _text_lines(data), bad, strict, warnings)
     if graph is None:
@@ -355,7 +359,8 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
 
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
     bad = []
-    for lits in ill_typed_literals(_GraphView(store, graph), [XSD + n for n in list(LEXICAL_SPACES) + list(INTEGER_RANGES)]).values():
+    datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
+    for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
@@ -364,7 +369,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
 class _GraphView:
     """Runs queries on one named graph of a store as if it were the default graph."""
 
-    def __init__(self, store: ox.Store, graph: ox.NamedNode):
+    def __init__(self, store: ox.Store, graph: ox.NamedNode) -> None:
         self.store, self.graph = store, graph
 
     def query(self, sparql: str, **kw):

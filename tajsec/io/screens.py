@@ -5,6 +5,7 @@ contexts it would need to fetch). Each check works on a whole file or, fed chunk
 stream (tajsec merge)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import xml.parsers.expat
@@ -58,10 +59,9 @@ class DepthScreen:
         self.depth -= 1
 
     def feed(self, chunk: bytes, last: bool = False) -> None:
-        try:
+        # not well-formed: the RDF/XML parser reports it with its own words
+        with contextlib.suppress(xml.parsers.expat.ExpatError):
             self.parser.Parse(chunk, last)
-        except xml.parsers.expat.ExpatError:
-            pass  # not well-formed: the RDF/XML parser reports it with its own words
 
 
 def refuse_entities(path: Path, data: bytes) -> None:

@@ -88,7 +88,7 @@ class SortedPrefixWriter:
     """A binary file wrapper for pyoxigraph's Turtle/TriG serialiser: drops the @prefix lines it
     writes (in an order of its own) and writes `prefixes` sorted by name instead."""
 
-    def __init__(self, out, prefixes: dict[str, str]):
+    def __init__(self, out, prefixes: dict[str, str]) -> None:
         self.out = out
         self.header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items())).encode("utf-8")
         self.head = b""
@@ -102,7 +102,7 @@ class SortedPrefixWriter:
         self.head += b
         while b"\n" in self.head:
             line, rest = self.head.split(b"\n", 1)
-            if line.startswith(b"@prefix ") or line.startswith(b"PREFIX "):
+            if line.startswith((b"@prefix ", b"PREFIX ")):
                 self.head = rest
                 continue
             self._start()

@@ -38,7 +38,8 @@ What merging does, and does not do:
 
 Memory and fidelity: an input is streamed from disk by pyoxigraph's parser (no rdflib graph is
 built; nothing is read whole but a JSON-LD document, which is checked whole for remote contexts);
-each triple goes, exactly as parsed, to an external merge sort in temporary files, which yields the sorted, de-duplicated output. Only what the report needs (names,
+each triple goes, exactly as parsed, to an external merge sort in temporary files, which yields the
+sorted, de-duplicated output. Only what the report needs (names,
 links, the measurement pattern, mapped properties, the predicates our entities use) is also put in
 a pyoxigraph Store for querying. The output never goes through that Store, because a Store rewrites
 valid typed literals to their canonical form ("+1200"^^xsd:decimal becomes "1200", "0042" becomes

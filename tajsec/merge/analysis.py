@@ -32,7 +32,7 @@ SAME_SPELLING = "same spelling after normalisation"
 class InputView:
     """One input's graphs in the analysis store, and its blank nodes' canonical labels."""
 
-    def __init__(self, store: ox.Store, info: InputInfo, labels: dict):
+    def __init__(self, store: ox.Store, info: InputInfo, labels: dict) -> None:
         self.store, self.info, self.labels, self.given = store, info, labels, info.path
         self.graphs = [ox.NamedNode(info.graph), *(ox.NamedNode(g) for g in info.subgraphs.values())]
 
@@ -153,7 +153,8 @@ def analysis_predicates(ours: Ours) -> frozenset[str]:
     names, links, the measurement pattern, mapped properties, and every predicate our entities use
     that conflicts are looked for in."""
     preds = set(LABEL_PREDICATES) | set(LINK_PREDICATES) | set(OTHER_PROPERTIES)
-    preds |= {TS + x for x in ("measuredEntity", "aspect", "quantity", "partOf", "valueText", "hedge", "referencePeriod")}
+    preds |= {TS + x for x in ("measuredEntity", "aspect", "quantity", "partOf", "valueText", "hedge",
+                               "referencePeriod")}
     preds |= {ns + x for ns in (SCHEMA, SCHEMA_HTTP) for x in ("value", "minValue", "maxValue")}
     for pid in WIKIDATA_PROPERTIES:
         preds |= {WDT + pid, WDP + pid, WDPS + pid}

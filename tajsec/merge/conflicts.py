@@ -114,7 +114,8 @@ def their_facts(store: ox.Store, graphs: list[ox.NamedNode], given: str, labels:
                     inner = [x.object for x in store.quads_for_pattern(v, ox.NamedNode(SCHEMA + "value"), None, g)] + \
                             [x.object for x in store.quads_for_pattern(v, ox.NamedNode(SCHEMA_HTTP + "value"), None, g)]
                     v = inner[0] if inner else v
-                facts[nt(q.subject, labels)].append(mapped_fact(kind, target, v, given, None, None, labels, short(prop)))
+                fact = mapped_fact(kind, target, v, given, None, None, labels, short(prop))
+                facts[nt(q.subject, labels)].append(fact)
     return facts
 
 

@@ -37,7 +37,7 @@ class LoadedInput:
 class SubGraphs:
     """Our graph for an input (named by its SHA-256), and a sub-graph for each named graph in it."""
 
-    def __init__(self, sha: str):
+    def __init__(self, sha: str) -> None:
         self.graph = INPUT_GRAPH_BASE + sha
         self.node = ox.NamedNode(self.graph)
         self.names: dict[str, str] = {}  # the input's graph name (N-Triples) -> our graph IRI
@@ -109,7 +109,7 @@ class InputReader:
     """Reads the inputs of one merge into the output spool and the analysis store."""
 
     def __init__(self, store: ox.Store, spool: Spool, ours: Ours, watch: frozenset[str],
-                 allow_ontology_changes: bool, warnings: list):
+                 allow_ontology_changes: bool, warnings: list) -> None:
         self.store, self.spool, self.ours, self.watch = store, spool, ours, watch
         self.allow = allow_ontology_changes
         self.warnings = warnings

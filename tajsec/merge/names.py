@@ -8,7 +8,7 @@ _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєўқғҳҷӣӯ",
     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "i", "e", "u",
-     "q", "gh", "h", "j", "i", "u"]))
+     "q", "gh", "h", "j", "i", "u"], strict=True))
 
 
 def normalise_name(text: str) -> str:

@@ -20,7 +20,7 @@ class MergeResult:
     context manager) to delete the temporary file early."""
 
     def __init__(self, report: MergeReport, nquads, prefixes: dict[str, str],
-                 left_out: dict[str, list[str]], counts: dict[str, int], warnings: list | None = None):
+                 left_out: dict[str, list[str]], counts: dict[str, int], warnings: list | None = None) -> None:
         self.report = report
         self.warnings = warnings or []  # rdfio.LoadWarning: ill-typed literals, byte-order marks
         self.prefixes = prefixes

@@ -14,7 +14,7 @@ class Spool:
     """Lines in any order in, sorted and de-duplicated lines out; sorted runs of `chunk` lines are
     spilled to temporary files, so memory stays bounded whatever the size of the inputs."""
 
-    def __init__(self, chunk: int = SORT_CHUNK):
+    def __init__(self, chunk: int = SORT_CHUNK) -> None:
         self.chunk = chunk
         self.runs: list = []
         self.buf: list[str] = []
@@ -28,7 +28,7 @@ class Spool:
 
     def _spill(self) -> None:
         self.buf.sort()
-        f = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        f = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115 - a run, closed in close()
         f.writelines(self.buf)
         f.seek(0)
         self.runs.append(f)
@@ -37,7 +37,7 @@ class Spool:
     def finish(self, progress: Progress | None = None):
         """The sorted, de-duplicated N-Quads (a binary temporary file) and the triples per graph."""
         self.buf.sort()
-        out = tempfile.TemporaryFile("w+b")
+        out = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - returned open; the caller closes it
         counts: dict[str, int] = defaultdict(int)
         prev = None
         done = 0

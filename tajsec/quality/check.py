@@ -116,7 +116,7 @@ def run_checks(built: Built, project: Project) -> list[CheckRow]:
         qf = queries.QueryFile.read(path)
         res = queries.run(built.query, qf.text)
         for row in res.lexical_rows():
-            findings.append(CheckRow(qf.name, dict(zip(res.variables, row))))
+            findings.append(CheckRow(qf.name, dict(zip(res.variables, row, strict=True))))
     return findings
 
 

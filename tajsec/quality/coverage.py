@@ -84,7 +84,7 @@ def split_source(raw: str) -> list[Paragraph]:
     mode = "body"
     resuming = False  # between a page break and the first line of the next page's body
 
-    def flush_body():
+    def flush_body() -> None:
         nonlocal body
         if body:
             text = normalise("\n".join(t for _, t in body))
@@ -92,7 +92,7 @@ def split_source(raw: str) -> list[Paragraph]:
                 paragraphs.append(Paragraph(section, text, body[0][0]))
         body = []
 
-    def flush_footnote():
+    def flush_footnote() -> None:
         nonlocal footnote
         if footnote:
             text = normalise("\n".join(t for _, t in footnote), strip_markers=False)
@@ -204,7 +204,7 @@ class CoverageReport:
     def uncovered(self) -> list[dict]:
         out = []
         for p in self.paragraphs:
-            missing = [s for s, c in zip(p.sentences, p.covered) if not c]
+            missing = [s for s, c in zip(p.sentences, p.covered, strict=True) if not c]
             if missing:
                 out.append({"section": p.section, "line": p.first_line, "paragraph_covered": any(p.covered),
                             "uncovered_sentences": missing})

@@ -127,7 +127,8 @@ def as_text(outcome: ValidationOutcome) -> str:
             detail += f", path {short(f.path)}"
         if f.value:
             detail += f", value {short(f.value)}"
-        out.append(f"  {_where(f.file, f.line)}: {f.severity.lower()}: {visible(f.message)} [{short(f.shape)}; {detail}]")
+        out.append(f"  {_where(f.file, f.line)}: {f.severity.lower()}: {visible(f.message)} "
+                   f"[{short(f.shape)}; {detail}]")
     out.append(f"{len(outcome.files)} data files: "
                + ", ".join(f"{outcome.count(s)} {s.lower()}s" for s in reversed(SEVERITIES))
                + f"; {_verdict(outcome)} at threshold {outcome.threshold.lower()}")
@@ -196,14 +197,16 @@ def as_junit(outcome: ValidationOutcome) -> str:
             where = _xml(f"{w.path}:{w.line}" if w.line else w.path)
             parts.append(f'    <testcase classname={quoteattr(_xml(w.path))} name={quoteattr("loader " + where)}>')
             if tag == "failure":
-                parts.append(f'      <failure type="Warning" message={quoteattr(_xml(w.message))}>{escape(_xml(where + ": " + w.message))}</failure>')
+                parts.append(f'      <failure type="Warning" message={quoteattr(_xml(w.message))}>'
+                             f'{escape(_xml(where + ": " + w.message))}</failure>')
             else:
                 parts.append(f"      <system-out>{escape(_xml(where + ': ' + w.message))}</system-out>")
             parts.append("    </testcase>")
         parts.append("  </testsuite>")
     for file, findings in by_file.items():
         fails = [f for f in findings if SEVERITIES.index(f.severity) >= floor]
-        parts.append(f'  <testsuite name={quoteattr(_xml(file))} tests="{max(len(findings), 1)}" failures="{len(fails)}">')
+        parts.append(f'  <testsuite name={quoteattr(_xml(file))} tests="{max(len(findings), 1)}" '
+                     f'failures="{len(fails)}">')
         if not findings:
             parts.append(f'    <testcase classname={quoteattr(_xml(file))} name="conforms"/>')
         for f in findings:
@@ -212,7 +215,8 @@ def as_junit(outcome: ValidationOutcome) -> str:
             body = escape(_xml(f"{f.file}:{f.line}: {f.message} (focus {f.focus}, path {f.path}, value {f.value})"))
             tag = "failure" if SEVERITIES.index(f.severity) >= floor else "system-out"
             if tag == "failure":
-                parts.append(f'      <failure type={quoteattr(f.severity)} message={quoteattr(_xml(f.message))}>{body}</failure>')
+                parts.append(f'      <failure type={quoteattr(f.severity)} message={quoteattr(_xml(f.message))}>'
+                             f'{body}</failure>')
             else:
                 parts.append(f"      <system-out>{body}</system-out>")
             parts.append("    </testcase>")

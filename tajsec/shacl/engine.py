@@ -51,7 +51,8 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
     bad = ill_typed_literals(store, compiled.datatypes)
     for lit in written:   # the literals held as written are not among those the scan sees
         original = terms.decode(lit)
-        if original.datatype.value in compiled.datatypes and xsd_well_formed(original.value, original.datatype.value) is False:
+        datatype = original.datatype.value
+        if datatype in compiled.datatypes and xsd_well_formed(original.value, datatype) is False:
             bad.setdefault(original.datatype.value, []).append(lit)
     results: list[ValidationResult] = []
     chains: dict[str, dict] = {}

@@ -108,7 +108,8 @@ def first_mention(path: Path, iri: str, text: str | None = None) -> int | None:
             continue
         for form in forms:
             i = line.find(form)
-            if i >= 0 and (i + len(form) == len(line) or not (line[i + len(form)].isalnum() or line[i + len(form)] in "-_")):
+            end = i + len(form)
+            if i >= 0 and (end == len(line) or not (line[end].isalnum() or line[end] in "-_")):
                 return n
     return None
 
@@ -158,7 +159,7 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
 
 
 class _LazyMentions(dict):
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         super().__init__()
         self._lines = text.splitlines()
 

@@ -22,7 +22,7 @@ class Unsupported(Exception):
 class ShapesGraph:
     """Subject -> predicate IRI -> objects, for the shapes' triples."""
 
-    def __init__(self, triples):
+    def __init__(self, triples) -> None:
         self.spo: dict = {}
         for t in triples:
             self.spo.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)

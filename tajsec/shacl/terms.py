@@ -36,7 +36,8 @@ def decode(term):
 
 
 def _typed(term) -> bool:
-    return isinstance(term, ox.Literal) and not term.language and term.datatype.value not in (XSD_STRING, RDF_LANG_STRING)
+    return (isinstance(term, ox.Literal) and not term.language
+            and term.datatype.value not in (XSD_STRING, RDF_LANG_STRING))
 
 
 def altered(lits: Iterable[ox.Literal]) -> set[ox.Literal]:

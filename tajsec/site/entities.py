@@ -113,10 +113,10 @@ def entities_index(m: SiteModel) -> tuple[str, bytes]:
     for e in m.entities:
         groups[m.entity_root(e)].append(e)
     parts = ["<h1>Entities</h1>",
-             f"<p>{len(m.entities):,} pages, one per actor, place, event, agreement and document of the "
+             (f"<p>{len(m.entities):,} pages, one per actor, place, event, agreement and document of the "
              "graph. Statements, quantities and time intervals have no page of their own: they are shown on "
              "the pages of the entities they name, and each statement has its home on the page of the "
-             "section of the paper that makes it.</p>", '<ul class="toc">']
+             "section of the paper that makes it.</p>"), '<ul class="toc">']
     order = [r for r in ENTITY_ROOTS if r in groups] + ([""] if "" in groups else [])
     for r in order:
         parts.append(f'<li><a href="#{slug(local_name(r)) if r else "other"}">{esc(ROOT_TITLES[r])}</a> '
@@ -132,8 +132,8 @@ def entities_index(m: SiteModel) -> tuple[str, bytes]:
             key = ((start or "9999") if r == TS + "Event" else "", m.g.label(e).lower(), e)
             kinds = ", ".join(esc(m.g.label(k)) for k in m.kinds(e))
             when = f'<td>{esc(pretty_date(start)) if start else ""}</td>' if r == TS + "Event" else ""
-            rows.append((key, f"<tr>{when}<td>{ctx.iri_link(e)}</td><td>{kinds}</td>"
-                              f'<td class="num">{n}</td></tr>'))
+            rows.append((key, (f"<tr>{when}<td>{ctx.iri_link(e)}</td><td>{kinds}</td>"
+                              f'<td class="num">{n}</td></tr>')))
         rows.sort()
         head = "<th>date</th>" if r == TS + "Event" else ""
         parts.append(f'<table class="list"><thead><tr>{head}<th>name</th><th>type</th>'

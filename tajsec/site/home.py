@@ -53,10 +53,10 @@ def home_page(m: SiteModel, pictures: list[Picture], qs: list[dict]) -> tuple[st
     first_q = qs[0]["qf"].name if qs else "agencies-largest-by-personnel"
     body = [
         '<section class="hero"><h1>tajsec: Tajikistan\'s security sector as linked data</h1>',
-        f"<p class=\"lead\">A knowledge graph of every fact in one scholarly paper: {author_html}, {paper_html} "
+        (f"<p class=\"lead\">A knowledge graph of every fact in one scholarly paper: {author_html}, {paper_html} "
         "(written late 2004). Each fact keeps its section, footnote, a short verbatim evidence quote and the "
         "work the footnote cites; numbers keep the paper's hedges (\u201cup to 30,000\u201d, \u201cbetween "
-        "6,000 and 7,000\u201d), views keep their holders, posts keep their dates.</p></section>",
+        "6,000 and 7,000\u201d), views keep their holders, posts keep their dates.</p></section>"),
         '<nav class="cards-nav" aria-label="sections">',
         ctx.a("index.html#pictures", "<b>Pictures</b><span>structure, assistance, timeline, ontology</span>"),
         ctx.a("entities/index.html", f"<b>Entities</b><span>{len(m.entities):,} pages: actors, places, "
@@ -68,16 +68,16 @@ def home_page(m: SiteModel, pictures: list[Picture], qs: list[dict]) -> tuple[st
         ctx.a("shapes/index.html", f"<b>Shapes</b><span>{len(m.shapes.node_shapes)} SHACL node shapes</span>"),
         "</nav>",
         '<h2 id="source">Source and licence</h2>',
-        f"<p>The only source is the paper by {author_html}, {paper_html}: {sections} sections and "
+        (f"<p>The only source is the paper by {author_html}, {paper_html}: {sections} sections and "
         f"{footnotes} footnotes (numbered {fn_min} to {fn_max} in the text). Nothing from outside the paper is added, "
         "except links to Wikidata for well-known entities. Where the paper is inconsistent, every form is kept "
-        "and an editorial note says so.</p>",
-        f"<p>The ontology and the data are published under {lic}. The evidence quotes are short verbatim "
-        "extracts of the paper, given with attribution, as data.</p>",
+        "and an editorial note says so.</p>"),
+        (f"<p>The ontology and the data are published under {lic}. The evidence quotes are short verbatim "
+        "extracts of the paper, given with attribution, as data.</p>"),
         '<h2 id="counts">What is in it</h2>',
         '<div class="stats">',
-        f'<div><b>{triples:,}</b><span>triples ({m.built.asserted_triples:,} asserted, '
-        f"{m.built.derived_triples:,} derived)</span></div>",
+        (f'<div><b>{triples:,}</b><span>triples ({m.built.asserted_triples:,} asserted, '
+        f"{m.built.derived_triples:,} derived)</span></div>"),
         f"<div><b>{len(m.entities):,}</b><span>entities</span></div>",
         f"<div><b>{statements:,}</b><span>statements</span></div>",
         f"<div><b>{quantities:,}</b><span>quantities</span></div>",
@@ -117,19 +117,19 @@ def home_page(m: SiteModel, pictures: list[Picture], qs: list[dict]) -> tuple[st
               "tajsec describe \"Drug Control Agency\"     # an entity card\n"
               "tajsec serve                           # SPARQL endpoint and query page on 127.0.0.1:7878")
         + "</code></pre>",
-        "<p>The graph uses W3C ORG, FOAF, PROV-O, OWL-Time, SKOS and schema.org terms as well as its own, so "
+        ("<p>The graph uses W3C ORG, FOAF, PROV-O, OWL-Time, SKOS and schema.org terms as well as its own, so "
         "it can be queried with the standard vocabularies alone: people are <code>foaf:Person</code>, "
         "organisations <code>org:Organization</code>, events <code>schema:Event</code> with "
         "<code>schema:startDate</code>, numbers <code>schema:QuantitativeValue</code>, and every statement "
         "reaches its source with <code>prov:wasDerivedFrom</code>. Prefixes: "
-        f"<code>ts: &lt;{esc(TS)}&gt;</code>, <code>tsd: &lt;{esc(TSD)}&gt;</code>.</p>",
+        f"<code>ts: &lt;{esc(TS)}&gt;</code>, <code>tsd: &lt;{esc(TSD)}&gt;</code>.</p>"),
         '<h2 id="cite">How to cite it</h2>',
         '<blockquote class="cite">tajsec: a knowledge graph of Tajikistan\'s security sector, version '
         f"{esc(m.version)}"
         + (f" (<code>{esc(vi.value)}</code>)" if vi is not None else "")
         + ". Built from Anna Matveeva, <cite>Tajikistan: Evolution of the Security Sector and the War on "
         f"Terror</cite> (written late 2004). Licence: {lic}.</blockquote>",
-        "<p>Cite the paper for its content, and this graph for the encoding. A single fact can be cited by "
-        "its IRI, shown on each entity page.</p>",
+        ("<p>Cite the paper for its content, and this graph for the encoding. A single fact can be cited by "
+        "its IRI, shown on each entity page.</p>"),
     ]
     return "index.html", page(ctx, "Tajikistan's security sector as linked data", "\n".join(body))

@@ -42,7 +42,7 @@ class PageContext:
 
     def iri_link(self, iri: str, text: str | None = None) -> str:
         """A link to whatever page shows `iri`; external IRIs link outwards, shortened."""
-        ours = iri.startswith(TSD) or iri.startswith(TS)
+        ours = iri.startswith((TSD, TS))
         label = text if text is not None else esc(self.model.g.label(iri) if ours else shorten(iri))
         if iri in self.model.path:
             if self.model.path[iri] == self.here:
@@ -58,7 +58,8 @@ class PageContext:
         """A literal as HTML: dates as <time>, numbers grouped, booleans as yes/no."""
         dt = o.datatype.value if o.datatype else ""
         if o.language and o.language != "en":
-            return f'<span lang="{esc(o.language)}">{esc(o.value)}</span> <small class="lang">@{esc(o.language)}</small>'
+            return (f'<span lang="{esc(o.language)}">{esc(o.value)}</span> '
+                    f'<small class="lang">@{esc(o.language)}</small>')
         if dt in (XSD + "date", XSD + "gYear", XSD + "gYearMonth", XSD + "dateTime"):
             return f'<time datetime="{esc(o.value)}">{esc(pretty_date(o.value))}</time>'
         if dt in (XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float", XSD + "nonNegativeInteger"):

@@ -20,7 +20,7 @@ from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS
 class SiteModel:
     """Read-only once made: page functions take it, with the path of the page they write."""
 
-    def __init__(self, project: Project, built: Built):
+    def __init__(self, project: Project, built: Built) -> None:
         self.project = project
         self.built = built
         self.g = GraphIndex(built.store)
@@ -92,7 +92,8 @@ class SiteModel:
             if sections:
                 self.home[st] = sections[0]
             else:
-                named = sorted(o for p, o in self._links_out(st) if o in self.entity_set and p != PROV + "wasDerivedFrom")
+                named = sorted(o for p, o in self._links_out(st)
+                               if o in self.entity_set and p != PROV + "wasDerivedFrom")
                 if named:
                     self.home[st] = named[0]
             if st in self.home:
@@ -144,9 +145,8 @@ class SiteModel:
             if paper and p == PROV + "wasDerivedFrom":
                 continue
             t = g.all_types(s)
-            if TS + "Statement" in t or TS + "Event" in t or TS + "Agreement" in t:
-                if p not in roles[s]:
-                    roles[s].append(p)
+            if (TS + "Statement" in t or TS + "Event" in t or TS + "Agreement" in t) and p not in roles[s]:
+                roles[s].append(p)
         return [(s, roles[s]) for s in roles]
 
     def node_dates(self, n: str) -> tuple[str | None, str | None]:

@@ -58,10 +58,11 @@ def question_page(m: SiteModel, q: dict) -> tuple[str, bytes]:
         body.append(f'<p>{len(res.rows)} row{"s" if len(res.rows) != 1 else ""}.</p>'
                     f'<div class="scroll"><table class="list answer"><thead><tr>{head}</tr></thead>'
                     f"<tbody>{rows}</tbody></table></div>")
-    text = "\n".join(l for l in qf.text.splitlines() if not l.startswith("#")).strip()
+    text = "\n".join(line for line in qf.text.splitlines() if not line.startswith("#")).strip()
     body.append(f"<h2>SPARQL</h2><pre class=\"sparql\"><code>{esc(text)}</code></pre>")
     body.append(f"<p>Run it: <code>tajsec query {esc(qf.name)}</code></p>")
-    return q["path"], page(ctx, qf.title, "\n".join(body), [("index.html", "Home"), ("questions/index.html", "Questions")])
+    crumbs = [("index.html", "Home"), ("questions/index.html", "Questions")]
+    return q["path"], page(ctx, qf.title, "\n".join(body), crumbs)
 
 
 def questions_index(m: SiteModel, qs: list[dict]) -> tuple[str, bytes]:
@@ -74,9 +75,9 @@ def questions_index(m: SiteModel, qs: list[dict]) -> tuple[str, bytes]:
                     f'</td><td class="num">{n}</td><td>{mark}</td></tr>')
     ok = sum(1 for q in qs if q["status"] is True)
     body = ["<h1>Competency questions</h1>",
-            f"<p>{len(qs)} questions the graph must answer, one SPARQL file each in "
+            (f"<p>{len(qs)} questions the graph must answer, one SPARQL file each in "
             f"<code>queries/questions/</code>; {ok} of them give their expected answer. Each page shows the "
-            "question, its query and the answer the current graph gives.</p>",
+            "question, its query and the answer the current graph gives.</p>"),
             '<table class="list"><thead><tr><th>question</th><th class="num">rows</th><th>expected</th></tr>'
             "</thead><tbody>" + "".join(rows) + "</tbody></table>"]
     return "questions/index.html", page(ctx, "Competency questions", "\n".join(body), [("index.html", "Home")])

@@ -124,8 +124,8 @@ def shapes_list(ctx: PageContext, items: list[tuple[str, dict]]) -> str:
 def shapes_page(m: SiteModel) -> tuple[str, bytes]:
     ctx = PageContext(m, SHAPES_PAGE)
     body = ["<h1>SHACL shapes</h1>",
-            f"<p>The {len(m.shapes.node_shapes)} node shapes in <code>shapes/</code>: the contract for data "
-            "written in the ontology. Each property shape lists its constraints, severity and message.</p>",
+            (f"<p>The {len(m.shapes.node_shapes)} node shapes in <code>shapes/</code>: the contract for data "
+            "written in the ontology. Each property shape lists its constraints, severity and message.</p>"),
             '<ul class="toc">']
     for ns in sorted(m.shapes.node_shapes):
         body.append(f'<li><a href="#{slug(local_name(ns))}">{esc(shorten(ns))}</a></li>')

@@ -184,7 +184,7 @@ def class_tree_html(ctx: PageContext) -> str:
         else:
             roots.append(c)
 
-    def walk(c):
+    def walk(c) -> str:
         ch = sorted(kids.get(c, []), key=lambda x: (g.label(x).lower(), x))
         inner = "<ul>" + "".join(walk(x) for x in ch) + "</ul>" if ch else ""
         return f"<li>{ctx.iri_link(c)}{inner}</li>"
@@ -204,7 +204,8 @@ def terms_index(m: SiteModel) -> tuple[str, bytes]:
         body.append(f"<p>{esc(desc.value)}</p>")
     body.append('<dl class="facts">'
                 f"<dt>Ontology IRI</dt><dd><code>{esc(ONTOLOGY_IRI)}</code></dd>"
-                + (f"<dt>Version</dt><dd>{esc(m.version)} (<code>{esc(vi.value)}</code>)</dd>" if vi is not None else "")
+                + (f"<dt>Version</dt><dd>{esc(m.version)} (<code>{esc(vi.value)}</code>)</dd>"
+                   if vi is not None else "")
                 + f"<dt>Namespace</dt><dd><code>ts: &lt;{esc(TS)}&gt;</code></dd>"
                 f"<dt>Licence</dt><dd>{licence_link(m)}</dd>"
                 f"<dt>Terms</dt><dd>{len(m.classes)} classes, {len(m.properties)} properties, "

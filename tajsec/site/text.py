@@ -50,7 +50,7 @@ def markdown(text: str, shift: int = 0) -> str:
         if not lines:
             continue
         if block.startswith("```"):
-            body = "\n".join(l for l in lines if not l.startswith("```"))
+            body = "\n".join(line for line in lines if not line.startswith("```"))
             out.append(f"<pre><code>{esc(body)}</code></pre>")
             continue
         m = re.match(r"(#{1,6})\s+(.*)", lines[0])
@@ -60,9 +60,9 @@ def markdown(text: str, shift: int = 0) -> str:
             lines = lines[1:]
             if not lines:
                 continue
-        if all(re.match(r"\s*[-*]\s+", l) for l in lines):
-            items = "".join(f"<li>{inline_md(_strip_bullet(l))}</li>" for l in lines)
+        if all(re.match(r"\s*[-*]\s+", line) for line in lines):
+            items = "".join(f"<li>{inline_md(_strip_bullet(line))}</li>" for line in lines)
             out.append(f"<ul>{items}</ul>")
         else:
-            out.append(f"<p>{inline_md(' '.join(l.strip() for l in lines))}</p>")
+            out.append(f"<p>{inline_md(' '.join(line.strip() for line in lines))}</p>")
     return "\n".join(out)

@@ -59,7 +59,7 @@ def check_url(url: str) -> None:
 class _Authorizer:
     """Authorization headers for one endpoint, in the scheme its challenge asked for."""
 
-    def __init__(self, endpoint: str, credentials: Credentials):
+    def __init__(self, endpoint: str, credentials: Credentials) -> None:
         self.credentials = credentials
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, endpoint, credentials.user, credentials.password)

@@ -69,7 +69,7 @@ def _json_term(t: Term) -> dict:
 
 
 def to_json(result: Result) -> str:
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
                 for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=2) + "\n"
@@ -106,7 +106,7 @@ def to_xml(result: Result) -> str:
     rows = []
     for row in result.rows:
         cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                        for v, t in zip(result.variables, row) if t is not None)
+                        for v, t in zip(result.variables, row, strict=True) if t is not None)
         rows.append(f"<result>{cells}</result>")
     return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
             f"<head>{head}</head><results>{''.join(rows)}</results></sparql>\n")
@@ -130,7 +130,7 @@ def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
              for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     if width:
         widths = [min(w, width) for w in widths]
 
@@ -138,7 +138,7 @@ def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
         return c if not width or len(c) <= width else c[:width - 3] + "..."
 
     def fmt(row):
-        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
 
     lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]
     lines += [fmt(r) for r in cells]

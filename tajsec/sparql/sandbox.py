@@ -11,6 +11,7 @@ Called in a freshly forked child (one thread), before it touches the query:
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -41,10 +42,8 @@ def isolate_network() -> bool:
     if os.getuid() == 0 and _unshare(CLONE_NEWNET):
         return True
     if _unshare(CLONE_NEWUSER | CLONE_NEWNET):
-        try:
+        with contextlib.suppress(OSError):  # ids unmapped: the process runs as "nobody" but still has no network
             _map_own_ids()
-        except OSError:
-            pass  # ids unmapped: the process runs as "nobody" but still has no network
         return True
     return False
 

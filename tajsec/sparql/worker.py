@@ -228,7 +228,8 @@ def enter_sandbox(memory: int, allow_network: bool) -> bool:
 # -- one query, one worker ------------------------------------------------------------------
 
 def stopped_message(status: int | None, memory: int) -> str:
-    if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL):
+    killed_by = (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL)
+    if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in killed_by:
         return (f"the query stopped: it needed more than the memory cap of {memory >> 20} MiB "
                 "(--max-memory), or the engine failed")
     return "the query worker stopped without an answer"

@@ -9,6 +9,7 @@ zygote for a new one. No worker listens on any port, so nothing but the server c
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -25,14 +26,12 @@ class PoolBusy(Exception):
 
 
 class _Worker:
-    def __init__(self, pid: int, sock: socket.socket):
+    def __init__(self, pid: int, sock: socket.socket) -> None:
         self.pid, self.sock = pid, sock
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.sock.close()
 
 
@@ -66,7 +65,7 @@ class WorkerPool:
     """`size` workers; `run(request, timeout)` borrows one, waiting at most `wait` seconds."""
 
     def __init__(self, store_query, size: int = 2, memory: int = qworker.DEFAULT_MEMORY,
-                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20):
+                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20) -> None:
         self.memory, self.wait, self.max_bytes = memory, wait, max_bytes
         self._control, child = socket.socketpair()
         self._zygote_pid = os.fork()
@@ -108,7 +107,8 @@ class WorkerPool:
             msg = qworker.recv_message(w.sock, deadline, self.max_bytes)
         except TimeoutError:
             self._replace(w)
-            raise qworker.QueryError(f"the query did not finish within {timeout:g} s and was stopped", "timeout") from None
+            raise qworker.QueryError(f"the query did not finish within {timeout:g} s and was stopped",
+                                     "timeout") from None
         except qworker.QueryError:
             self._replace(w)  # the answer is still being written: drop the worker
             raise
@@ -127,10 +127,8 @@ class WorkerPool:
             except queue.Empty:
                 break
         for pid in list(self._all):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self._control.close()
         try:
             os.kill(self._zygote_pid, signal.SIGKILL)

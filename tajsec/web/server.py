@@ -13,6 +13,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 
@@ -48,7 +49,7 @@ def _html_escape(s: str) -> str:
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
@@ -63,11 +64,11 @@ class Guard(BaseHTTPRequestHandler):
     timeout_s = 10.0
     max_rows = 10000
     page = b""
-    allowed_hosts: set = frozenset()
+    allowed_hosts: frozenset[str] = frozenset()
     cors = True  # answer cross-origin read-only queries (README: "CORS")
-    graphs: list = []  # the named graphs, for the service description
+    graphs: ClassVar[list[str]] = []  # the named graphs, for the service description
 
-    def log_message(self, fmt, *args):  # quiet by default; the CLI prints the URL only
+    def log_message(self, fmt, *args) -> None:  # quiet by default; the CLI prints the URL only
         pass
 
     def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
@@ -211,7 +212,8 @@ class Guard(BaseHTTPRequestHandler):
             return self._error(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
         reason = offline.refusal(query, self.pool.isolated)
         if reason:
-            return self._error(400, reason.replace(" unless --allow-network is given", "") + "; this endpoint refuses SERVICE")
+            reason = reason.replace(" unless --allow-network is given", "")
+            return self._error(400, reason + "; this endpoint refuses SERVICE")
         accept = self._accept(params)
         default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
         if default_graphs is not None or named_graphs is not None:
@@ -264,11 +266,11 @@ class BoundedServer(ThreadingHTTPServer):
     max_connections = 64
     request_queue_size = 128  # the listen backlog: bursts wait in the kernel, not in SYN retries
 
-    def server_activate(self):
+    def server_activate(self) -> None:
         super().server_activate()
         self._slots = threading.BoundedSemaphore(self.max_connections)
 
-    def process_request(self, request, client_address):
+    def process_request(self, request, client_address) -> None:
         if not self._slots.acquire(blocking=False):
             try:
                 body = b"too many open connections; try again shortly\n"
@@ -279,7 +281,7 @@ class BoundedServer(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request, client_address):
+    def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -306,5 +308,5 @@ def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
         raise
     real_port = httpd.server_address[1]
     names = {host, "127.0.0.1", "localhost", "[::1]"}
-    handler.allowed_hosts = {f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set())
+    handler.allowed_hosts = frozenset({f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set()))
     return httpd, pool

@@ -71,7 +71,8 @@ def compile_graph(sg: ShapesGraph) -> Compiled:
             found = comp.root_queries(s, focus)
             missing = comp.uncompiled(s)
             if missing:
-                raise Unsupported("not compiled: " + ", ".join(f"sh:{name} on {label(shape)}" for shape, name in missing))
+                raise Unsupported("not compiled: "
+                                  + ", ".join(f"sh:{name} on {label(shape)}" for shape, name in missing))
             out.queries.extend(found)
         except Unsupported as e:
             out.unsupported.append((s.value if isinstance(s, ox.NamedNode) else str(s), str(e)))

@@ -69,7 +69,7 @@ class PropertyScope:
 
 
 class Compiler:
-    def __init__(self, sg: ShapesGraph):
+    def __init__(self, sg: ShapesGraph) -> None:
         self.sg = sg
         self.n = 0
         self.datatypes: dict[str, set | None] = {}   # checked datatype -> predicates of its values

@@ -21,7 +21,8 @@ def queries(scope: PropertyScope) -> None:
     for other in c.sh(s, "equals"):
         c.mark(s, "equals")
         o = n3(other)
-        q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ ?this {path} ?value . FILTER NOT EXISTS {{ ?this {o} ?value }} }} "
+        q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} "
+             f"{{ ?this {path} ?value . FILTER NOT EXISTS {{ ?this {o} ?value }} }} "
              f"UNION {{ ?this {o} ?value . FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}")
         scope.add("equals", q, f"Value of {{focus}}->{where} != {shorten(other.value)}")
     for other in c.sh(s, "disjoint"):
@@ -65,7 +66,8 @@ def node_queries(c: Compiler, s, focus: str) -> list[tuple[str, str, str]]:
         c.mark(s, "equals")
         o = n3(other)
         # the focus node must be the one value of `other`: it is missing, or another value is there
-        q = (f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus} FILTER NOT EXISTS {{ ?this {o} ?this }} BIND(?this AS ?value) }} "
+        q = (f"SELECT DISTINCT ?this ?value WHERE "
+             f"{{ {{ {focus} FILTER NOT EXISTS {{ ?this {o} ?this }} BIND(?this AS ?value) }} "
              f"UNION {{ {focus} ?this {o} ?value . FILTER(!sameTerm(?value, ?this)) }} }}")
         out.append(("equals", q, f"Value of {{focus}} != {shorten(other.value)}"))
     for other in c.sh(s, "disjoint"):

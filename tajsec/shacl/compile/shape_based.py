@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 def node_checks(c: Compiler, s, v: str) -> list[Check]:
-    return [("node", c.fails(ref, v), f"Value does not conform to Shape {label(ref)}. See details for more information.")
+    return [("node", c.fails(ref, v),
+             f"Value does not conform to Shape {label(ref)}. See details for more information.")
             for ref in c.sh(s, "node")]
 
 

@@ -21,7 +21,8 @@ def value_checks(c: Compiler, s, v: str) -> list[Check]:
     flags = c.sh1(s, "flags")
     for pattern in c.sh(s, "pattern"):
         fl = f", {n3(ox.Literal(flags.value))}" if flags is not None else ""
-        out.append(("pattern", f"(isBlank({v}) || !COALESCE(REGEX(STR({v}), {n3(ox.Literal(pattern.value))}{fl}), false))",
+        regex = f"REGEX(STR({v}), {n3(ox.Literal(pattern.value))}{fl})"
+        out.append(("pattern", f"(isBlank({v}) || !COALESCE({regex}, false))",
                     f"Value does not match pattern '{pattern.value}'"))
     for lst in c.sh(s, "languageIn"):
         tags = [t.value for t in c.sg.rdf_list(lst)]
@@ -52,5 +53,5 @@ def unique_lang_fails(c: Compiler, s, x: str, path: str) -> list[str]:
     if not _unique_lang(c, s):
         return []
     a, b = c.var(), c.var()
-    return [f"EXISTS {{ {x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
-            f"isLiteral({a}) && isLiteral({b}) && LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}"]
+    return [(f"EXISTS {{ {x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
+            f"isLiteral({a}) && isLiteral({b}) && LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")]

@@ -34,7 +34,8 @@ def focus_select(sg: ShapesGraph, s) -> str | None:
         branches.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {n3(c)} }}")
     nodes = sg.objs(s, SH + "targetNode")
     if nodes:
-        branches.append("{ VALUES ?this { " + " ".join(constant(n) if isinstance(n, ox.Literal) else n3(n) for n in nodes) + " } }")
+        values = " ".join(constant(n) if isinstance(n, ox.Literal) else n3(n) for n in nodes)
+        branches.append("{ VALUES ?this { " + values + " } }")
     for p in sg.objs(s, SH + "targetSubjectsOf"):
         branches.append(f"{{ ?this {n3(p)} [] }}")
     for p in sg.objs(s, SH + "targetObjectsOf"):

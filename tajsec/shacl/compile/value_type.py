@@ -27,8 +27,8 @@ def value_checks(c: Compiler, s, v: str) -> list[Check]:
         # the direct rdf:type first (one index lookup; the built graph has the type closure);
         # IF, not &&, because only IF is sure to skip its other branch (measured: && let the
         # optimiser evaluate the path for the whole graph, 20x slower on some runs)
-        out.append(("class", f"(isLiteral({v}) || IF(EXISTS {{ {v} <{RDF}type> {term} }}, false, "
-                             f"NOT EXISTS {{ {v} <{RDF}type>/<{RDFS}subClassOf>* {term} }}))",
+        out.append(("class", (f"(isLiteral({v}) || IF(EXISTS {{ {v} <{RDF}type> {term} }}, false, "
+                             f"NOT EXISTS {{ {v} <{RDF}type>/<{RDFS}subClassOf>* {term} }}))"),
                     f"Value does not have class {shorten(cls.value)}"))
     for d in c.sh(s, "datatype"):
         out.append(("datatype", f"!({datatype_ok(c, v, d)})", f"Value is not Literal with datatype {shorten(d.value)}"))

@@ -41,7 +41,7 @@ SELECT ?o ?by ?function ?to WHERE {
 """
 
 
-def _bezier(ax, x0, y0, x1, y1, **kw):
+def _bezier(ax, x0, y0, x1, y1, **kw) -> None:
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MPath
 
@@ -81,7 +81,7 @@ def assistance_picture(built: Built) -> Picture:
     # the busiest recipient in the middle, the others around it, then two rounds of barycentre ordering
     mid = right[:1]
     for i, r in enumerate(right[1:]):
-        mid = mid + [r] if i % 2 else [r] + mid
+        mid = [*mid, r] if i % 2 else [r, *mid]
     right = mid
     LABELLED, PLAIN, PAD = 0.62, 0.3, 0.45
 

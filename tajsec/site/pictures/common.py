@@ -51,12 +51,13 @@ class Picture:
 def query_rows(built: Built, sparql: str) -> list[dict]:
     """Rows of a SELECT (run by the one in-process runner) as dicts of lexical values."""
     res = queries.run(built.query, PROLOGUE + sparql)
-    return [dict(zip(res.variables, row)) for row in res.lexical_rows_or_none()]
+    return [dict(zip(res.variables, row, strict=True)) for row in res.lexical_rows_or_none()]
 
 
 def label_map(built: Built) -> dict[str, str]:
     out: dict[str, str] = {}
-    for r in query_rows(built, "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } ORDER BY ?s ?l"):
+    labels = "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } ORDER BY ?s ?l"
+    for r in query_rows(built, labels):
         out.setdefault(r["s"], r["l"])
     return out
 

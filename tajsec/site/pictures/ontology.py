@@ -34,7 +34,8 @@ def ontology_picture(built: Built) -> Picture:
 
     sub = query_rows(built, """
       SELECT ?c ?super WHERE { ?c a owl:Class ; rdfs:subClassOf ?super .
-        FILTER(STRSTARTS(STR(?c), STR(ts:)) && STRSTARTS(STR(?super), STR(ts:)) && ?c != ?super) } ORDER BY ?c ?super""")
+        FILTER(STRSTARTS(STR(?c), STR(ts:)) && STRSTARTS(STR(?super), STR(ts:)) && ?c != ?super) }
+      ORDER BY ?c ?super""")
     counts = {r["c"]: int(r["n"]) for r in query_rows(built, """
       SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c . FILTER(STRSTARTS(STR(?c), STR(ts:)))
         FILTER(STRSTARTS(STR(?x), STR(tsd:))) } GROUP BY ?c ORDER BY ?c""")}
@@ -113,7 +114,7 @@ def ontology_picture(built: Built) -> Picture:
         return orient(a, b, c) * orient(a, b, d) < 0 and orient(c, d, a) * orient(c, d, b) < 0
 
     # geometry of every possible line between two cells, computed once
-    spots = cells + [(0.0, 0.0)]
+    spots = [*cells, (0.0, 0.0)]
     length = {(i, j): math.hypot((spots[i][0] - spots[j][0]) / GX, (spots[i][1] - spots[j][1]) / GY)
               for i in range(len(spots)) for j in range(len(spots))}
     blocking = {(i, j): frozenset(k for k in range(len(spots)) if k not in (i, j)
@@ -143,7 +144,7 @@ def ontology_picture(built: Built) -> Picture:
         return cost
 
     best = min(itertools.permutations(range(len(cells)), len(others)), key=lambda a: (layout_cost(a), a))
-    pos = dict(zip(others, (cells[i] for i in best)))
+    pos = dict(zip(others, (cells[i] for i in best), strict=True))
     pos[hub] = (0.0, 0.0)
 
     h_top = 6.4
@@ -246,7 +247,7 @@ def _tree_lines(root, kids, parents, lab):
     with several parents is drawn under the first one only."""
     out = []
 
-    def walk(c, depth, prefix, last):
+    def walk(c, depth, prefix, last) -> None:
         out.append((depth, prefix, last, c))
         ch = sorted(kids.get(c, []), key=lambda x: (lab(x).lower(), x))
         ch = [x for x in ch if sorted(parents.get(x, []))[0] == c]

@@ -40,7 +40,7 @@ SELECT DISTINCT ?a WHERE {
   FILTER NOT EXISTS { ?a a ts:Government FILTER NOT EXISTS { ?a ts:nationality tsd:tajikistan } }
   FILTER NOT EXISTS { ?a org:subOrganizationOf+ ?f . ?f ts:nationality ?n2 FILTER(?n2 != tsd:tajikistan) }
 } ORDER BY ?a
-""" % " ".join(f"tsd:{s}" for s in TAJIK_SECTIONS)
+""" % " ".join(f"tsd:{s}" for s in TAJIK_SECTIONS)  # noqa: UP031 - the query's own braces would all double in an f-string
 
 _STRUCTURE_LINKS = """
 SELECT ?st ?s ?p ?o ?neg WHERE {
@@ -227,7 +227,8 @@ def structure_picture(built: Built) -> Picture:
     handles = [
         Line2D([], [], color=MUTED, lw=1.3, label="sub-organisation of (org:subOrganizationOf)"),
         Line2D([], [], color=ACCENT, lw=1.6, marker=">", markersize=6, label="controls / supervises (ts:controls)"),
-        Line2D([], [], color=NEGATIVE, lw=1.3, linestyle=(0, (4, 3)), label="does NOT report to (negated ts:reportsTo)"),
+        Line2D([], [], color=NEGATIVE, lw=1.3, linestyle=(0, (4, 3)),
+               label="does NOT report to (negated ts:reportsTo)"),
         Line2D([], [], color=MUTED, lw=1.3, linestyle=(0, (1, 2)), label="successor of (ts:successorOf)"),
         Line2D([], [], linestyle="none", marker="o", markersize=12, markerfacecolor="#9ec5e8", markeredgecolor=ACCENT,
                label="area ∝ personnel (largest figure given)"),
