@@ -3,6 +3,7 @@ errors (tajsec.core.errors.TajsecError) into their exit code."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -27,7 +28,7 @@ class Guarded(click.Group):
     `error: MESSAGE` and exit 2; any other exception a one-line error and exit 2 (`tajsec --debug
     ...` shows its traceback). Commands raise; they never exit 2 themselves."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):

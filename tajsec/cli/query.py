@@ -40,8 +40,9 @@ from tajsec.core.project import Project
 @click.option("--graph", "graph", metavar="IRI",
               help="With --endpoint: query only this graph (sent as default-graph-uri), e.g. the one "
                    "`tajsec load --graph` filled.")
-def query_cmd(name_or_file, expression, fmt, full, no_default_prefixes, binds, limit, timeout, max_memory,
-              allow_network, endpoint, graph) -> None:
+def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: bool, no_default_prefixes: bool,
+              binds: tuple[str, ...], limit: int | None, timeout: float, max_memory: int,
+              allow_network: bool, endpoint: str | None, graph: str | None) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
     from tajsec.core.namespaces import PREFIXES
     from tajsec.graph.build import build

@@ -3,17 +3,21 @@ of the query page. Pure functions of their inputs, so each can be tested without
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
 from tajsec.sparql import queries, results
 from tajsec.sparql.results import Result
 
+if TYPE_CHECKING:
+    from tajsec.quality.check import CheckReport
+
 SHOWN_DETAILS = 20
 CELL_WIDTH = 70
 
 
-def check_text(report, root: Path) -> str:
+def check_text(report: CheckReport, root: Path) -> str:
     """`tajsec check`'s text report: one line per stage, up to 20 details of each failing one."""
     lines = [f"tajsec check: {root}"]
     for s in report.stages:

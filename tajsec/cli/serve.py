@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from types import FrameType
 from typing import Never
 
 import click
@@ -47,7 +48,7 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     except (ServeError, OSError) as e:
         raise CannotRun(f"cannot start the server: {e}") from e
 
-    def stop(signum, frame) -> Never:
+    def stop(signum: int, frame: FrameType | None) -> Never:
         raise KeyboardInterrupt
 
     real_host, real_port = httpd.server_address[:2]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class TajsecError(Exception):
@@ -39,7 +40,7 @@ _QUERY_PARSER = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 _REMOTE_CONTEXT = "LoadDocumentCallback"
 
 
-def data_syntax_error(path, e: SyntaxError) -> LoadError:
+def data_syntax_error(path: str | Path, e: SyntaxError) -> LoadError:
     """The LoadError for pyoxigraph's SyntaxError while parsing RDF data."""
     msg = _DATA_PARSER_PREFIX.sub("", str(e.msg if getattr(e, "msg", None) else e))
     if _REMOTE_CONTEXT in msg:

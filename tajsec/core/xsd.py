@@ -7,10 +7,12 @@ one place that decides, for the loader (tajsec.io.load) and the SHACL engine (ta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD
+from tajsec.core.terms import Queryable
 
 # ---------------------------------------------------------------------------------------------
 # XSD lexical spaces (XSD 1.1, as RDF 1.1 uses them: no whitespace processing)
@@ -103,7 +105,8 @@ def xsd_well_formed(lexical: str, datatype: str) -> bool | None:
 
 
 
-def ill_typed_literals(store: ox.Store, datatypes) -> dict[str, list[ox.Literal]]:
+def ill_typed_literals(store: ox.Store | Queryable,
+                       datatypes: Iterable[str] | dict[str, set[str] | None]) -> dict[str, list[ox.Literal]]:
     """The literals of the given XSD datatypes that are not in their lexical space, by datatype.
 
     `datatypes` maps each datatype to the predicates whose objects can be value nodes of an

@@ -6,13 +6,16 @@ DERIVED_GRAPH. Queries run over the union of all graphs.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
 from tajsec.core.project import Project
+from tajsec.core.terms import QueryAnswer
 from tajsec.io.load import graph_name_for, load_into
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED_GRAPH_IRI)
@@ -27,7 +30,7 @@ class Built:
     graphs: dict[str, Path] = field(default_factory=dict)
     warnings: list = field(default_factory=list)
 
-    def query(self, sparql: str, **kw):
+    def query(self, sparql: str, **kw: Any) -> QueryAnswer:
         return self.store.query(sparql, use_default_graph_as_union=True, **kw)
 
     @property
@@ -41,7 +44,8 @@ def construct_queries(project: Project) -> list[Path]:
 
 
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
-          foreign: list[Path] = (), progress=None, texts: dict[str, str] | None = None) -> Built:
+          foreign: Iterable[Path] = (), progress: Callable[[Path], object] | None = None,
+          texts: dict[str, str] | None = None) -> Built:
     """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
     people's data) leniently: their ill-typed literals become warnings, not errors. `texts`, if
     given, receives each file's text (see rdfio.load_into), so that no file is opened twice."""

@@ -72,10 +72,10 @@ def resolve(built: Built, term: str) -> str:
     # candidates decides.
     word = re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)")
 
-    def types_of(r) -> str:
+    def types_of(r: ox.QuerySolution) -> str:
         return r["types"].value if r["types"] is not None else ""
 
-    def is_named_thing(r):
+    def is_named_thing(r: ox.QuerySolution) -> bool:
         return any(t in types_of(r) for t in ("onto/Actor", "onto/Place"))
 
     tiers = [

@@ -18,13 +18,14 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
 from tajsec.core.namespaces import GRAPH_BASE
+from tajsec.core.terms import QueryAnswer
 from tajsec.core.xsd import XSD, xsd_well_formed
 from tajsec.io import screens
 
@@ -225,7 +226,7 @@ class _ChunkReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buf) -> int:
+    def readinto(self, buf: Any) -> int:  # a writable buffer (memoryview, bytearray)
         if not self._rest:
             self._rest = memoryview(next(self._chunks, b""))
         n = min(len(buf), len(self._rest))
@@ -372,7 +373,7 @@ class _GraphView:
     def __init__(self, store: ox.Store, graph: ox.NamedNode) -> None:
         self.store, self.graph = store, graph
 
-    def query(self, sparql: str, **kw):
+    def query(self, sparql: str, **kw: Any) -> QueryAnswer:
         kw.pop("use_default_graph_as_union", None)
         return self.store.query(sparql, default_graph=self.graph, **kw)
 

@@ -11,6 +11,7 @@ import re
 import xml.parsers.expat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -88,7 +89,7 @@ class Dropped:
     why: str
 
 
-def json_document(path: Path, data: bytes):
+def json_document(path: Path, data: bytes) -> Any:
     """The parsed JSON, or LoadError naming the line (invalid UTF-8 included)."""
     try:
         text = data.decode("utf-8")
@@ -104,7 +105,7 @@ def json_document(path: Path, data: bytes):
                         f"invalid JSON: {getattr(e, 'msg', e)}") from None
 
 
-def refuse_remote_contexts(path: Path, doc) -> None:
+def refuse_remote_contexts(path: Path, doc: Any) -> None:
     stack = [doc]
     while stack:
         node = stack.pop()
@@ -154,7 +155,7 @@ def _iri_problem(value: str, active: dict, vocab_relative: bool) -> str | None:
         "a relative type with no @vocab to resolve it against"
 
 
-def jsonld_dropped(doc) -> list[Dropped]:
+def jsonld_dropped(doc: Any) -> list[Dropped]:
     """What pyoxigraph's JSON-LD parser would drop silently: keys that are neither terms of the
     (inline) context nor IRIs, identifiers that are relative with no base or invalid, types that
     are relative with no vocabulary, language tags that are not tags."""

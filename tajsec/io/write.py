@@ -7,15 +7,20 @@ import contextlib
 import io
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import PREFIXES
 
+if TYPE_CHECKING:
+    import rdflib
+
 
 @contextlib.contextmanager
-def atomic_writer(path: Path):
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A binary file to write `path` through: a temporary file beside it, fsync'ed and renamed
     into place when the block ends; on any failure `path` is left as it was."""
     path = Path(path)
@@ -42,7 +47,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def write_turtle(graph, path: Path) -> None:
+def write_turtle(graph: rdflib.Graph, path: Path) -> None:
     """The only serialiser of generated Turtle: rdflib longturtle, canonical, atomic."""
     for p, ns in PREFIXES.items():
         graph.bind(p, ns, override=True)
@@ -51,7 +56,7 @@ def write_turtle(graph, path: Path) -> None:
     atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 
-def store_to_ntriples(store: ox.Store, graphs=None) -> bytes:
+def store_to_ntriples(store: ox.Store, graphs: Iterable[ox.NamedNode] | None = None) -> bytes:
     """N-Triples of the union of `graphs` (default: every graph) of a store, sorted so that the
     output is deterministic."""
     seen = set()
@@ -68,7 +73,7 @@ def store_to_ntriples(store: ox.Store, graphs=None) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def to_rdflib(store: ox.Store, graphs=None):
+def to_rdflib(store: ox.Store, graphs: Iterable[ox.NamedNode] | None = None) -> rdflib.Graph:
     """An rdflib Graph of the union of `graphs`, by way of N-Triples (no literal rewriting:
     both sides read the same serialisation)."""
     import rdflib
@@ -94,7 +99,7 @@ class SortedPrefixWriter:
         self.head = b""
         self.started = False
 
-    def write(self, b) -> int:
+    def write(self, b: bytes) -> int:
         b = bytes(b)
         if self.started:
             self.out.write(b)
@@ -123,12 +128,13 @@ class SortedPrefixWriter:
             self._start()
 
 
-def sort_key(t) -> str:
+def sort_key(t: ox.Triple | ox.Quad) -> str:
     """The order of sorted output: a triple's (or quad's) N-Triples text."""
     return f"{t.subject} {t.predicate} {t.object}"
 
 
-def serialize_sorted(items, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+def serialize_sorted(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat,
+                     prefixes: dict[str, str] | None = None) -> bytes:
     """Triples (or quads, for TriG/N-Quads) sorted by graph then N-Triples text, serialised by
     pyoxigraph; Turtle and TriG get a prefix block sorted by name."""
     prefixes = dict(PREFIXES if prefixes is None else prefixes)

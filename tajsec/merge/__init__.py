@@ -55,6 +55,7 @@ Where each job lives: `inputs` (reading an input), `blank_nodes` (canonical labe
 """
 from __future__ import annotations
 
+from tajsec.core.namespaces import GRAPH_BASE, INPUT_GRAPH_BASE
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.names import normalise_name, skeleton
 from tajsec.merge.output import (
@@ -76,7 +77,7 @@ from tajsec.merge.report import (
                                  UnresolvedImport,
                                  Value,
 )
-from tajsec.merge.vocabulary import GRAPH_BASE, INPUT_GRAPH_BASE, MERGE_ACTIVITY, META_GRAPH, Progress
+from tajsec.merge.vocabulary import MERGE_ACTIVITY, META_GRAPH, Progress
 
 __all__ = [
                                  "GRAPH_BASE",

@@ -3,10 +3,12 @@ direct links), candidates by label for review, and the entities only the input h
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import TS
+from tajsec.core.terms import Resource, Term
 from tajsec.merge.conflicts import compared, conflicts
 from tajsec.merge.names import normalise_name, skeleton
 from tajsec.merge.ours import Ours
@@ -36,14 +38,15 @@ class InputView:
         self.store, self.info, self.labels, self.given = store, info, labels, info.path
         self.graphs = [ox.NamedNode(info.graph), *(ox.NamedNode(g) for g in info.subgraphs.values())]
 
-    def quads(self, s=None, p=None, o=None):
+    def quads(self, s: Resource | None = None, p: ox.NamedNode | None = None,
+              o: Term | None = None) -> Iterator[ox.Quad]:
         for g in self.graphs:
             yield from self.store.quads_for_pattern(s, p, o, g)
 
-    def describes(self, term) -> bool:
+    def describes(self, term: Resource) -> bool:
         return next(iter(self.quads(term)), None) is not None
 
-    def label(self, term) -> str | None:
+    def label(self, term: Resource) -> str | None:
         found = sorted(q.object.value for q in self.quads(term) if q.predicate.value in LABEL_PREDICATES
                        and isinstance(q.object, ox.Literal))
         return found[0] if found else None
@@ -69,7 +72,7 @@ def find_matches(view: InputView, ours: Ours) -> dict[tuple[str, str], Match]:
     """Entities both sides describe: by same IRI, by a shared external IRI, by a direct link."""
     matches: dict[tuple[str, str], Match] = {}
 
-    def add(our_iri: str, theirs, basis: str, via: str | None) -> None:
+    def add(our_iri: str, theirs: Resource, basis: str, via: str | None) -> None:
         key = (our_iri, nt(theirs, view.labels))
         if key not in matches:
             matches[key] = Match(f"<{our_iri}>", key[1], view.given, basis, via and f"<{via}>",

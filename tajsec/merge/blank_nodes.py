@@ -6,6 +6,8 @@ import hashlib
 
 import pyoxigraph as ox
 
+from tajsec.core.terms import AnyTerm
+
 
 class BlankQuads:
     """The quads of one source that contain blank nodes, compiled: a tuple of N-Triples text pieces
@@ -32,7 +34,7 @@ class BlankQuads:
             t = str(term)
             out.append(self._strings.setdefault(t, t) if isinstance(term, ox.NamedNode) else t)
 
-    def add(self, s, p, o, graph_part: str, kept: bool) -> None:
+    def add(self, s: AnyTerm, p: ox.NamedNode, o: AnyTerm, graph_part: str, kept: bool) -> None:
         """`graph_part` is " <graph IRI>" (share one string per graph)."""
         q: list = []
         self._parts(s, q)

@@ -3,9 +3,11 @@ both sides give for the same property or measured aspect, listed side by side wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from tajsec.core.terms import AnyTerm
 from tajsec.merge.facts import THEIR_MEASUREMENTS, WIKIDATA_FACTS, Fact, measurement_facts
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import Conflict, InputInfo, MergeReport, Value
@@ -142,14 +144,15 @@ def compared(p: str) -> bool:
     return p not in NOT_COMPARED and not p.startswith(NOT_COMPARED_NAMESPACES)
 
 
-def term_of(text: str, blank_nodes: dict):
+def term_of(text: str, blank_nodes: dict[str, ox.BlankNode]) -> ox.NamedNode | ox.BlankNode | None:
     """The term of an N-Triples IRI or canonically labelled blank node (`blank_nodes`: "_:label" -> node)."""
     if text.startswith("<") and text.endswith(">"):
         return ox.NamedNode(text[1:-1])
     return blank_nodes.get(text)
 
 
-def mapped_fact(kind, target, v, source, node, detail, labels, via) -> Fact:
+def mapped_fact(kind: str, target: str, v: AnyTerm, source: str, node: str | None, detail: str | None,
+                labels: dict | None, via: str) -> Fact:
     detail = "; ".join(x for x in (f"via {via}", detail) if x)
     if kind == "aspect":
         n = number(v)
@@ -157,7 +160,7 @@ def mapped_fact(kind, target, v, source, node, detail, labels, via) -> Fact:
     return Fact("predicate " + target, v, literal_text(v, labels), source, node, detail)
 
 
-def agree(t: Fact, o: Fact, canon) -> bool:
+def agree(t: Fact, o: Fact, canon: Callable[[str], str]) -> bool:
     a, b = t.term, o.term
     if isinstance(a, tuple) or isinstance(b, tuple):
         if not (isinstance(a, tuple) and isinstance(b, tuple)):

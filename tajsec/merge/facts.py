@@ -3,7 +3,9 @@ from a store with SPARQL."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -45,7 +47,8 @@ SELECT ?x ?prop ?v ?st ?time WHERE {
 }"""
 
 
-def measurement_facts(store: ox.Store, rows_query: str, source_of, labels=None, **kw) -> dict:
+def measurement_facts(store: ox.Store, rows_query: str, source_of: Callable[[ox.QuerySolution], str],
+                      labels: dict | None = None, **kw: Any) -> dict:
     """Aspect facts of the measurement pattern, keyed by the measured entity's N-Triples form."""
     facts: dict[str, list[Fact]] = defaultdict(list)
     for r in store.query(rows_query, **kw):

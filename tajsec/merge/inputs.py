@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from tajsec.core.errors import LoadError
+from tajsec.core.namespaces import INPUT_GRAPH_BASE
+from tajsec.core.terms import AnyTerm
 from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import InputInfo, MergeReport, OntologyChange, UnresolvedImport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import is_ontology_term, nt, short
-from tajsec.merge.vocabulary import AXIOM_PREDICATES, INPUT_GRAPH_BASE, OWL_IMPORTS, REPORT_LIMIT, SYMMETRIC_AXIOMS
+from tajsec.merge.vocabulary import AXIOM_PREDICATES, OWL_IMPORTS, REPORT_LIMIT, SYMMETRIC_AXIOMS
 
 #: Quads put into the analysis store at a time.
 BATCH = 50_000
@@ -43,7 +45,7 @@ class SubGraphs:
         self.names: dict[str, str] = {}  # the input's graph name (N-Triples) -> our graph IRI
         self._blank: dict = {}
 
-    def target(self, graph_name) -> ox.NamedNode:
+    def target(self, graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> ox.NamedNode:
         if isinstance(graph_name, ox.DefaultGraph):
             return self.node
         if isinstance(graph_name, ox.BlankNode):
@@ -56,7 +58,7 @@ class SubGraphs:
         return ox.NamedNode(iri)
 
 
-def has_blank(term) -> bool:
+def has_blank(term: AnyTerm | ox.DefaultGraph) -> bool:
     t = type(term)
     if t is ox.BlankNode:
         return True
@@ -76,7 +78,7 @@ class Triage:
     imports: list[tuple] = field(default_factory=list)      # (s, o)
     _seen: set = field(default_factory=set)
 
-    def keep(self, s, p, o) -> bool:
+    def keep(self, s: AnyTerm, p: ox.NamedNode, o: AnyTerm) -> bool:
         pv = p.value
         if pv == OWL_IMPORTS:
             self.imports.append((s, o))

@@ -6,21 +6,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import IANA_MEDIA_TYPES
+from tajsec.core.namespaces import IANA_MEDIA_TYPES, XSD
+from tajsec.core.terms import Resource, Term
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import MergeReport
-from tajsec.merge.vocabulary import DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID, XSD
+from tajsec.merge.vocabulary import DCAT, DCTERMS, MERGE_ACTIVITY, META_GRAPH, PROV, RDF, RDFS, SPDX, VOID
 
 
 class Triples(list):
     """The metadata graph's triples, as (subject, predicate, object)."""
 
-    def add(self, s, p: str, o) -> None:
+    def add(self, s: Resource, p: str, o: Term) -> None:
         self.append((s, ox.NamedNode(p), o))
 
 
-def typed(v, datatype: str) -> ox.Literal:
+def typed(v: object, datatype: str) -> ox.Literal:
     return ox.Literal(str(v), datatype=ox.NamedNode(datatype))
 
 
@@ -108,7 +109,8 @@ def _input_graphs(t: Triples, report: MergeReport, timestamp: str | None) -> Non
                          info.triples_parsed)
 
 
-def file_description(t, G, F, name: str, given: str, size: int, media_type: str, sha: str,
+def file_description(t: Triples, G: ox.NamedNode, F: ox.NamedNode, name: str, given: str, size: int,
+                     media_type: str, sha: str,
                      triples: int | None) -> None:
     t(G, PROV + "wasDerivedFrom", F)
     t(F, RDF + "type", ox.NamedNode(DCAT + "Distribution"))

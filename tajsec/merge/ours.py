@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import TSD
+from tajsec.core.namespaces import GRAPH_BASE, TSD
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.merge.blank_nodes import BlankQuads, canonical_labels
 from tajsec.merge.facts import OUR_MEASUREMENTS, Fact, measurement_facts
 from tajsec.merge.names import normalise_name, skeleton
-from tajsec.merge.vocabulary import GRAPH_BASE, LINK_PREDICATES, NOT_ENTITIES, OUR_LABEL_PREDICATES, RDF, RDFS
+from tajsec.merge.vocabulary import LINK_PREDICATES, NOT_ENTITIES, OUR_LABEL_PREDICATES, RDF, RDFS
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 
 @dataclass
@@ -30,7 +34,7 @@ class Ours:
     watched: set[str]                            # our entities and the external IRIs they link to
 
 
-def our_side(built, root: Path) -> Ours:
+def our_side(built: Built, root: Path) -> Ours:
     graphs = {g: relative(p, root) for g, p in built.graphs.items()}
     graphs[DERIVED_GRAPH.value] = "derived (queries/construct-*.rq)"
     entities: set[str] = set()
@@ -85,7 +89,7 @@ def relative(p: Path, root: Path) -> str:
         return str(p)
 
 
-def our_labels(built, ours: Ours) -> dict:
+def our_labels(built: Built, ours: Ours) -> dict:
     """Canonical labels for blank nodes in our own graphs (none today: instances/ has no blank
     nodes, but the ontology might one day); ties broken by the sorted masked quads."""
     quads = []

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from tajsec.core.errors import LoadError
 from tajsec.core.project import Project
+from tajsec.core.terms import AnyTerm
 from tajsec.graph.build import build
 from tajsec.io.load import InputFile, format_for
 from tajsec.merge.analysis import analyse, analysis_predicates, sort_report
@@ -119,7 +120,7 @@ def _input_prefixes(loaded) -> dict[str, str]:
     return prefixes
 
 
-def line(s, p, o, graph: str, labels: dict | None) -> str:
+def line(s: AnyTerm, p: ox.NamedNode, o: AnyTerm, graph: str, labels: dict | None) -> str:
     """A sort line: the graph, a tab, then the N-Quads line (graphs first, then subjects...)."""
     g = f"<{graph}>"
     return f"{g}\t{nt(s, labels)} {nt(p)} {nt(o, labels)} {g} .\n"

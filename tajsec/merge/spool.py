@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import tempfile
 from collections import defaultdict
+from typing import BinaryIO
 
 from tajsec.merge.vocabulary import Progress
 
@@ -34,7 +35,7 @@ class Spool:
         self.runs.append(f)
         self.buf = []
 
-    def finish(self, progress: Progress | None = None):
+    def finish(self, progress: Progress | None = None) -> tuple[BinaryIO, dict[str, int]]:
         """The sorted, de-duplicated N-Quads (a binary temporary file) and the triples per graph."""
         self.buf.sort()
         out = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - returned open; the caller closes it

@@ -7,11 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import ONTOLOGY_IRI, TS, shorten
-from tajsec.merge.vocabulary import DISPLAY_PREFIXES, XSD
+from tajsec.core.namespaces import ONTOLOGY_IRI, TS, XSD, shorten
+from tajsec.core.terms import AnyTerm
+from tajsec.merge.vocabulary import DISPLAY_PREFIXES
 
 
-def nt(term, labels: dict | None = None) -> str:
+def nt(term: AnyTerm, labels: dict | None = None) -> str:
     """N-Triples form of a term, blank nodes under their canonical label."""
     if isinstance(term, ox.BlankNode):
         return "_:" + (labels[term] if labels and term in labels else term.value)
@@ -31,11 +32,11 @@ def short(text: str | None) -> str:
     return name
 
 
-def is_ontology_term(term) -> bool:
+def is_ontology_term(term: AnyTerm) -> bool:
     return isinstance(term, ox.NamedNode) and (term.value.startswith(TS) or term.value == ONTOLOGY_IRI)
 
 
-def number(lit) -> Decimal | None:
+def number(lit: AnyTerm | None) -> Decimal | None:
     if not isinstance(lit, ox.Literal):
         return None
     try:
@@ -44,7 +45,7 @@ def number(lit) -> Decimal | None:
         return None
 
 
-def literal_text(term, labels=None) -> str:
+def literal_text(term: AnyTerm, labels: dict | None = None) -> str:
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
         if term.language:

@@ -19,12 +19,16 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDF_TYPE, RDFS, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
 from tajsec.core.project import Project
 from tajsec.io.write import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 WIKIDATA = WD
 MAPPING_SET_ID = MAPPING_SET
@@ -152,7 +156,7 @@ def _classes_for(entity_type: str) -> list[str] | None:
     return None
 
 
-def sssom_rows(project: Project, verified_tsv: Path, built=None) -> SSSOMRows:
+def sssom_rows(project: Project, verified_tsv: Path, built: Built | None = None) -> SSSOMRows:
     """The mapping rows for every verified Wikidata item whose entity we have, unambiguously;
     the others in `.left_out` with the reason. `built` defaults to a fresh build."""
     if built is None:
@@ -262,7 +266,7 @@ def _expand(curie: str, curie_map: dict[str, str]) -> str:
     return curie
 
 
-def check_alignment(built, sssom_path: Path) -> list[AlignmentDifference]:
+def check_alignment(built: Built, sssom_path: Path) -> list[AlignmentDifference]:
     """Differences between the SSSOM file and the skos:exactMatch links to Wikidata in the graph:
     a mapping only in the file, or a link only in the graph (with what the other side says about
     the same entity or the same item)."""

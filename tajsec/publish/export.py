@@ -19,7 +19,9 @@ block sorted by name. Turtle, TriG and RDF/XML use the prefixes of `tajsec.core.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -27,6 +29,9 @@ from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, RDFS_LABE
 from tajsec.core.project import Project
 from tajsec.io.write import serialize_sorted
 from tajsec.io.write import sort_key as _key
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -87,7 +92,7 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
     return iri if best is None else f"{best}:{iri[len(prefixes[best]):]}"
 
 
-def jsonld_document(triples, context: dict[str, str]) -> dict:
+def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> dict:
     """A compacted JSON-LD document: the context inline, one node object per subject in @graph,
     subjects, properties and values sorted."""
     xsd_string = XSD_STRING
@@ -139,11 +144,11 @@ def _vocabulary_terms(store: ox.Store) -> set:
     return terms
 
 
-def interop_filter(store: ox.Store):
+def interop_filter(store: ox.Store) -> Callable[[ox.Quad], bool]:
     """A predicate on quads: is this triple part of the interoperability view?"""
     vocab = _vocabulary_terms(store)
 
-    def keep(q) -> bool:
+    def keep(q: ox.Quad) -> bool:
         p = q.predicate.value
         if q.subject in vocab:
             return False
@@ -154,7 +159,7 @@ def interop_filter(store: ox.Store):
     return keep
 
 
-def export_quads(built, profile: str = "full") -> list[ox.Quad]:
+def export_quads(built: Built, profile: str = "full") -> list[ox.Quad]:
     """The quads an export holds (every named graph of the build), filtered by profile."""
     if profile not in PROFILES:
         raise ExportError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
@@ -165,7 +170,7 @@ def export_quads(built, profile: str = "full") -> list[ox.Quad]:
     return quads
 
 
-def export(project: Project, fmt: str, profile: str = "full", built=None) -> bytes:
+def export(project: Project, fmt: str, profile: str = "full", built: Built | None = None) -> bytes:
     """The built graph as `fmt` (ttl, nt, trig, jsonld, rdfxml) in `profile` (full, interop).
     `built` defaults to a fresh build of `project`. Raises ExportError for an unknown format or
     profile, or an unusable context file."""

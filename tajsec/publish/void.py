@@ -8,6 +8,8 @@ endpoint when one is given. Deterministic: the same graph gives the same text.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
 from tajsec import __version__
@@ -25,7 +27,11 @@ from tajsec.core.namespaces import (
     XSD,
 )
 from tajsec.core.project import Project
+from tajsec.core.terms import Resource, Term
 from tajsec.io.write import serialize_sorted
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 LICENSE = CC_BY_4
 EXAMPLES = ["drug-control-agency", "gaffur-mirzoev", "st-dca-personnel", "tenure-mirzoev-head-of-dca", "paper"]
@@ -49,7 +55,7 @@ _COUNTS = {
 }
 
 
-def counts(built) -> dict[str, int]:
+def counts(built: Built) -> dict[str, int]:
     """The VoID statistics of the built graph (union of all its graphs)."""
     return {k: int(next(iter(built.query(q)))["n"].value) for k, q in _COUNTS.items()}
 
@@ -66,19 +72,19 @@ def namespace_of(iri: str) -> str:
     return iri[:cut + 1] if cut > 0 else iri
 
 
-def vocabularies(built) -> list[str]:
+def vocabularies(built: Built) -> list[str]:
     """Namespaces of every predicate and every class (object of rdf:type) used in the graph."""
     used = {r["p"].value for r in built.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
     used |= {r["c"].value for r in built.query(f"SELECT DISTINCT ?c WHERE {{ ?x <{RDF_TYPE}> ?c FILTER(isIRI(?c)) }}")}
     return sorted({namespace_of(i) for i in used})
 
 
-def dataset_description(project: Project, built, endpoint: str | None = None) -> str:
+def dataset_description(project: Project, built: Built, endpoint: str | None = None) -> str:
     """VoID + DCAT description of `built` (Turtle). `endpoint`: the SPARQL endpoint URL, if any."""
     d = ox.NamedNode(DATASET)
     triples: list[ox.Triple] = []
 
-    def t(s, p: str, o) -> None:
+    def t(s: Resource, p: str, o: Term) -> None:
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
     def en(text: str) -> ox.Literal:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tajsec.graph.evidence import evidence_quotes
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 # Headings as printed (normalised), and the section node each opens.
 HEADINGS = {
@@ -244,7 +248,7 @@ class CoverageReport:
         return "\n".join(lines)
 
 
-def coverage(raw_source: str, built) -> CoverageReport:
+def coverage(raw_source: str, built: Built) -> CoverageReport:
     paragraphs = split_source(raw_source)
     found, missing = 0, []
     for node, quote in evidence_quotes(built.store):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -56,7 +57,7 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast", progress=None,
+             threshold: str = "Violation", engine: str = "fast", progress: Callable[[Path], object] | None = None,
              shapes: list[Path] | None = None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
     (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone

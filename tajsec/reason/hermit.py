@@ -15,13 +15,18 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import OWL_IMPORTS as OWL_IMPORTS_IRI
 from tajsec.core.namespaces import OWLREADY_PYTHON_MODULE
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 OWL_IMPORTS = ox.NamedNode(OWL_IMPORTS_IRI)
 PYTHON_MODULE = OWLREADY_PYTHON_MODULE
@@ -36,7 +41,7 @@ class ReasoningResult:
     cached: bool = False
 
 
-def reasoner_input(store: ox.Store, graphs) -> bytes:
+def reasoner_input(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> bytes:
     lines = set()
     for q in store.quads_for_pattern(None, None, None, None):
         if graphs is not None and q.graph_name not in graphs:
@@ -51,6 +56,7 @@ _WORKER = r"""
 import json, sys, time
 import owlready2
 from owlready2 import World, sync_reasoner_hermit, OwlReadyInconsistentOntologyError
+
 path = sys.argv[1]
 t0 = time.time()
 world = World()
@@ -97,12 +103,12 @@ def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0, key: s
     return result
 
 
-def ontology_key(store: ox.Store, ontology_graphs) -> str:
+def ontology_key(store: ox.Store, ontology_graphs: Iterable[ox.NamedNode]) -> str:
     """The HermiT cache key: the SHA-256 of the ontology's triples (sorted N-Triples)."""
     return hashlib.sha256(reasoner_input(store, ontology_graphs)).hexdigest()
 
 
-def rl_clashes(built, rules_query: Path) -> list[dict]:
+def rl_clashes(built: Built, rules_query: Path) -> list[dict]:
     """Rows of the OWL 2 RL consistency rules over the built graph: each is a contradiction."""
     res = built.query(rules_query.read_text(encoding="utf-8"))
     return [{v: (row[v].value if row[v] is not None else None) for v in ("rule", "entity", "value")} for row in res]

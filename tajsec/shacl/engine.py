@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -28,13 +30,17 @@ from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import Report, ValidationResult, sort_results
 from tajsec.shacl.shapes import SH
 
+T = TypeVar("T")
 
-def validate_report(data, shape_files, *, fallback: bool = True, as_parsed=None) -> Report:
+
+def validate_report(data: Any, shape_files: Iterable[Path | str], *, fallback: bool = True,
+                    as_parsed: Iterable | None = None) -> Report:
     """As `validate`, with sh:conforms beside the results."""
     return Report(validate(data, shape_files, fallback=fallback, as_parsed=as_parsed))
 
 
-def validate(data, shape_files, *, fallback: bool = True, as_parsed=None) -> list[ValidationResult]:
+def validate(data: Any, shape_files: Iterable[Path | str], *, fallback: bool = True,
+             as_parsed: Iterable | None = None) -> list[ValidationResult]:
     """SHACL-validate `data` against the shapes in `shape_files`. `data`: triples or quads as
     parsed, N-Triples (bytes or str), a Path to an RDF file, or a pyoxigraph Store (its graphs
     validated as their union) or an object with a `.store`. A store holds typed literals by
@@ -113,7 +119,7 @@ _ILL = re.compile(r"\{ILL\|([^|]+)\|(\?[A-Za-z0-9_]+)\}")
 
 
 def _bind_ill_typed(sparql: str, bad: dict) -> str:
-    def sub(m):
+    def sub(m: re.Match[str]) -> str:
         lits = bad.get(m.group(1), [])
         if not lits:
             return "false"
@@ -155,7 +161,7 @@ def _get(row, name):
 
 
 def _format_message(msg: str, row) -> str:
-    def sub(m):
+    def sub(m: re.Match[str]) -> str:
         v = _get(row, m.group(1))
         return m.group(0) if v is None else v.value
 
@@ -177,7 +183,7 @@ def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     report = reference.validate(reference.rdflib_graph(data, labels), reference.rdflib_graph(shapes, labels))
     ours = {str(b): ox.BlankNode(label) for label, b in labels.items()}   # rdflib's label -> ours
 
-    def back(term):
+    def back(term: T) -> T:
         return ours.get(term.value, term) if isinstance(term, ox.BlankNode) else term
 
     return [replace(r, focus=back(r.focus), path=back(r.path), value=back(r.value), shape=back(r.shape))

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from tajsec.shacl.result import ValidationResult
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 
 @dataclass
@@ -52,7 +56,7 @@ class Finding:
                 "line": self.line}
 
 
-def locate(results: list[ValidationResult], built, data_files: list[Path],
+def locate(results: list[ValidationResult], built: Built, data_files: list[Path],
            texts: dict[str, str] | None = None) -> list[Finding]:
     """Each result with the data file and line that describe its focus node, sorted by file and
     line. `built` is the tajsec.graph.build.Built the results came from."""
@@ -79,7 +83,7 @@ def locate(results: list[ValidationResult], built, data_files: list[Path],
     return findings
 
 
-def where_described(built) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
+def where_described(built: Built) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
     """For each node, the input files in which it is a subject, and those in which it is used
     as an object."""
     subjects: dict[str, list[Path]] = {}
@@ -158,12 +162,12 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
     return _LazyMentions(text)
 
 
-class _LazyMentions(dict):
+class _LazyMentions(dict[str, int]):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._lines = text.splitlines()
 
-    def get(self, iri, default=None):
+    def get(self, iri: str, default: int | None = None) -> int | None:
         for n, line in enumerate(self._lines, start=1):
             if iri in line:
                 return n

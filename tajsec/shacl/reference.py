@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from tajsec.core.namespaces import PREFIXES
+from tajsec.core.terms import Term
 from tajsec.shacl.result import ValidationResult, sort_results
 from tajsec.shacl.shapes import XSD, triples_of
 
@@ -32,7 +34,7 @@ def load_shapes(files: list[Path]) -> rdflib.Graph:
     return rdflib_graph(triples_of(files))
 
 
-def rdflib_graph(triples, bnode_context: dict | None = None) -> rdflib.Graph:
+def rdflib_graph(triples: Iterable[ox.Triple], bnode_context: dict | None = None) -> rdflib.Graph:
     """An rdflib graph of pyoxigraph triples, by way of N-Triples, with our prefixes bound (pySHACL
     writes prefixed names in its messages). rdflib gives blank nodes new labels: `bnode_context`
     (a dict) receives the map from each label written to the rdflib blank node."""
@@ -68,7 +70,7 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ReferenceReport:
     return ReferenceReport(not any(r.is_violation for r in results), results, report)
 
 
-def to_oxigraph(term):
+def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
     """An rdflib term as the pyoxigraph term (None stays None)."""
     if term is None:
         return None

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import AS_WRITTEN, RDF_LANG_STRING, XSD_STRING
+from tajsec.core.terms import Term
+
+T = TypeVar("T")
 
 _P = ox.NamedNode(AS_WRITTEN + "p")
 _canonical_cache: dict[ox.Literal, bool] = {}
@@ -28,7 +32,7 @@ def encode(lit: ox.Literal) -> ox.Literal:
     return ox.Literal(lit.value, datatype=ox.NamedNode(AS_WRITTEN + lit.datatype.value))
 
 
-def decode(term):
+def decode(term: T) -> T:
     """The parsed term behind a term the queries gave back (others unchanged)."""
     if isinstance(term, ox.Literal) and term.datatype.value.startswith(AS_WRITTEN):
         return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(AS_WRITTEN):]))
@@ -55,7 +59,7 @@ def altered(lits: Iterable[ox.Literal]) -> set[ox.Literal]:
     return {lit for lit in lits if not _canonical_cache.get(lit, True)}
 
 
-def constant(term) -> str:
+def constant(term: Term) -> str:
     """A term as a SPARQL constant compared by identity (sh:in, sh:hasValue, sh:targetNode)."""
     from tajsec.shacl.shapes import n3
 

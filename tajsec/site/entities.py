@@ -54,7 +54,7 @@ def entity_page(m: SiteModel, e: str) -> tuple[str, bytes]:
 
     about = m.statements_about(e)
 
-    def sort_key(item):
+    def sort_key(item: tuple[str, list[str]]) -> tuple:
         s, _ = item
         start, end = m.node_dates(s)
         d = start or end

@@ -184,7 +184,7 @@ def class_tree_html(ctx: PageContext) -> str:
         else:
             roots.append(c)
 
-    def walk(c) -> str:
+    def walk(c: str) -> str:
         ch = sorted(kids.get(c, []), key=lambda x: (g.label(x).lower(), x))
         inner = "<ul>" + "".join(walk(x) for x in ch) + "</ul>" if ch else ""
         return f"<li>{ctx.iri_link(c)}{inner}</li>"

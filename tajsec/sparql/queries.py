@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD_BOOLEAN, XSD_INTEGER
+from tajsec.core.terms import StoreQuery, Term
 from tajsec.sparql.results import Result
 
 
@@ -46,7 +47,8 @@ class QueryFile:
         return " ".join(m.group(1).split()) if m else self.title
 
 
-def run(store_query, text: str, timeout: float | None = None, substitutions=None) -> Result:
+def run(store_query: StoreQuery, text: str, timeout: float | None = None,
+        substitutions: dict[ox.Variable, Term] | None = None) -> Result:
     """Run a SELECT query with `store_query` (Built.query or Store.query)."""
     kwargs = {}
     if substitutions:

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -174,7 +175,8 @@ def triples_of(store: ox.Store) -> list[str]:
 
 
 def load(store: ox.Store, endpoint: str, graph: str | None = None, chunk: int = 50000,
-         progress=None, timeout: float = 300.0, credentials: Credentials | None = None) -> int:
+         progress: Callable[[int, int], object] | None = None, timeout: float = 300.0,
+         credentials: Credentials | None = None) -> int:
     """Push the union of the store's graphs to a Graph Store Protocol `endpoint` (Oxigraph:
     http://host:port/store; Virtuoso: http://host:port/sparql-graph-crud-auth), into `graph` or the
     default graph, with `credentials` if the endpoint asks for them. Returns the triples sent."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -123,7 +124,7 @@ def boolean_to(fmt: str, value: bool) -> str:
     return word + ("\r\n" if fmt == "csv" else "\n")
 
 
-def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
+def to_table(result: Result, shorten: Callable[[str], str] | None = None, width: int | None = 70) -> str:
     """A plain-text table; cells longer than `width` are cut with '...' (None: never cut)."""
     shorten = shorten or (lambda s: s)
     cells = [[shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t) for t in row]
@@ -137,7 +138,7 @@ def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
     def cut(c: str) -> str:
         return c if not width or len(c) <= width else c[:width - 3] + "..."
 
-    def fmt(row):
+    def fmt(row: list[str]) -> str:
         return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
 
     lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]

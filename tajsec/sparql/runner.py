@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -12,6 +13,9 @@ from tajsec.core.namespaces import expand
 from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
 from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, decode_term, encode_term, run_isolated
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 __all__ = ["DEFAULT_MEMORY", "QueryError", "network_isolation", "parse_binding", "run_select"]
 
@@ -51,7 +55,7 @@ def check_offline(text: str, allow_network: bool) -> None:
         raise QueryError(reason, "network")
 
 
-def run_select(built, text: str, bindings: dict | None = None, limit: int | None = None,
+def run_select(built: Built, text: str, bindings: dict | None = None, limit: int | None = None,
                timeout: float | None = None, allow_network: bool = False,
                memory: int = DEFAULT_MEMORY, prefixes: dict | None = None) -> Result:
     """A SELECT query's answer, evaluated in a sandboxed worker. `prefixes` are declared for the

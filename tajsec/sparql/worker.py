@@ -15,11 +15,13 @@ import socket
 import struct
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
 from tajsec.core import formats
 from tajsec.core.errors import TajsecError, query_syntax_message
+from tajsec.core.terms import QueryAnswer, StoreQuery, Term
 from tajsec.sparql import results, sandbox
 
 GRAPH_FORMATS = {  # name -> pyoxigraph serialiser
@@ -69,10 +71,10 @@ def dataset_arguments(req: Request) -> dict:
             "named_graphs": [ox.NamedNode(g) for g in req.named_graphs or []]}
 
 
-def union_by_default(store: ox.Store):
+def union_by_default(store: ox.Store) -> StoreQuery:
     """`store.query` whose default graph is the union of all graphs unless the request names
     a dataset (`dataset_arguments`)."""
-    def query(text: str, **kw):
+    def query(text: str, **kw: Any) -> QueryAnswer:
         if not {"default_graph", "named_graphs", "use_default_graph_as_union"} & kw.keys():
             kw["use_default_graph_as_union"] = True
         return store.query(text, **kw)
@@ -81,7 +83,7 @@ def union_by_default(store: ox.Store):
 
 # -- terms across the process boundary ----------------------------------------------------
 
-def encode_term(t):
+def encode_term(t: Term | None) -> list[str | None] | None:
     if t is None:
         return None
     if isinstance(t, ox.NamedNode):
@@ -91,7 +93,7 @@ def encode_term(t):
     return ["lit", t.value, t.language, t.datatype.value]
 
 
-def decode_term(t):
+def decode_term(t: list[str | None] | None) -> Term | None:
     if t is None:
         return None
     if t[0] == "iri":
@@ -112,7 +114,7 @@ def _form(res) -> str:
     return "CONSTRUCT"
 
 
-def execute(store_query, req: Request) -> dict:
+def execute(store_query: StoreQuery, req: Request) -> dict:
     """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
     kwargs: dict = {}
     if req.substitutions:
@@ -195,7 +197,7 @@ def recv_message(sock: socket.socket, deadline: float | None = None, max_bytes: 
     return json.loads(_recv_exact(sock, n, deadline))
 
 
-def answer(store_query, req: Request) -> dict:
+def answer(store_query: StoreQuery, req: Request) -> dict:
     try:
         return {"ok": execute(store_query, req)}
     except QueryError as e:
@@ -206,7 +208,7 @@ def answer(store_query, req: Request) -> dict:
         return {"error": str(e) or type(e).__name__, "kind": "engine"}
 
 
-def serve_requests(sock: socket.socket, store_query) -> None:
+def serve_requests(sock: socket.socket, store_query: StoreQuery) -> None:
     """A worker's loop: one request at a time until the other end closes."""
     while True:
         try:
@@ -235,7 +237,7 @@ def stopped_message(status: int | None, memory: int) -> str:
     return "the query worker stopped without an answer"
 
 
-def run_isolated(store_query, req: Request, timeout: float | None, memory: int = DEFAULT_MEMORY,
+def run_isolated(store_query: StoreQuery, req: Request, timeout: float | None, memory: int = DEFAULT_MEMORY,
                  allow_network: bool = False) -> dict:
     """Run one request in a forked, sandboxed worker; its answer, or QueryError."""
     parent, child = socket.socketpair()

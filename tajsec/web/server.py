@@ -13,12 +13,13 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
 from tajsec.core import formats
 from tajsec.core.errors import TajsecError
+from tajsec.core.terms import StoreQuery
 from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
 from tajsec.web import description
@@ -68,7 +69,7 @@ class Guard(BaseHTTPRequestHandler):
     cors = True  # answer cross-origin read-only queries (README: "CORS")
     graphs: ClassVar[list[str]] = []  # the named graphs, for the service description
 
-    def log_message(self, fmt, *args) -> None:  # quiet by default; the CLI prints the URL only
+    def log_message(self, fmt: str, *args: Any) -> None:  # quiet by default; the CLI prints the URL only
         pass
 
     def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
@@ -92,7 +93,7 @@ class Guard(BaseHTTPRequestHandler):
     def _host_ok(self) -> bool:
         return (self.headers.get("Host") or "") in self.allowed_hosts
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         if not self._host_ok():
             return self._error(403, "unexpected Host header")
         url = urllib.parse.urlsplit(self.path)
@@ -110,10 +111,10 @@ class Guard(BaseHTTPRequestHandler):
             return self._error(403, "this endpoint is read-only: updates are refused")
         return self._error(404, "not found; the SPARQL endpoint is /sparql")
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         return self.do_GET()
 
-    def do_OPTIONS(self):
+    def do_OPTIONS(self) -> None:
         """Which methods the endpoint takes; with CORS on, the answer to a browser's preflight."""
         if not self._host_ok():
             return self._error(403, "unexpected Host header")
@@ -129,7 +130,7 @@ class Guard(BaseHTTPRequestHandler):
                 self.send_header("Access-Control-Allow-Private-Network", "true")
         self.end_headers()
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         if not self._host_ok():
             return self._error(403, "unexpected Host header")
         url = urllib.parse.urlsplit(self.path)
@@ -270,7 +271,7 @@ class BoundedServer(ThreadingHTTPServer):
         super().server_activate()
         self._slots = threading.BoundedSemaphore(self.max_connections)
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
             try:
                 body = b"too many open connections; try again shortly\n"
@@ -281,17 +282,17 @@ class BoundedServer(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
 
-def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
+def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
                 memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
-                cors: bool = True):
+                cors: bool = True) -> tuple[BoundedServer, WorkerPool]:
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
     `store_query` is `Store.query` with the union of all graphs as default graph unless given a
     dataset (`tajsec.sparql.worker.union_by_default`)."""

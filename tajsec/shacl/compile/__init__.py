@@ -17,6 +17,7 @@ by pySHACL instead (tajsec.shacl.engine)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ class Compiled:
 _CACHE: dict[str, Compiled] = {}
 
 
-def compile_shapes(shape_files) -> Compiled:
+def compile_shapes(shape_files: Iterable[Path | str]) -> Compiled:
     """Compile the shapes in `shape_files` (cached by their content)."""
     blobs = [Path(f).read_bytes() for f in shape_files]
     key = hashlib.sha256(b"\0".join(blobs) + "|".join(str(f) for f in shape_files).encode()).hexdigest()
@@ -82,11 +83,11 @@ def compile_graph(sg: ShapesGraph) -> Compiled:
     return out
 
 
-def unsupported_shapes(shape_files) -> list[tuple[str, str]]:
+def unsupported_shapes(shape_files: Iterable[Path | str]) -> list[tuple[str, str]]:
     """The shapes (with targets) this engine hands to pySHACL, each with the reason."""
     return list(compile_shapes(shape_files).unsupported)
 
 
-def queries(shape_files) -> list[Query]:
+def queries(shape_files: Iterable[Path | str]) -> list[Query]:
     """The compiled queries (for inspection and profiling)."""
     return list(compile_shapes(shape_files).queries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import shorten
+from tajsec.shacl.shapes import Node
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Compiler, PropertyScope
@@ -44,7 +45,7 @@ def queries(scope: PropertyScope) -> None:
                   pattern="" if expr else None, expr=expr)
 
 
-def fails(c: Compiler, s, x: str, path: str) -> list[str]:
+def fails(c: Compiler, s: Node, x: str, path: str) -> list[str]:
     """Expressions true when node `x` has too few or too many values on `path`."""
     parts = []
     for mc in c.sh(s, "minCount"):

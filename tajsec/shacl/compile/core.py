@@ -21,7 +21,7 @@ from tajsec.shacl.compile import (
 )
 from tajsec.shacl.compile.query import Query
 from tajsec.shacl.result import VIOLATION
-from tajsec.shacl.shapes import SH, ShapesGraph, Unsupported, is_true, label
+from tajsec.shacl.shapes import SH, Node, ShapesGraph, Unsupported, is_true, label
 
 Check = tuple[str, str, str]   # (constraint name, SPARQL expression true when the node fails, generic message)
 
@@ -84,26 +84,26 @@ class Compiler:
         self.n += 1
         return f"?_{base}{self.n}"
 
-    def sh(self, s, name: str) -> list:
+    def sh(self, s: Node, name: str) -> list[Node]:
         return self.sg.objs(s, SH + name)
 
-    def sh1(self, s, name: str):
+    def sh1(self, s: Node, name: str) -> Node | None:
         return self.sg.one(s, SH + name)
 
-    def mark(self, s, name: str) -> None:
+    def mark(self, s: Node, name: str) -> None:
         self.done.add((s, name))
 
-    def deactivated(self, s) -> bool:
+    def deactivated(self, s: Node) -> bool:
         return is_true(self.sh1(s, "deactivated"))
 
-    def is_property_shape(self, s) -> bool:
+    def is_property_shape(self, s: Node) -> bool:
         return self.sg.has(s, SH + "path")
 
-    def severity(self, s) -> str:
+    def severity(self, s: Node) -> str:
         sev = self.sh1(s, "severity")
         return sev.value if isinstance(sev, ox.NamedNode) else VIOLATION.value
 
-    def message(self, s) -> str | None:
+    def message(self, s: Node) -> str | None:
         msgs = self.sh(s, "message")
         if not msgs:
             return None
@@ -116,7 +116,7 @@ class Compiler:
         known = self.datatypes.get(datatype, set())
         self.datatypes[datatype] = None if where is None or known is None else known | where
 
-    def check_params(self, s) -> None:
+    def check_params(self, s: Node) -> None:
         po = self.sg.spo.get(s, {})
         for name, what in _UNSUPPORTED.items():
             if SH + name in po:
@@ -145,7 +145,7 @@ class Compiler:
 
     # -- value-level constraints: FILTER expressions that are true when value node `v` fails --
 
-    def value_constraints(self, s, v: str) -> list[Check]:
+    def value_constraints(self, s: Node, v: str) -> list[Check]:
         """(constraint name, failure expression over v, generic message) for each value-level
         constraint of shape s, in pySHACL's granularity (one per sh:class, per sh:node, ...)."""
         out = value_type.value_checks(self, s, v)
@@ -163,7 +163,7 @@ class Compiler:
 
     # -- nested conformance: an expression true when node x does not conform to shape s ------
 
-    def fails(self, s, x: str) -> str:
+    def fails(self, s: Node, x: str) -> str:
         if self.deactivated(s):
             return "false"
         if s in self.stack:
@@ -183,11 +183,11 @@ class Compiler:
         finally:
             self.stack.pop()
 
-    def nested_property_shapes(self, s) -> list:
+    def nested_property_shapes(self, s: Node) -> list[Node]:
         self.mark(s, "property")
         return [ps for ps in self.sh(s, "property") if not self.deactivated(ps)]
 
-    def property_fails(self, s, x: str) -> list[str]:
+    def property_fails(self, s: Node, x: str) -> list[str]:
         self.ctx.append(paths.path_predicates(self.sg, self.sh1(s, "path")))
         try:
             path = paths.sparql_path(self.sg, self.sh1(s, "path"))
@@ -207,7 +207,7 @@ class Compiler:
 
     # -- root shapes: the report queries ------------------------------------------------------
 
-    def root_queries(self, s, focus: str) -> list[Query]:
+    def root_queries(self, s: Node, focus: str) -> list[Query]:
         self.check_params(s)
         # the value nodes of a node shape are its focus nodes: literals only through
         # sh:targetObjectsOf (or a literal sh:targetNode)
@@ -223,7 +223,7 @@ class Compiler:
             out.extend(self.property_queries(ps, focus))
         return out
 
-    def node_queries(self, s, focus: str) -> list[Query]:
+    def node_queries(self, s: Node, focus: str) -> list[Query]:
         sev, msg = self.severity(s), self.message(s)
         out = []
         for name, expr, generic in self.value_constraints(s, "?this"):
@@ -241,7 +241,7 @@ class Compiler:
         out.extend(sparql.queries(self, s, focus))
         return out
 
-    def property_queries(self, s, focus: str) -> list[Query]:
+    def property_queries(self, s: Node, focus: str) -> list[Query]:
         """The report queries of property shape s for the focus nodes bound by `focus`."""
         if s is not self.stack[-1]:
             if s in self.stack:
@@ -277,7 +277,7 @@ class Compiler:
 
     # -- the ledger -----------------------------------------------------------------------------
 
-    def uncompiled(self, root) -> list[tuple[object, str]]:
+    def uncompiled(self, root: Node) -> list[tuple[Node, str]]:
         """The (shape, parameter) pairs reachable from `root` that no query or expression checks."""
         missing, seen, todo = [], set(), [root]
         while todo:

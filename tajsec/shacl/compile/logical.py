@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tajsec.shacl.shapes import label, labels
+from tajsec.shacl.shapes import Node, label, labels
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler
 
 
-def value_checks(c: Compiler, s, v: str) -> list[Check]:
+def value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     out = []
     for lst in c.sh(s, "or"):
         c.mark(s, "or")

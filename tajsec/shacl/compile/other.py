@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten
-from tajsec.shacl.shapes import SH, is_true, n3
+from tajsec.shacl.shapes import SH, Node, is_true, n3
 from tajsec.shacl.terms import constant
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler, PropertyScope
 
 
-def in_checks(c: Compiler, s, v: str) -> list[Check]:
+def in_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     out = []
     for lst in c.sh(s, "in"):
         members = c.sg.rdf_list(lst)
@@ -23,7 +23,7 @@ def in_checks(c: Compiler, s, v: str) -> list[Check]:
     return out
 
 
-def has_value_checks(c: Compiler, s, v: str) -> list[Check]:
+def has_value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     """sh:hasValue on a node shape: the focus node must be that value."""
     return [("hasValue", f"!sameTerm({v}, {constant(hv)})", f"Value must be {hv}") for hv in c.sh(s, "hasValue")]
 
@@ -38,7 +38,7 @@ def has_value_queries(scope: PropertyScope) -> None:
                   pattern="", expr=f"NOT EXISTS {{ ?this {path} {constant(hv)} }}")
 
 
-def has_value_fails(c: Compiler, s, x: str, path: str) -> list[str]:
+def has_value_fails(c: Compiler, s: Node, x: str, path: str) -> list[str]:
     out = []
     for hv in c.sh(s, "hasValue"):
         c.mark(s, "hasValue")
@@ -46,7 +46,7 @@ def has_value_fails(c: Compiler, s, x: str, path: str) -> list[str]:
     return out
 
 
-def closed_checks(c: Compiler, s, v: str) -> list[Check]:
+def closed_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     closed = c.sh1(s, "closed")
     if not is_true(closed):
         c.mark(s, "closed")  # sh:closed false: nothing to check
@@ -56,13 +56,13 @@ def closed_checks(c: Compiler, s, v: str) -> list[Check]:
     return [("closed", f"EXISTS {{ {v} {p} {o} . FILTER({cond}) }}", "Node {focus} is closed")]
 
 
-def closed_query(c: Compiler, s, focus: str) -> str:
+def closed_query(c: Compiler, s: Node, focus: str) -> str:
     """The root query of a closed node shape: one row per (focus, predicate, value) not allowed."""
     cond = " && ".join(f"!sameTerm(?path, {a})" for a in closed_allowed(c, s)) or "true"
     return f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value . FILTER({cond}) }}"
 
 
-def closed_allowed(c: Compiler, s) -> list[str]:
+def closed_allowed(c: Compiler, s: Node) -> list[str]:
     allowed = []
     for ps in c.sh(s, "property"):
         path = c.sg.one(ps, SH + "path")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tajsec.shacl.shapes import RDF, SH, ShapesGraph, Unsupported, n3
+from tajsec.shacl.shapes import RDF, SH, Node, ShapesGraph, Unsupported, n3
 
 
-def sparql_path(sg: ShapesGraph, node) -> str:
+def sparql_path(sg: ShapesGraph, node: Node) -> str:
     """A SHACL path as a SPARQL property path."""
     if isinstance(node, ox.NamedNode):
         return n3(node)
@@ -25,7 +25,7 @@ def sparql_path(sg: ShapesGraph, node) -> str:
     raise Unsupported("a malformed sh:path")
 
 
-def path_predicates(sg: ShapesGraph, node) -> set[str]:
+def path_predicates(sg: ShapesGraph, node: Node) -> set[str]:
     """Every predicate IRI in a SHACL path (a superset of those whose objects are values)."""
     if isinstance(node, ox.NamedNode):
         return {node.value}

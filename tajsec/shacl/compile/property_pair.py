@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import shorten
-from tajsec.shacl.shapes import n3
+from tajsec.shacl.shapes import Node, n3
 from tajsec.shacl.terms import value_of
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def queries(scope: PropertyScope) -> None:
             scope.add(name, q, f"Value of {{focus}}->{where} {op} {shorten(other.value)}")
 
 
-def fails(c: Compiler, s, x: str, path: str) -> list[str]:
+def fails(c: Compiler, s: Node, x: str, path: str) -> list[str]:
     """Expressions true when node `x` fails a property pair constraint of property shape `s`."""
     parts = []
     for name in PAIRS:
@@ -59,7 +59,7 @@ def fails(c: Compiler, s, x: str, path: str) -> list[str]:
     return parts
 
 
-def node_queries(c: Compiler, s, focus: str) -> list[tuple[str, str, str]]:
+def node_queries(c: Compiler, s: Node, focus: str) -> list[tuple[str, str, str]]:
     """sh:equals and sh:disjoint on a node shape: (component, query over ?this ?value, generic)."""
     out = []
     for other in c.sh(s, "equals"):
@@ -77,7 +77,7 @@ def node_queries(c: Compiler, s, focus: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def node_fails(c: Compiler, s, x: str) -> list[str]:
+def node_fails(c: Compiler, s: Node, x: str) -> list[str]:
     """sh:equals and sh:disjoint on a node shape, for a node `x` checked against it."""
     parts = []
     for other in c.sh(s, "equals"):

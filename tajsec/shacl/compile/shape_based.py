@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tajsec.shacl.shapes import label
+from tajsec.shacl.shapes import Node, label
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler
 
 
-def node_checks(c: Compiler, s, v: str) -> list[Check]:
+def node_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     return [("node", c.fails(ref, v),
              f"Value does not conform to Shape {label(ref)}. See details for more information.")
             for ref in c.sh(s, "node")]

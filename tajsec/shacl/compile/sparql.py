@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.shacl.compile.query import Query
-from tajsec.shacl.shapes import SH, Unsupported, label, n3
+from tajsec.shacl.shapes import SH, Node, Unsupported, label, n3
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Compiler
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 COMPONENT = SH + "SPARQLConstraintComponent"
 
 
-def queries(c: Compiler, s, focus: str, path: str | None = None) -> list[Query]:
+def queries(c: Compiler, s: Node, focus: str, path: str | None = None) -> list[Query]:
     out = []
     for constraint in c.sh(s, "sparql"):
         c.mark(s, "sparql")
@@ -25,7 +25,7 @@ def queries(c: Compiler, s, focus: str, path: str | None = None) -> list[Query]:
     return out
 
 
-def _query(c: Compiler, s, constraint, focus: str, path: str | None) -> list[Query]:
+def _query(c: Compiler, s: Node, constraint, focus: str, path: str | None) -> list[Query]:
     if c.deactivated(constraint):
         return []
     select = c.sg.one(constraint, SH + "select")

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.shacl.shapes import is_true, n3
+from tajsec.shacl.shapes import Node, is_true, n3
 
 if TYPE_CHECKING:
     from tajsec.shacl.compile.core import Check, Compiler, PropertyScope
 
 
-def value_checks(c: Compiler, s, v: str) -> list[Check]:
+def value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     out = []
     for name, op in (("minLength", "<"), ("maxLength", ">")):
         for limit in c.sh(s, name):
@@ -32,7 +32,7 @@ def value_checks(c: Compiler, s, v: str) -> list[Check]:
     return out
 
 
-def _unique_lang(c: Compiler, s) -> bool:
+def _unique_lang(c: Compiler, s: Node) -> bool:
     c.mark(s, "uniqueLang")
     flag = c.sh1(s, "uniqueLang")
     return flag is not None and is_true(flag)
@@ -49,7 +49,7 @@ def unique_lang_queries(scope: PropertyScope) -> None:
     scope.add("uniqueLang", q, "More than one String shares the same Language", None)
 
 
-def unique_lang_fails(c: Compiler, s, x: str, path: str) -> list[str]:
+def unique_lang_fails(c: Compiler, s: Node, x: str, path: str) -> list[str]:
     if not _unique_lang(c, s):
         return []
     a, b = c.var(), c.var()

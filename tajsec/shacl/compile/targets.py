@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, ShapesGraph, n3
+from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, Node, ShapesGraph, n3
 from tajsec.shacl.terms import constant
 
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
@@ -23,7 +23,7 @@ def root_shapes(sg: ShapesGraph) -> list:
     return list(dict.fromkeys(roots))
 
 
-def focus_select(sg: ShapesGraph, s) -> str | None:
+def focus_select(sg: ShapesGraph, s: Node) -> str | None:
     """A sub-select binding ?this to the focus nodes of shape s, or None without targets."""
     branches = []
     classes = list(sg.objs(s, SH + "targetClass"))

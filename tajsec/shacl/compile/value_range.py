@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.shacl.shapes import Unsupported, n3
+from tajsec.shacl.shapes import Node, Unsupported, n3
 from tajsec.shacl.terms import value_of
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 _OPERATORS = (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<"))
 
 
-def value_checks(c: Compiler, s, v: str) -> list[Check]:
+def value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     # a comparison SPARQL cannot make (a string against a number) is a violation, as the spec says
     out = []
     for name, op in _OPERATORS:

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten
 from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES
-from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Unsupported, n3
+from tajsec.shacl.shapes import RDF, RDFS, SH, XSD, Node, Unsupported, n3
 from tajsec.shacl.terms import has_datatype
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ _NODE_KINDS = {
 }
 
 
-def value_checks(c: Compiler, s, v: str) -> list[Check]:
+def value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     out = []
     for cls in c.sh(s, "class"):
         term = n3(cls)
@@ -40,7 +40,7 @@ def value_checks(c: Compiler, s, v: str) -> list[Check]:
     return out
 
 
-def datatype_ok(c: Compiler, v: str, d) -> str:
+def datatype_ok(c: Compiler, v: str, d: Node) -> str:
     """True when `v` is a literal of datatype `d`. For the XSD datatypes whose lexical space we
     know, the ill-typed literals are found before the queries run (the {ILL|...} placeholder)."""
     if not isinstance(d, ox.NamedNode):

@@ -58,7 +58,7 @@ def assistance_picture(built: Built) -> Picture:
 
     labels = label_map(built)
 
-    def lab(x):
+    def lab(x: str) -> str:
         return labels.get(x, local_name(x))
 
     rows = query_rows(built, _ASSISTANCE)
@@ -85,7 +85,7 @@ def assistance_picture(built: Built) -> Picture:
     right = mid
     LABELLED, PLAIN, PAD = 0.62, 0.3, 0.45
 
-    def slots(order, side, other_pos):
+    def slots(order: list[str], side: str, other_pos: dict) -> tuple[dict, dict]:
         """Stack each node's lines in slots; returns node span and each line's y at this side."""
         y = 0.0
         span, at = {}, {}
@@ -138,7 +138,7 @@ def assistance_picture(built: Built) -> Picture:
     total = h_title + h_a + h_legend + h_title_b + h_b + h_foot
     fig = new_figure(12, total)
 
-    def band(top, h):
+    def band(top: float, h: float) -> tuple[float, float, float, float]:
         return (0.0, (total - top - h) / total, 1.0, h / total)
 
     ax = fig.add_axes(band(h_title, h_a))
@@ -175,7 +175,7 @@ def assistance_picture(built: Built) -> Picture:
     ax2.set_xlim(-0.62, 1.62)
     ax2.set_ylim(m - 0.3, -0.7)
 
-    def spread(nodes):
+    def spread(nodes: list[str]) -> dict[str, float]:
         return {x: (i + 0.5) * m / len(nodes) - 0.5 for i, x in enumerate(nodes)}
 
     yf, yb, yt = spread(functions), spread(by_nodes), spread(to_nodes)

@@ -10,10 +10,16 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import ORG, TS, sparql_prologue
 from tajsec.graph.build import Built
 from tajsec.sparql import queries
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 PROLOGUE = sparql_prologue()
 
@@ -66,7 +72,7 @@ def wrap_text(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def save_figure(fig, title: str) -> tuple[bytes, bytes]:
+def save_figure(fig: Figure, title: str) -> tuple[bytes, bytes]:
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "tajsec docs", "Title": title})
     png = io.BytesIO()
@@ -74,7 +80,7 @@ def save_figure(fig, title: str) -> tuple[bytes, bytes]:
     return svg.getvalue(), png.getvalue()
 
 
-def new_figure(w: float, h: float):
+def new_figure(w: float, h: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -83,7 +89,7 @@ def new_figure(w: float, h: float):
     return fig
 
 
-def text_right_edge(ax, text_artist) -> float:
+def text_right_edge(ax: Axes, text_artist: Text) -> float:
     """The right edge of a drawn text, in data coordinates."""
     r = ax.figure.canvas.get_renderer()
     bb = text_artist.get_window_extent(renderer=r)

@@ -18,6 +18,8 @@ from tajsec.site.pictures.common import (
 )
 from tajsec.site.text import local_name
 
+Point = tuple[float, float]
+
 MAIN_CLASSES = ["Actor", "Place", "Event", "Statement"]
 RELATION_CLASSES = ["Actor", "Place", "Event", "Agreement", "Statement", "Quantity", "Document"]
 
@@ -29,7 +31,7 @@ def ontology_picture(built: Built) -> Picture:
 
     labels = label_map(built)
 
-    def lab(x):
+    def lab(x: str) -> str:
         return labels.get(x, local_name(x))
 
     sub = query_rows(built, """
@@ -55,7 +57,7 @@ def ontology_picture(built: Built) -> Picture:
         parents.setdefault(r["c"], []).append(r["super"])
         kids.setdefault(r["super"], []).append(r["c"])
 
-    def ancestors(c):
+    def ancestors(c: str) -> list[str]:
         seen, todo = [], [c]
         while todo:
             x = todo.pop(0)
@@ -67,7 +69,7 @@ def ontology_picture(built: Built) -> Picture:
 
     main_iris = [TS + c for c in RELATION_CLASSES]
 
-    def main_of(c):
+    def main_of(c: str | None) -> str | None:
         for a in ancestors(c) if c else []:
             if a in main_iris:
                 return a
@@ -80,7 +82,7 @@ def ontology_picture(built: Built) -> Picture:
             d = used.setdefault((r["p"], r["side"]), {})
             d[mc] = max(d.get(mc, 0), int(r["n"]))
 
-    def most_used(p, side):
+    def most_used(p: str, side: str) -> str | None:
         d = used.get((p, side), {})
         return sorted(d, key=lambda c: (-d[c], c))[0] if d else None
 
@@ -99,14 +101,14 @@ def ontology_picture(built: Built) -> Picture:
     cells = [(i * GX, j * GY) for j in (1, 0, -1) for i in (-1, 0, 1) if (i, j) != (0, 0)]
     pairs = sorted({tuple(sorted(k)) for k in rel if k[0] != k[1]})
 
-    def seg_point_dist(p, a, b):
+    def seg_point_dist(p: Point, a: Point, b: Point) -> float:
         (px, py), (ax_, ay), (bx, by) = p, a, b
         dx, dy = bx - ax_, by - ay
         t = max(0.0, min(1.0, ((px - ax_) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
         return math.hypot((ax_ + t * dx - px) / GX, (ay + t * dy - py) / GY)
 
-    def crosses(a, b, c, d):
-        def orient(p, q, r):
+    def crosses(a: Point, b: Point, c: Point, d: Point) -> bool:
+        def orient(p: Point, q: Point, r: Point) -> float:
             v = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
             return (v > 1e-9) - (v < -1e-9)
         if len({a, b, c, d}) < 4:
@@ -122,7 +124,7 @@ def ontology_picture(built: Built) -> Picture:
                 for i in range(len(spots)) for j in range(len(spots)) if i != j}
     crossing: dict[tuple, bool] = {}
 
-    def cross(i, j, k, l_):
+    def cross(i: int, j: int, k: int, l_: int) -> bool:
         key = (i, j, k, l_)
         if key not in crossing:
             crossing[key] = crosses(spots[i], spots[j], spots[k], spots[l_])
@@ -131,7 +133,7 @@ def ontology_picture(built: Built) -> Picture:
     hub_spot = len(spots) - 1
     node_pairs = [(others.index(x) if x != hub else -1, others.index(y) if y != hub else -1) for x, y in pairs]
 
-    def layout_cost(at):
+    def layout_cost(at: tuple[int, ...]) -> float:
         occupied = set(at) | {hub_spot}
         segs = [(at[x] if x >= 0 else hub_spot, at[y] if y >= 0 else hub_spot) for x, y in node_pairs]
         cost = 0.0
@@ -247,7 +249,7 @@ def _tree_lines(root, kids, parents, lab):
     with several parents is drawn under the first one only."""
     out = []
 
-    def walk(c, depth, prefix, last) -> None:
+    def walk(c: str, depth: int, prefix: str, last: bool) -> None:
         out.append((depth, prefix, last, c))
         ch = sorted(kids.get(c, []), key=lambda x: (lab(x).lower(), x))
         ch = [x for x in ch if sorted(parents.get(x, []))[0] == c]

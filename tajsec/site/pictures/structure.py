@@ -124,13 +124,13 @@ def structure_picture(built: Built) -> Picture:
     for c, par in parent.items():
         children.setdefault(par, []).append(c)
 
-    def key(e):
+    def key(e: str) -> tuple[int, str, str]:
         return (-staff.get(e, (0, ""))[0], labels.get(e, e).lower(), e)
 
     for v in children.values():
         v.sort(key=key)
 
-    def subtree_size(n):
+    def subtree_size(n: str) -> int:
         return sum(subtree_size(c) for c in children.get(n, [])) or 1
 
     roots = sorted((m for m in members if m not in parent),
@@ -138,7 +138,7 @@ def structure_picture(built: Built) -> Picture:
     pos: dict[str, tuple[float, float]] = {}
     row = [0]
 
-    def place(n, depth):
+    def place(n: str, depth: int) -> float:
         kids = children.get(n, [])
         if not kids:
             y = row[0]
@@ -164,7 +164,7 @@ def structure_picture(built: Built) -> Picture:
 
     biggest = max([v for v, _ in staff.values()] + [1])
 
-    def size(e):  # marker area in pt^2, proportional to personnel
+    def size(e: str) -> float | None:  # marker area in pt^2, proportional to personnel
         if e not in staff:
             return None
         return max(40.0, 2600.0 * staff[e][0] / biggest)
