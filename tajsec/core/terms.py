@@ -23,3 +23,18 @@ class Queryable(Protocol):
     """Anything with a `query` method like `Store.query`."""
 
     def query(self, sparql: str, **kw: Any) -> QueryAnswer: ...
+
+
+def solutions(answer: QueryAnswer) -> ox.QuerySolutions:
+    """The rows of a SELECT's answer. Our own queries are SELECTs where this is called: anything
+    else is a bug, said at once rather than as a failure to iterate later."""
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT, not {type(answer).__name__}")
+    return answer
+
+
+def triples(answer: QueryAnswer) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT's answer (a TypeError for any other form, as `solutions`)."""
+    if not isinstance(answer, ox.QueryTriples):
+        raise TypeError(f"expected the triples of a CONSTRUCT, not {type(answer).__name__}")
+    return answer

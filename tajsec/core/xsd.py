@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD
-from tajsec.core.terms import Queryable
+from tajsec.core.terms import Queryable, solutions
 
 # ---------------------------------------------------------------------------------------------
 # XSD lexical spaces (XSD 1.1, as RDF 1.1 uses them: no whitespace processing)
@@ -133,7 +133,7 @@ def ill_typed_literals(store: ox.Store | Queryable,
     q = (f"SELECT DISTINCT ?o WHERE {{ {scope}?s ?p ?o . FILTER(isLiteral(?o)) BIND(DATATYPE(?o) AS ?dt) "
          f"FILTER({' || '.join(conds)}) }}")
     out: dict[str, list[ox.Literal]] = {}
-    for row in store.query(q, use_default_graph_as_union=True):
+    for row in solutions(store.query(q, use_default_graph_as_union=True)):
         lit = row["o"]
         if xsd_well_formed(lit.value, lit.datatype.value) is False:
             out.setdefault(lit.datatype.value, []).append(lit)

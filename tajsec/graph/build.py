@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
 from tajsec.core.project import Project
 from tajsec.core.terms import QueryAnswer
+from tajsec.core.terms import triples as construct
 from tajsec.io.load import graph_name_for, load_into
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED_GRAPH_IRI)
@@ -73,7 +74,7 @@ def materialise(store: ox.Store, rules: list[Path]) -> int:
     already there, to DERIVED_GRAPH. Returns the number of triples added."""
     added = 0
     for rule in rules:
-        triples = list(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+        triples = list(construct(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)))
         new = [ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in triples
                if not _present(store, t)]
         store.extend(new)

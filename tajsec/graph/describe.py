@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from tajsec.core.errors import TajsecError
 from tajsec.core.namespaces import PREFIXES, RDFS_LABEL, expand, shorten
+from tajsec.core.terms import solutions
 from tajsec.graph.build import Built
 from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
@@ -63,7 +64,7 @@ def resolve(built: Built, term: str) -> str:
         if _exists(built, iri):
             return iri
         raise NotFound(f"{term}: no statement in the graph is about {iri}")
-    rows = list(built.query(_CANDIDATES, substitutions={ox.Variable("needle"): ox.Literal(term)}))
+    rows = list(solutions(built.query(_CANDIDATES, substitutions={ox.Variable("needle"): ox.Literal(term)})))
     if not rows:
         raise NotFound(f"{term!r}: no entity has a label or variant containing it")
     # Prefer, in turn: an exact label or spelling variant (the city "Dushanbe" and the government,
@@ -137,7 +138,7 @@ def describe(built: Built, iri: str) -> dict:
             "exactMatch": sorted(set(view.iris(iri, PREFIXES["skos"] + "exactMatch"))),
             "mentions": sorted(set(provenance(view, iri).quotes)), "statements": []}
     seen = {}
-    for row in built.query(_FACTS, substitutions={ox.Variable("entity"): ox.NamedNode(iri)}):
+    for row in solutions(built.query(_FACTS, substitutions={ox.Variable("entity"): ox.NamedNode(iri)})):
         key = row["node"].value
         entry = seen.get(key)
         if entry is None:

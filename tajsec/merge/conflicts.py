@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from tajsec.core.terms import AnyTerm
+from tajsec.core.terms import AnyTerm, solutions
 from tajsec.merge.facts import THEIR_MEASUREMENTS, WIKIDATA_FACTS, Fact, measurement_facts
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import Conflict, InputInfo, MergeReport, Value
@@ -97,7 +97,7 @@ def their_facts(store: ox.Store, graphs: list[ox.NamedNode], given: str, labels:
     direct = " ".join(f"<{WDT}{p}>" for p in WIKIDATA_PROPERTIES)
     full = " ".join(f"(<{WDP}{p}> <{WDPS}{p}>)" for p in WIKIDATA_PROPERTIES)
     wikidata: dict[str, list[Fact]] = defaultdict(list)
-    for r in store.query(WIKIDATA_FACTS % {"direct": direct, "full": full}, default_graph=graphs):
+    for r in solutions(store.query(WIKIDATA_FACTS % {"direct": direct, "full": full}, default_graph=graphs)):
         pid = r["prop"].value.rsplit("/", 1)[-1]
         kind, target = WIKIDATA_PROPERTIES[pid]
         detail = f"point in time {r['time'].value}" if r["time"] is not None else None

@@ -9,6 +9,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from tajsec.core.terms import solutions
 from tajsec.merge.terms import nt, number, short
 
 
@@ -51,7 +52,7 @@ def measurement_facts(store: ox.Store, rows_query: str, source_of: Callable[[ox.
                       labels: dict | None = None, **kw: Any) -> dict:
     """Aspect facts of the measurement pattern, keyed by the measured entity's N-Triples form."""
     facts: dict[str, list[Fact]] = defaultdict(list)
-    for r in store.query(rows_query, **kw):
+    for r in solutions(store.query(rows_query, **kw)):
         lo = hi = None
         v, mn, mx = number(r["v"]), number(r["min"]), number(r["max"])
         if v is not None:

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from tajsec.core.namespaces import CC_BY_4, MAPPING_SET, RDF_TYPE, RDFS, SCHEMA, SEMAPV, SKOS, TS, TSD, WD, shorten
 from tajsec.core.project import Project
+from tajsec.core.terms import solutions
 from tajsec.io.write import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -274,8 +275,8 @@ def check_alignment(built: Built, sssom_path: Path) -> list[AlignmentDifference]
     in_file = {(_expand(r["subject_id"], curie_map), _expand(r["object_id"], curie_map))
                for r in rows if _expand(r["predicate_id"], curie_map) == SKOS + "exactMatch"}
     in_graph = set()
-    for r in built.query(f"""SELECT DISTINCT ?s ?o WHERE {{ ?s <{SKOS}exactMatch> ?o
-                             FILTER(isIRI(?s) && STRSTARTS(STR(?o), "{WIKIDATA}")) }}"""):
+    for r in solutions(built.query(f"""SELECT DISTINCT ?s ?o WHERE {{ ?s <{SKOS}exactMatch> ?o
+                             FILTER(isIRI(?s) && STRSTARTS(STR(?o), "{WIKIDATA}")) }}""")):
         in_graph.add((r["s"].value, r["o"].value))
 
     def short(iri: str) -> str:

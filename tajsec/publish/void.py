@@ -27,7 +27,7 @@ from tajsec.core.namespaces import (
     XSD,
 )
 from tajsec.core.project import Project
-from tajsec.core.terms import Resource, Term
+from tajsec.core.terms import Resource, Term, solutions
 from tajsec.io.write import serialize_sorted
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ _COUNTS = {
 
 def counts(built: Built) -> dict[str, int]:
     """The VoID statistics of the built graph (union of all its graphs)."""
-    return {k: int(next(iter(built.query(q)))["n"].value) for k, q in _COUNTS.items()}
+    return {k: int(next(iter(solutions(built.query(q))))["n"].value) for k, q in _COUNTS.items()}
 
 
 def namespace_of(iri: str) -> str:
@@ -74,7 +74,7 @@ def namespace_of(iri: str) -> str:
 
 def vocabularies(built: Built) -> list[str]:
     """Namespaces of every predicate and every class (object of rdf:type) used in the graph."""
-    used = {r["p"].value for r in built.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
+    used = {r["p"].value for r in solutions(built.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))}
     used |= {r["c"].value for r in built.query(f"SELECT DISTINCT ?c WHERE {{ ?x <{RDF_TYPE}> ?c FILTER(isIRI(?c)) }}")}
     return sorted({namespace_of(i) for i in used})
 

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from tajsec.core.namespaces import OWL_IMPORTS as OWL_IMPORTS_IRI
 from tajsec.core.namespaces import OWLREADY_PYTHON_MODULE
+from tajsec.core.terms import solutions
 
 if TYPE_CHECKING:
     from tajsec.graph.build import Built
@@ -110,5 +111,5 @@ def ontology_key(store: ox.Store, ontology_graphs: Iterable[ox.NamedNode]) -> st
 
 def rl_clashes(built: Built, rules_query: Path) -> list[dict]:
     """Rows of the OWL 2 RL consistency rules over the built graph: each is a contradiction."""
-    res = built.query(rules_query.read_text(encoding="utf-8"))
+    res = solutions(built.query(rules_query.read_text(encoding="utf-8")))
     return [{v: (row[v].value if row[v] is not None else None) for v in ("rule", "entity", "value")} for row in res]

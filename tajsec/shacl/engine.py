@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from tajsec.core.terms import solutions
 from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
 from tajsec.shacl.compile import Compiled, compile_shapes
@@ -66,10 +67,10 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
         sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
         found = []
         if q.parts is None:
-            for row in store.query(sparql, use_default_graph_as_union=True):
+            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
                 found.append(_result(q, row))
         else:
-            for row in store.query(sparql, use_default_graph_as_union=True):
+            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
                 mask = int(row["mask"].value)
                 for k, part in enumerate(q.parts):
                     if mask >> k & 1:
@@ -89,7 +90,7 @@ def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: 
     if focus not in chains:
         q = f"SELECT ?this (COUNT(*) AS ?n) WHERE {{ {focus} }} GROUP BY ?this"
         chains[focus] = {terms.decode(row["this"]): int(row["n"].value)
-                         for row in store.query(q, use_default_graph_as_union=True)}
+                         for row in solutions(store.query(q, use_default_graph_as_union=True))}
     counts = chains[focus]
     return [r for r in found for _ in range(counts.get(r.focus, 1))]
 

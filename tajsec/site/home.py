@@ -3,6 +3,7 @@ pictures, how to query and how to cite it."""
 from __future__ import annotations
 
 from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD, sparql_prologue
+from tajsec.core.terms import solutions
 from tajsec.graph.build import Built
 from tajsec.site.frame import licence_link, page
 from tajsec.site.links import PageContext
@@ -14,7 +15,7 @@ from tajsec.site.vocab import DCT, OWL
 
 def count(built: Built, sparql: str) -> int:
     """The ?n of a one-row SELECT (0 if unbound)."""
-    res = list(built.query(sparql_prologue() + sparql))
+    res = list(solutions(built.query(sparql_prologue() + sparql)))
     return int(float(res[0]["n"].value)) if res and res[0]["n"] is not None else 0
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten, sparql_prologue
+from tajsec.core.terms import solutions
 from tajsec.graph.index import term_key
 from tajsec.io.load import parse_file
 from tajsec.site.frame import page
@@ -51,7 +52,7 @@ class ShapeIndex:
 
 
 def _rows(store: ox.Store, sparql: str) -> list[dict]:
-    res = store.query(sparql_prologue() + sparql)
+    res = solutions(store.query(sparql_prologue() + sparql))
     names = [v.value for v in res.variables]
     return [{n: r[n] for n in names} for r in res]
 

@@ -8,7 +8,7 @@ from tajsec.core import formats
 from tajsec.core.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from tajsec.core.namespaces import SD
 from tajsec.core.namespaces import W3C_FORMATS as FORMATS_NS
-from tajsec.core.terms import StoreQuery
+from tajsec.core.terms import StoreQuery, solutions
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 # our format names -> the W3C's IRIs for them (https://www.w3.org/ns/formats/)
@@ -25,7 +25,7 @@ def _sd(name: str) -> ox.NamedNode:
 
 def named_graphs(store_query: StoreQuery) -> list[str]:
     """The IRIs of the named graphs `store_query` sees, sorted."""
-    return sorted(s["g"].value for s in store_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
+    return sorted(s["g"].value for s in solutions(store_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")))
 
 
 def service_description(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
