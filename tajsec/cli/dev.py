@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tajsec.cli.base import CannotRun, find_project
 from tajsec.core.project import Project
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 
 
 @click.group("dev")
@@ -19,7 +23,7 @@ def _default_sssom(project: Project) -> Path:
     return project.root / "mappings" / "wikidata.sssom.tsv"
 
 
-def _echo_alignment_differences(built, sssom: Path) -> list:
+def _echo_alignment_differences(built: Built, sssom: Path) -> list:
     from tajsec.publish.alignment import check_alignment
 
     if not sssom.is_file():

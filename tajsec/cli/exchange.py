@@ -8,10 +8,18 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tajsec.cli.base import CannotRun, find_project
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tajsec.core.project import Project
+    from tajsec.merge import MergeResult
+    from tajsec.sparql.remote import Credentials
 
 
 @contextmanager
@@ -74,7 +82,8 @@ def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, 
     sys.exit(1 if report.has_findings else 0)
 
 
-def _merge_with_progress(merge, project, others: list[Path], allow_ontology_changes: bool):
+def _merge_with_progress(merge: Callable[..., MergeResult], project: Project, others: list[Path],
+                         allow_ontology_changes: bool) -> MergeResult:
     """`merge`, with a progress bar on a terminal."""
     if not sys.stderr.isatty():
         return merge(project, others, allow_ontology_changes)
@@ -169,7 +178,7 @@ def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float, user:
     click.echo(f"tajsec load: {n} triples into {graph or 'the default graph'} at {endpoint}")
 
 
-def _credentials(endpoint: str, user: str | None):
+def _credentials(endpoint: str, user: str | None) -> Credentials | None:
     """User and password for `endpoint`: --user with TAJSEC_PASSWORD, ~/.netrc or a prompt; or the
     ~/.netrc entry for its host when --user is not given; None when there are none."""
     from tajsec.sparql.remote import Credentials

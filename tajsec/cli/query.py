@@ -4,12 +4,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
 from tajsec.core.project import Project
+
+if TYPE_CHECKING:
+    from tajsec.sparql.results import Result
 
 
 @click.command("query")
@@ -80,7 +84,7 @@ def _query_file(project: Project, name_or_file: str) -> tuple[str, str]:
     return path.read_text(encoding="utf-8"), str(path)
 
 
-def _remote(endpoint: str, text: str, graph: str | None, timeout: float):
+def _remote(endpoint: str, text: str, graph: str | None, timeout: float) -> Result:
     from tajsec.sparql.remote import RemoteError
     from tajsec.sparql.remote import query as remote_query
 

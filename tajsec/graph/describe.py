@@ -23,7 +23,7 @@ class NotFound(TajsecError):
 
 
 class Ambiguous(TajsecError):
-    def __init__(self, candidates) -> None:
+    def __init__(self, candidates: list) -> None:
         super().__init__(f"{len(candidates)} candidates")
         self.candidates = candidates
 

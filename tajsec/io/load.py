@@ -213,7 +213,7 @@ class InputFile:
     def __enter__(self) -> InputFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -324,7 +324,8 @@ def parse_file(path: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None, 
     return _parse(path, fmt, data, graph, strict, warnings)
 
 
-def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph, strict: bool, warnings: list | None) -> list[ox.Quad]:
+def _parse(path: Path, fmt: ox.RdfFormat, data: bytes, graph: ox.NamedNode | ox.DefaultGraph | None, strict: bool,
+           warnings: list | None) -> list[ox.Quad]:
     try:
         quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:

@@ -50,13 +50,13 @@ class DepthScreen:
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
 
-    def _start(self, name, attrs) -> None:
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > self.limit:
             raise LoadError(str(self.path), self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1,
                             f"XML nested deeper than {self.limit} elements is refused")
 
-    def _end(self, name) -> None:
+    def _end(self, name: str) -> None:
         self.depth -= 1
 
     def feed(self, chunk: bytes, last: bool = False) -> None:
@@ -120,7 +120,7 @@ def refuse_remote_contexts(path: Path, doc: Any) -> None:
             stack.extend(node)
 
 
-def _with_context(active: dict, ctx) -> dict:
+def _with_context(active: dict, ctx: Any) -> dict:
     """The active context after `ctx` (inline contexts only; remote ones are refused earlier).
     Simplified: terms accumulate; @base/@vocab set or cleared; null resets."""
     active = dict(active)

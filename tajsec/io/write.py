@@ -93,7 +93,7 @@ class SortedPrefixWriter:
     """A binary file wrapper for pyoxigraph's Turtle/TriG serialiser: drops the @prefix lines it
     writes (in an order of its own) and writes `prefixes` sorted by name instead."""
 
-    def __init__(self, out, prefixes: dict[str, str]) -> None:
+    def __init__(self, out: BinaryIO, prefixes: dict[str, str]) -> None:
         self.out = out
         self.header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items())).encode("utf-8")
         self.head = b""

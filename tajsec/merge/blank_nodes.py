@@ -19,7 +19,7 @@ class BlankQuads:
         self.quads: dict[tuple, bool] = {}  # compiled quad -> kept in the output (insertion-ordered)
         self._strings: dict[str, str] = {}
 
-    def _parts(self, term, out: list) -> None:
+    def _parts(self, term: AnyTerm, out: list) -> None:
         if isinstance(term, ox.BlankNode):
             out.append(self.index.setdefault(term, len(self.index)))
         elif isinstance(term, ox.Triple):

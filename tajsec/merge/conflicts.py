@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from tajsec.core.terms import AnyTerm, solutions
+from tajsec.core.terms import AnyTerm, Resource, solutions
 from tajsec.merge.facts import THEIR_MEASUREMENTS, WIKIDATA_FACTS, Fact, measurement_facts
 from tajsec.merge.ours import Ours
 from tajsec.merge.report import Conflict, InputInfo, MergeReport, Value
@@ -75,7 +75,8 @@ def _equivalences(matches: dict, ours: Ours) -> dict[str, str]:
     return equiv
 
 
-def _disagreements(ours_all: list[Fact], theirs_all: list[Fact], canon):
+def _disagreements(ours_all: list[Fact], theirs_all: list[Fact],
+                   canon: Callable[[str], str]) -> list[tuple[str, list[Fact], list[Fact]]]:
     """(key, our facts, their facts) for each key both sides have, where some value of theirs
     agrees with none of ours."""
     by_key_ours: dict[str, list[Fact]] = defaultdict(list)
@@ -131,7 +132,8 @@ def _our_predicate_facts(store: ox.Store, ours: Ours, our_iri: str) -> list[Fact
     return out
 
 
-def _their_predicate_facts(store: ox.Store, graphs: list[ox.NamedNode], term, given: str, labels: dict) -> list[Fact]:
+def _their_predicate_facts(store: ox.Store, graphs: list[ox.NamedNode], term: Resource, given: str,
+                           labels: dict) -> list[Fact]:
     return [Fact("predicate " + q.predicate.value, q.object, literal_text(q.object, labels), given)
             for g in graphs for q in store.quads_for_pattern(term, None, None, g) if compared(q.predicate.value)]
 

@@ -5,7 +5,7 @@ ontology or is an owl:imports; what the analysis needs goes to the store too."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -139,7 +139,8 @@ class InputReader:
         left_out = sorted({f"{nt(s, labels)} {nt(p)} {nt(o, labels)} ." for s, p, o, g in removed})
         return LoadedInput(info, labels, left_out, len(removed), prefixes)
 
-    def _route(self, quads, graphs: SubGraphs, triage: Triage, blanks: BlankQuads, removed: set) -> list[str]:
+    def _route(self, quads: Iterable[ox.Quad], graphs: SubGraphs, triage: Triage, blanks: BlankQuads,
+               removed: set) -> list[str]:
         """Each quad to the spool (or, with blank nodes, to `blanks` until their labels are known),
         and to the store if the analysis needs it. Returns the ill-typed literals seen."""
         graph_text: dict[str, str] = {}

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -19,7 +20,7 @@ class MergeResult:
     a temporary file (every term exactly as parsed), ready for `write_trig`. Close it (or use it as a
     context manager) to delete the temporary file early."""
 
-    def __init__(self, report: MergeReport, nquads, prefixes: dict[str, str],
+    def __init__(self, report: MergeReport, nquads: BinaryIO, prefixes: dict[str, str],
                  left_out: dict[str, list[str]], counts: dict[str, int], warnings: list | None = None) -> None:
         self.report = report
         self.warnings = warnings or []  # rdfio.LoadWarning: ill-typed literals, byte-order marks
@@ -56,12 +57,12 @@ class MergeResult:
     def __enter__(self) -> MergeResult:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 
-def _write(result: MergeResult, out) -> None:
+def _write(result: MergeResult, out: BinaryIO) -> None:
     result._nquads.seek(0)
     w = SortedPrefixWriter(out, result.prefixes)
     ox.serialize(ox.parse(result._nquads, format=ox.RdfFormat.N_QUADS), w, format=ox.RdfFormat.TRIG,

@@ -6,6 +6,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -23,6 +24,12 @@ from tajsec.merge.report import InputInfo, MergeReport
 from tajsec.merge.spool import Spool
 from tajsec.merge.terms import nt
 from tajsec.merge.vocabulary import DISPLAY_PREFIXES, META_GRAPH, Progress
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tajsec.graph.build import Built
+    from tajsec.merge.inputs import LoadedInput
 
 
 def merge(project: Project, inputs: list[Path], allow_ontology_changes: bool = False,
@@ -70,7 +77,7 @@ def merge(project: Project, inputs: list[Path], allow_ontology_changes: bool = F
                        warnings)
 
 
-def _spool_ours(built, ours: Ours, spool: Spool) -> None:
+def _spool_ours(built: Built, ours: Ours, spool: Spool) -> None:
     labels = our_labels(built, ours)
     for g in sorted(ours.graphs):
         for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(g)):
@@ -109,7 +116,7 @@ def _count_triples(report: MergeReport, loaded: dict[str, LoadedInput], counts: 
         info.triples_parsed = info.triples_kept + info.left_out
 
 
-def _input_prefixes(loaded) -> dict[str, str]:
+def _input_prefixes(loaded: Iterable[LoadedInput]) -> dict[str, str]:
     """Prefixes the inputs declare, for the output: well-formed, and naming no namespace twice."""
     prefixes: dict[str, str] = {}
     for x in loaded:

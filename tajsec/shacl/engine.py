@@ -95,7 +95,7 @@ def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: 
     return [r for r in found for _ in range(counts.get(r.focus, 1))]
 
 
-def _as_store(data) -> tuple[ox.Store, list | None]:
+def _as_store(data: Any) -> tuple[ox.Store, list | None]:
     """The store to query, and the triples it was made from (None: a store given as is)."""
     if isinstance(data, ox.Store):
         return data, None
@@ -129,7 +129,7 @@ def _bind_ill_typed(sparql: str, bad: dict) -> str:
     return _ILL.sub(sub, sparql)
 
 
-def _result(q: Query, row) -> ValidationResult:
+def _result(q: Query, row: ox.QuerySolution) -> ValidationResult:
     focus = terms.decode(row["this"])
     path = q.path
     if q.value == "value":
@@ -161,7 +161,7 @@ def _get(row, name):
         return None
 
 
-def _format_message(msg: str, row) -> str:
+def _format_message(msg: str, row: ox.QuerySolution) -> str:
     def sub(m: re.Match[str]) -> str:
         v = _get(row, m.group(1))
         return m.group(0) if v is None else v.value

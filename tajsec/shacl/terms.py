@@ -39,7 +39,7 @@ def decode(term: T) -> T:
     return term
 
 
-def _typed(term) -> bool:
+def _typed(term: object) -> bool:
     return (isinstance(term, ox.Literal) and not term.language
             and term.datatype.value not in (XSD_STRING, RDF_LANG_STRING))
 

@@ -10,12 +10,13 @@ refused instead.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 NETWORK_PATTERNS = {"ServiceGraphPattern": "SERVICE"}
 NETWORK_UPDATES = {"Load": "LOAD"}
 
 
-def _walk(node) -> str | None:
+def _walk(node: Any) -> str | None:
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -36,7 +37,7 @@ def _walk(node) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _parsed(text: str):
+def _parsed(text: str) -> Any:  # rdflib's parse results, untyped
     """rdflib's syntax tree of a query or update, or None when its parser does not accept it."""
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

@@ -73,7 +73,7 @@ ENGINE_BOOLEANS = {"1": "true", "0": "false"}  # Virtuoso answers true/false (ev
 NUMERIC_BOOLEAN_TYPES = {XSD_BOOLEAN, XSD_INTEGER}
 
 
-def _lexical(term, boolean_column: bool) -> str:
+def _lexical(term: Term | None, boolean_column: bool) -> str:
     """A term's value as the expected CSV writes it; in a column of booleans, by value."""
     if term is None:
         return ""

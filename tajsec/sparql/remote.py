@@ -199,7 +199,7 @@ def load(store: ox.Store, endpoint: str, graph: str | None = None, chunk: int = 
 MAX_ANSWER_BYTES = 256 << 20
 
 
-def _read_bounded(resp, deadline: float, max_bytes: int, what: str) -> bytes:
+def _read_bounded(resp: http.client.HTTPResponse, deadline: float, max_bytes: int, what: str) -> bytes:
     """The whole body, or RemoteError once the overall deadline passes or the size cap is hit
     (a slow-drip server cannot stretch the time-out read by read)."""
     chunks, size = [], 0

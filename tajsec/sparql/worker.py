@@ -14,6 +14,7 @@ import signal
 import socket
 import struct
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -106,7 +107,7 @@ def decode_term(t: list[str | None] | None) -> Term | None:
 
 # -- evaluation (inside the worker) -------------------------------------------------------
 
-def _form(res) -> str:
+def _form(res: QueryAnswer) -> str:
     if isinstance(res, ox.QuerySolutions):
         return "SELECT"
     if isinstance(res, ox.QueryBoolean):
@@ -161,7 +162,7 @@ def execute(store_query: StoreQuery, req: Request) -> dict:
     return {"body": body.decode("utf-8"), "form": form, "format": req.graph_output}
 
 
-def _acceptable(fmt: str | None, known, form: str) -> None:
+def _acceptable(fmt: str | None, known: Mapping[str, object], form: str) -> None:
     if fmt not in known:
         table = formats.GRAPHS if known is GRAPH_FORMATS else formats.RESULTS
         raise QueryError(f"a {form} answer cannot be given in any of the requested formats; "

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import asdict
 
+from tajsec.core.terms import StoreQuery
 from tajsec.sparql import worker as qworker
 
 
@@ -35,7 +36,7 @@ class _Worker:
         self.sock.close()
 
 
-def _zygote(control: socket.socket, store_query, memory: int, allow_network: bool) -> None:
+def _zygote(control: socket.socket, store_query: StoreQuery, memory: int, allow_network: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     isolated = False if allow_network else qworker.sandbox.isolate_network()
@@ -64,7 +65,7 @@ def _zygote(control: socket.socket, store_query, memory: int, allow_network: boo
 class WorkerPool:
     """`size` workers; `run(request, timeout)` borrows one, waiting at most `wait` seconds."""
 
-    def __init__(self, store_query, size: int = 2, memory: int = qworker.DEFAULT_MEMORY,
+    def __init__(self, store_query: StoreQuery, size: int = 2, memory: int = qworker.DEFAULT_MEMORY,
                  allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20) -> None:
         self.memory, self.wait, self.max_bytes = memory, wait, max_bytes
         self._control, child = socket.socketpair()

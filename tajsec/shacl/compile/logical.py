@@ -39,5 +39,5 @@ def value_checks(c: Compiler, s: Node, v: str) -> list[Check]:
     return out
 
 
-def _active(c: Compiler, lst) -> list:
+def _active(c: Compiler, lst: Node) -> list[Node]:
     return [m for m in c.sg.rdf_list(lst) if not c.deactivated(m)]

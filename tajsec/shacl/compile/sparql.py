@@ -25,7 +25,7 @@ def queries(c: Compiler, s: Node, focus: str, path: str | None = None) -> list[Q
     return out
 
 
-def _query(c: Compiler, s: Node, constraint, focus: str, path: str | None) -> list[Query]:
+def _query(c: Compiler, s: Node, constraint: Node, focus: str, path: str | None) -> list[Query]:
     if c.deactivated(constraint):
         return []
     select = c.sg.one(constraint, SH + "select")
@@ -48,7 +48,7 @@ def _query(c: Compiler, s: Node, constraint, focus: str, path: str | None) -> li
                   c.sh1(s, "path") if c.is_property_shape(s) else None, "sparql", kind="sparql")]
 
 
-def _prefixes(c: Compiler, constraint) -> str:
+def _prefixes(c: Compiler, constraint: Node) -> str:
     out = []
     for p in c.sg.objs(constraint, SH + "prefixes"):
         for decl in c.sg.objs(p, SH + "declare"):

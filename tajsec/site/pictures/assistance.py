@@ -3,6 +3,7 @@ functions the author says are outsourced to whom (ts:Outsourcing)."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from tajsec.core.namespaces import TS
 from tajsec.graph.build import Built
@@ -20,6 +21,9 @@ from tajsec.site.pictures.common import (
     wrap_text,
 )
 from tajsec.site.text import fmt_number, local_name
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _ASSISTANCE = """
 SELECT ?a ?provider ?recipient ?kind ?status ?q ?v ?min ?max ?unit ?text WHERE {
@@ -41,7 +45,7 @@ SELECT ?o ?by ?function ?to WHERE {
 """
 
 
-def _bezier(ax, x0, y0, x1, y1, **kw) -> None:
+def _bezier(ax: Axes, x0: float, y0: float, x1: float, y1: float, **kw: Any) -> None:
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MPath
 
