@@ -113,13 +113,14 @@ def ill_typed_literals(store: ox.Store | Queryable,
     sh:datatype constraint on it (None: any predicate). pyoxigraph stores a literal it can
     parse in a canonical form: only those it could not parse (and those of datatypes it does
     not parse) need checking, and one query finds them."""
+    preds: set[str] | None
     if isinstance(datatypes, dict):
         preds = set()
         for ps in datatypes.values():
             preds = None if ps is None or preds is None else preds | ps
-        datatypes = sorted(datatypes)
     else:
-        preds, datatypes = None, sorted(datatypes)
+        preds = None
+    datatypes = sorted(datatypes)
     if not datatypes or preds == set():
         return {}
     castable = [d for d in datatypes if d[len(XSD):] in _OX_CASTABLE]

@@ -133,23 +133,24 @@ def describe(built: Built, iri: str) -> dict:
     view = StoreView(built.store)
     entity = read_entity(view, iri)
     ts_types = [t for t in entity.types if t.startswith(PREFIXES["ts"])]
+    statements: list[dict] = []
     card = {"iri": iri, "name": shorten(iri), "labels": sorted({o.value for o in view.objects(iri, RDFS_LABEL)}),
             "altLabels": list(entity.alt_labels), "types": sorted(shorten(t) for t in ts_types),
             "exactMatch": sorted(set(view.iris(iri, PREFIXES["skos"] + "exactMatch"))),
-            "mentions": sorted(set(provenance(view, iri).quotes)), "statements": []}
-    seen = {}
+            "mentions": sorted(set(provenance(view, iri).quotes)), "statements": statements}
+    seen: dict[str, dict] = {}
     for row in solutions(built.query(_FACTS, substitutions={ox.Variable("entity"): ox.NamedNode(iri)})):
         key = row["node"].value
         entry = seen.get(key)
         if entry is None:
             entry = seen[key] = _statement_entry(view, key, row["kind"].value if row["kind"] else None)
-            card["statements"].append(entry)
+            statements.append(entry)
         role = shorten(row["role"].value)
         if role not in entry["roles"]:
             entry["roles"].append(role)
-    for entry in card["statements"]:
+    for entry in statements:
         entry["roles"].sort()  # the store returns them in no fixed order
-    card["statements"].sort(key=lambda e: (e["date"] is None, e["date"] or "", e["node"]))
+    statements.sort(key=lambda e: (e["date"] is None, e["date"] or "", e["node"]))
     return card
 
 

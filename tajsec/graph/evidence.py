@@ -3,10 +3,12 @@ page), the verbatim quote that supports it, the works it is derived from, and ed
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import PREFIXES, TS
+from tajsec.core.terms import Resource, Term
 from tajsec.graph.index import GraphView
 
 PROV = PREFIXES["prov"]
@@ -56,6 +58,7 @@ def provenance(g: GraphView, n: str) -> Provenance:
 
 def evidence_quotes(store: ox.Store) -> list[tuple[str, str]]:
     """Every (node IRI, evidence quote) of the graph, sorted, each pair once."""
-    pairs = {(q.subject.value, q.object.value)
-             for q in store.quads_for_pattern(None, ox.NamedNode(EVIDENCE_QUOTE), None, None)}
+    quads = store.quads_for_pattern(None, ox.NamedNode(EVIDENCE_QUOTE), None, None)
+    # the loader refuses triple terms: subjects are IRIs or blank nodes, objects plain terms
+    pairs = {(cast(Resource, q.subject).value, cast(Term, q.object).value) for q in quads}
     return sorted(pairs)

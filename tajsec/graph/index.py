@@ -5,18 +5,18 @@ of a few nodes, such as `tajsec describe`)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import PREFIXES, shorten
+from tajsec.core.terms import AnyTerm, Term
 from tajsec.graph.build import DERIVED_GRAPH
 
 TYPE = PREFIXES["rdf"] + "type"
 LABEL = PREFIXES["rdfs"] + "label"
 SUBCLASS_OF = PREFIXES["rdfs"] + "subClassOf"
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def term_key(t: Term) -> tuple:
@@ -63,7 +63,7 @@ class _Reads:
         return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
 
     def label(self, s: str) -> str:
-        return best_label(self.objects(s, LABEL), s)
+        return best_label([o for o in self.objects(s, LABEL) if isinstance(o, ox.Literal)], s)
 
 
 class StoreView(_Reads):
@@ -73,7 +73,8 @@ class StoreView(_Reads):
         self.store = store
 
     def objects(self, s: str, p: str) -> list[Term]:
-        found = {q.object for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+        quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+        found = {cast(Term, q.object) for q in quads}  # no triple terms: the loader refuses them
         return sorted(found, key=term_key)
 
 
@@ -82,11 +83,12 @@ class GraphIndex(_Reads):
     object, each list sorted; triples found only in the derived graph are marked as derived."""
 
     def __init__(self, store: ox.Store) -> None:
-        asserted, derived = set(), set()
+        asserted: set[tuple[AnyTerm, ox.NamedNode, AnyTerm]] = set()
+        derived: set[tuple[AnyTerm, ox.NamedNode, AnyTerm]] = set()
         for q in store.quads_for_pattern(None, None, None, None):
             t = (q.subject, q.predicate, q.object)
             (derived if q.graph_name == DERIVED_GRAPH else asserted).add(t)
-        self.derived = {(s.value, p.value, term_key(o)) for s, p, o in derived - asserted
+        self.derived = {(s.value, p.value, term_key(cast(Term, o))) for s, p, o in derived - asserted
                         if isinstance(s, ox.NamedNode)}
         self.out: dict[str, list[tuple[str, Term]]] = defaultdict(list)
         self.inc: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -95,21 +97,21 @@ class GraphIndex(_Reads):
             self.triples += 1
             if not isinstance(s, ox.NamedNode):
                 continue
-            self.out[s.value].append((p.value, o))
+            self.out[s.value].append((p.value, cast(Term, o)))  # no triple terms: the loader refuses them
             if isinstance(o, ox.NamedNode):
                 self.inc[o.value].append((s.value, p.value))
         for v in self.out.values():
             v.sort(key=lambda po: (po[0], term_key(po[1])))
-        for v in self.inc.values():
-            v.sort()
+        for incoming in self.inc.values():
+            incoming.sort()
         self.types: dict[str, set[str]] = defaultdict(set)
         self.supers: dict[str, set[str]] = defaultdict(set)
-        for s, pos in self.out.items():
-            for p, o in pos:
-                if p == TYPE and isinstance(o, ox.NamedNode):
-                    self.types[s].add(o.value)
-                elif p == SUBCLASS_OF and isinstance(o, ox.NamedNode) and o.value != s:
-                    self.supers[s].add(o.value)
+        for subject, pos in self.out.items():
+            for predicate, value in pos:
+                if predicate == TYPE and isinstance(value, ox.NamedNode):
+                    self.types[subject].add(value.value)
+                elif predicate == SUBCLASS_OF and isinstance(value, ox.NamedNode) and value.value != subject:
+                    self.supers[subject].add(value.value)
         self._closure: dict[str, set[str]] = {}
 
     def is_derived(self, s: str, p: str, o: Term) -> bool:

@@ -268,14 +268,14 @@ def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: li
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    lines = lines_of(lines(), reasons)
+    located = lines_of(lines(), reasons)
     if strict:
-        line, why = lines[0]
+        line, why = located[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         raise LoadError(str(path), line, None, f"ill-typed literal: {why}{more}")
     if warnings is not None:
         warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}")
-                        for line, why in lines)
+                        for line, why in located)
 
 
 def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) -> None:
@@ -360,7 +360,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
 
     count = next(iter(solutions(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))))["n"]
-    bad = []
+    bad: list[str | None] = []
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
     for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)

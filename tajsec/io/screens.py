@@ -160,7 +160,7 @@ def jsonld_dropped(doc: Any) -> list[Dropped]:
     (inline) context nor IRIs, identifiers that are relative with no base or invalid, types that
     are relative with no vocabulary, language tags that are not tags."""
     found: list[Dropped] = []
-    stack = [(doc, {})]
+    stack: list[tuple[Any, dict]] = [(doc, {})]
     while stack:
         node, active = stack.pop()
         if isinstance(node, list):
@@ -182,7 +182,7 @@ def jsonld_dropped(doc: Any) -> list[Dropped]:
                     found.append(Dropped(value, f"@id {value!r} is {why}: the node's triples are dropped"))
             elif key == "@type":
                 for t in (value if isinstance(value, list) else [value]):
-                    why = isinstance(t, str) and _iri_problem(t, active, vocab_relative=True)
+                    why = _iri_problem(t, active, vocab_relative=True) if isinstance(t, str) else None
                     if why:
                         found.append(Dropped(t, f"@type {t!r} is {why}: dropped"))
             elif key.startswith("@"):

@@ -7,9 +7,9 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -56,7 +56,7 @@ def write_turtle(graph: rdflib.Graph, path: Path) -> None:
     atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 
-def store_to_ntriples(store: ox.Store, graphs: Iterable[ox.NamedNode] | None = None) -> bytes:
+def store_to_ntriples(store: ox.Store, graphs: Collection[ox.NamedNode] | None = None) -> bytes:
     """N-Triples of the union of `graphs` (default: every graph) of a store, sorted so that the
     output is deterministic."""
     seen = set()
@@ -73,7 +73,7 @@ def store_to_ntriples(store: ox.Store, graphs: Iterable[ox.NamedNode] | None = N
     return "".join(lines).encode("utf-8")
 
 
-def to_rdflib(store: ox.Store, graphs: Iterable[ox.NamedNode] | None = None) -> rdflib.Graph:
+def to_rdflib(store: ox.Store, graphs: Collection[ox.NamedNode] | None = None) -> rdflib.Graph:
     """An rdflib Graph of the union of `graphs`, by way of N-Triples (no literal rewriting:
     both sides read the same serialisation)."""
     import rdflib
@@ -138,18 +138,20 @@ def serialize_sorted(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.Rdf
     """Triples (or quads, for TriG/N-Quads) sorted by graph then N-Triples text, serialised by
     pyoxigraph; Turtle and TriG get a prefix block sorted by name."""
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
+    ordered: list[ox.Triple] | list[ox.Quad]
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        items = sorted(set(items), key=lambda q: (str(q.graph_name), sort_key(q)))
+        ordered = sorted(set(cast(Iterable[ox.Quad], items)), key=lambda q: (str(q.graph_name), sort_key(q)))
     else:
-        items = sorted(set(items), key=sort_key)
+        ordered = sorted(set(cast(Iterable[ox.Triple], items)), key=sort_key)
     out = io.BytesIO()
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         w = SortedPrefixWriter(out, prefixes)
-        ox.serialize(items, w, format=fmt, prefixes=prefixes)
+        ox.serialize(ordered, w, format=fmt, prefixes=prefixes)  # type: ignore[arg-type]  # it only calls write()
         w.finish()
     elif fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        out.write("".join(f"{sort_key(t)}{' ' + str(t.graph_name) if fmt == ox.RdfFormat.N_QUADS else ''} .\n"
-                          for t in items).encode("utf-8"))
+        with_graph = fmt == ox.RdfFormat.N_QUADS
+        out.write("".join(f"{sort_key(t)}{' ' + str(cast(ox.Quad, t).graph_name) if with_graph else ''} .\n"
+                          for t in ordered).encode("utf-8"))
     else:
-        ox.serialize(items, out, format=fmt, prefixes=prefixes)
+        ox.serialize(ordered, out, format=fmt, prefixes=prefixes)
     return out.getvalue()

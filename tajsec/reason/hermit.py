@@ -15,7 +15,7 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +42,7 @@ class ReasoningResult:
     cached: bool = False
 
 
-def reasoner_input(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> bytes:
+def reasoner_input(store: ox.Store, graphs: Collection[ox.NamedNode] | None) -> bytes:
     lines = set()
     for q in store.quads_for_pattern(None, None, None, None):
         if graphs is not None and q.graph_name not in graphs:
@@ -104,7 +104,7 @@ def run_hermit(nt: bytes, cache_dir: Path | None, timeout: float = 300.0, key: s
     return result
 
 
-def ontology_key(store: ox.Store, ontology_graphs: Iterable[ox.NamedNode]) -> str:
+def ontology_key(store: ox.Store, ontology_graphs: Collection[ox.NamedNode] | None) -> str:
     """The HermiT cache key: the SHA-256 of the ontology's triples (sorted N-Triples)."""
     return hashlib.sha256(reasoner_input(store, ontology_graphs)).hexdigest()
 
