@@ -262,7 +262,7 @@ def _text_lines(data: bytes) -> list[str]:
     return data.decode("utf-8", errors="replace").splitlines()
 
 
-def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
+def report_ill_typed(path: Path | str, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
                      warnings: list | None) -> None:
     """Ill-typed literals (`reasons`, from `ill_typed`) of one file, located on `lines()` (called
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
@@ -295,7 +295,7 @@ def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) 
         warnings.extend(LoadWarning(str(path), screens.line_of(text, d.text), d.why) for d in dropped)
 
 
-def refuse_triple_terms(path: Path, found: bool, data: bytes) -> None:
+def refuse_triple_terms(path: Path | str, found: bool, data: bytes) -> None:
     """RDF 1.2 triple terms (`<<( s p o )>>`) are not supported by the rest of tajsec: refused
     here, with the line of the first, rather than failing later."""
     if not found:

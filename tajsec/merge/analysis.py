@@ -38,15 +38,15 @@ class InputView:
         self.store, self.info, self.labels, self.given = store, info, labels, info.path
         self.graphs = [ox.NamedNode(info.graph), *(ox.NamedNode(g) for g in info.subgraphs.values())]
 
-    def quads(self, s: Resource | None = None, p: ox.NamedNode | None = None,
+    def quads(self, s: Resource | ox.Triple | None = None, p: ox.NamedNode | None = None,
               o: Term | None = None) -> Iterator[ox.Quad]:
         for g in self.graphs:
             yield from self.store.quads_for_pattern(s, p, o, g)
 
-    def describes(self, term: Resource) -> bool:
+    def describes(self, term: Resource | ox.Triple) -> bool:
         return next(iter(self.quads(term)), None) is not None
 
-    def label(self, term: Resource) -> str | None:
+    def label(self, term: Resource | ox.Triple) -> str | None:
         found = sorted(q.object.value for q in self.quads(term) if q.predicate.value in LABEL_PREDICATES
                        and isinstance(q.object, ox.Literal))
         return found[0] if found else None
@@ -72,7 +72,7 @@ def find_matches(view: InputView, ours: Ours) -> dict[tuple[str, str], Match]:
     """Entities both sides describe: by same IRI, by a shared external IRI, by a direct link."""
     matches: dict[tuple[str, str], Match] = {}
 
-    def add(our_iri: str, theirs: Resource, basis: str, via: str | None) -> None:
+    def add(our_iri: str, theirs: Resource | ox.Triple, basis: str, via: str | None) -> None:
         key = (our_iri, nt(theirs, view.labels))
         if key not in matches:
             matches[key] = Match(f"<{our_iri}>", key[1], view.given, basis, via and f"<{via}>",
@@ -104,11 +104,11 @@ def find_matches(view: InputView, ours: Ours) -> dict[tuple[str, str], Match]:
 
 
 def find_candidates(view: InputView, ours: Ours, matched_theirs: set[str]
-                    ) -> tuple[dict[tuple[str, str], Candidate], dict[str, object]]:
+                    ) -> tuple[dict[tuple[str, str], Candidate], dict[str, Resource]]:
     """Candidate matches by normalised label (never asserted), and every labelled node of the
     input (N-Triples form -> term)."""
     candidates: dict[tuple[str, str], Candidate] = {}
-    labelled: dict[str, object] = {}
+    labelled: dict[str, Resource] = {}
     for lp in sorted(LABEL_PREDICATES):
         for q in view.quads(None, ox.NamedNode(lp), None):
             if not isinstance(q.object, ox.Literal) or isinstance(q.subject, ox.Triple):

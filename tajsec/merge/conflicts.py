@@ -3,7 +3,7 @@ both sides give for the same property or measured aspect, listed side by side wh
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -76,7 +76,7 @@ def _equivalences(matches: dict, ours: Ours) -> dict[str, str]:
 
 
 def _disagreements(ours_all: list[Fact], theirs_all: list[Fact],
-                   canon: Callable[[str], str]) -> list[tuple[str, list[Fact], list[Fact]]]:
+                   canon: Callable[[str], str]) -> Iterator[tuple[str, list[Fact], list[Fact]]]:
     """(key, our facts, their facts) for each key both sides have, where some value of theirs
     agrees with none of ours."""
     by_key_ours: dict[str, list[Fact]] = defaultdict(list)
@@ -98,7 +98,7 @@ def their_facts(store: ox.Store, graphs: list[ox.NamedNode], given: str, labels:
     direct = " ".join(f"<{WDT}{p}>" for p in WIKIDATA_PROPERTIES)
     full = " ".join(f"(<{WDP}{p}> <{WDPS}{p}>)" for p in WIKIDATA_PROPERTIES)
     wikidata: dict[str, list[Fact]] = defaultdict(list)
-    for r in solutions(store.query(WIKIDATA_FACTS % {"direct": direct, "full": full}, default_graph=graphs)):
+    for r in solutions(store.query(WIKIDATA_FACTS % {"direct": direct, "full": full}, default_graph=[*graphs])):
         pid = r["prop"].value.rsplit("/", 1)[-1]
         kind, target = WIKIDATA_PROPERTIES[pid]
         detail = f"point in time {r['time'].value}" if r["time"] is not None else None

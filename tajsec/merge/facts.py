@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
 
-from tajsec.core.terms import solutions
+from tajsec.core.terms import AnyTerm, Term, solutions
 from tajsec.merge.terms import nt, number, short
+
+Bounds = tuple[Decimal | None, Decimal | None]
 
 
 @dataclass
 class Fact:
     key: str                 # "aspect <IRI>" or "predicate <IRI>"
-    term: object             # an RDF term, or (low, high) for quantities
+    term: AnyTerm | Bounds   # an RDF term, or (low, high) for quantities
     shown: str
     source: str
     node: str | None = None
@@ -48,7 +51,7 @@ SELECT ?x ?prop ?v ?st ?time WHERE {
 }"""
 
 
-def measurement_facts(store: ox.Store, rows_query: str, source_of: Callable[[ox.QuerySolution], str],
+def measurement_facts(store: ox.Store, rows_query: str, source_of: Callable[[Term], str],
                       labels: dict | None = None, **kw: Any) -> dict:
     """Aspect facts of the measurement pattern, keyed by the measured entity's N-Triples form."""
     facts: dict[str, list[Fact]] = defaultdict(list)

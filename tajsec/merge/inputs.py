@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -63,7 +64,8 @@ def has_blank(term: AnyTerm | ox.DefaultGraph) -> bool:
     if t is ox.BlankNode:
         return True
     if t is ox.Triple:
-        return has_blank(term.subject) or has_blank(term.object)
+        triple = cast(ox.Triple, term)
+        return has_blank(triple.subject) or has_blank(triple.object)
     return False
 
 
@@ -120,10 +122,14 @@ class InputReader:
              progress: Callable[[str, int, int], None] | None) -> LoadedInput:
         """Stream a screened `source` (the path as the caller gave it: `given`) into the merge, and
         add its ontology changes and imports to `report`."""
-        graphs, triage, blanks = SubGraphs(source.sha256), Triage(self.ours, self.allow), BlankQuads()
+        if source.sha256 is None:
+            raise ValueError(f"{given}: screen() the input before reading it")
+        sha256 = source.sha256
+        graphs, triage, blanks = SubGraphs(sha256), Triage(self.ours, self.allow), BlankQuads()
         removed: set[tuple] = set()
         on_read = (lambda done: progress(given, done, source.size)) if progress else None
-        parser = ox.parse(source.stream(on_read), format=source.format, rename_blank_nodes=True)
+        # a binary file pyoxigraph reads with read(), though not an IO[bytes] to the stubs
+        parser = ox.parse(source.stream(on_read), format=source.format, rename_blank_nodes=True)  # type: ignore[arg-type]
         try:
             ill_typed_found = self._route(parser, graphs, triage, blanks, removed)
             prefixes = dict(parser.prefixes or {})
@@ -134,7 +140,7 @@ class InputReader:
         report_ill_typed(given, source.lines, ill_typed_found, False, self.warnings)
         labels = self._spool_blank_quads(blanks, graphs.graph)
         self._report(triage, labels, given, report)
-        info = InputInfo(given, graphs.graph, source.sha256, source.format.media_type,
+        info = InputInfo(given, graphs.graph, sha256, source.format.media_type,
                          source.size, 0, 0, 0, dict(sorted(graphs.names.items())))
         left_out = sorted({f"{nt(s, labels)} {nt(p)} {nt(o, labels)} ." for s, p, o, g in removed})
         return LoadedInput(info, labels, left_out, len(removed), prefixes)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,9 +110,8 @@ def _input_graphs(t: Triples, report: MergeReport, timestamp: str | None) -> Non
                          info.triples_parsed)
 
 
-def file_description(t: Triples, G: ox.NamedNode, F: ox.NamedNode, name: str, given: str, size: int,
-                     media_type: str, sha: str,
-                     triples: int | None) -> None:
+def file_description(t: Callable[[Resource, str, Term], None], G: ox.NamedNode, F: ox.NamedNode, name: str,
+                     given: str, size: int, media_type: str, sha: str, triples: int | None) -> None:
     t(G, PROV + "wasDerivedFrom", F)
     t(F, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
     t(F, RDF + "type", ox.NamedNode(PROV + "Entity"))

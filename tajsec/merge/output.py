@@ -65,8 +65,8 @@ class MergeResult:
 def _write(result: MergeResult, out: BinaryIO) -> None:
     result._nquads.seek(0)
     w = SortedPrefixWriter(out, result.prefixes)
-    ox.serialize(ox.parse(result._nquads, format=ox.RdfFormat.N_QUADS), w, format=ox.RdfFormat.TRIG,
-                 prefixes=result.prefixes)
+    quads = ox.parse(result._nquads, format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, w, format=ox.RdfFormat.TRIG, prefixes=result.prefixes)  # type: ignore[arg-type]  # only write()
     w.finish()
 
 

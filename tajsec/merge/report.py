@@ -140,9 +140,9 @@ class MergeReport:
             out.append(f"  {s(c.ours)} {c.our_label!r} ~ {s(c.theirs)} {c.their_label!r}  "
                        f"({c.rule}: {c.normalised!r}; {c.input})")
         out.append(f"conflicting values (both kept): {len(self.conflicts)}")
-        for c in self.conflicts:
-            out.append(f"  {s(c.ours)} ~ {s(c.theirs)} ({c.basis}): {c.property}")
-            for side, values in (("ours  ", c.ours_values), ("theirs", c.theirs_values)):
+        for conflict in self.conflicts:
+            out.append(f"  {s(conflict.ours)} ~ {s(conflict.theirs)} ({conflict.basis}): {conflict.property}")
+            for side, values in (("ours  ", conflict.ours_values), ("theirs", conflict.theirs_values)):
                 for v in values:
                     extra = "; ".join(x for x in (s(v.node) if v.node else None, v.detail) if x)
                     out.append(f"      {side} {v.value}  [{v.source}{'; ' + extra if extra else ''}]")
