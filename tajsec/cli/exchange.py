@@ -117,7 +117,8 @@ def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
     if output:
         _write(output, data)
     else:
-        click.get_binary_stream("stdout").write(data)
+        with click.open_file("-", "wb") as stdout:  # click.get_binary_stream is deprecated (Click 8.3)
+            stdout.write(data)
 
 
 @click.command("void")

@@ -53,9 +53,12 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = find_project()
-    if bool(name_or_file) == bool(expression):
+    if expression and not name_or_file:
+        text, label = expression, "-e"
+    elif name_or_file and not expression:
+        text, label = _query_file(project, name_or_file)
+    else:
         raise click.UsageError("give a question name, a query file, or -e 'SPARQL' (exactly one)")
-    text, label = (expression, "-e") if expression else _query_file(project, name_or_file)
     if endpoint:
         if binds:
             raise click.UsageError("--bind is for embedded queries; a remote endpoint takes the query as it is")

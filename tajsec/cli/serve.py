@@ -4,7 +4,7 @@ from __future__ import annotations
 import signal
 import sys
 from types import FrameType
-from typing import Never
+from typing import Never, cast
 
 import click
 
@@ -51,7 +51,7 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     def stop(signum: int, frame: FrameType | None) -> Never:
         raise KeyboardInterrupt
 
-    real_host, real_port = httpd.server_address[:2]
+    real_host, real_port = cast(tuple[str, int], httpd.server_address[:2])  # an IP socket: the host is text
     shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
     try:
         for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -21,12 +21,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, RDFS_LABEL, XSD_STRING
 from tajsec.core.project import Project
+from tajsec.core.terms import Resource
 from tajsec.io.write import serialize_sorted
 from tajsec.io.write import sort_key as _key
 
@@ -98,7 +99,7 @@ def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> di
     xsd_string = XSD_STRING
     nodes: dict[str, dict[str, list]] = {}
     for t in sorted(set(triples), key=_key):
-        s = t.subject
+        s = cast(Resource, t.subject)  # no triple terms: the loader refuses them
         sid = f"_:{s.value}" if isinstance(s, ox.BlankNode) else _compact(s.value, context)
         node = nodes.setdefault(sid, {})
         o = t.object

@@ -75,7 +75,8 @@ def namespace_of(iri: str) -> str:
 def vocabularies(built: Built) -> list[str]:
     """Namespaces of every predicate and every class (object of rdf:type) used in the graph."""
     used = {r["p"].value for r in solutions(built.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))}
-    used |= {r["c"].value for r in built.query(f"SELECT DISTINCT ?c WHERE {{ ?x <{RDF_TYPE}> ?c FILTER(isIRI(?c)) }}")}
+    types = f"SELECT DISTINCT ?c WHERE {{ ?x <{RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"
+    used |= {r["c"].value for r in solutions(built.query(types))}
     return sorted({namespace_of(i) for i in used})
 
 

@@ -7,6 +7,7 @@ status ERROR (exit 2), and so does finding no quality checks or no competency qu
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -84,7 +85,7 @@ class Stage:
     name: str
     ok: bool
     summary: str
-    details: list[Detail] = field(default_factory=list)
+    details: Sequence[Detail] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -156,7 +157,8 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
     key = reasoning.ontology_key(built.store, ontology_graphs)
     r = reasoning.run_hermit(nt, project.cache_dir if use_cache else None, key=key)
     if r.consistent is None:
-        report.stages.append(Stage("owl", False, r.error or "HermiT failed", [Note(r.error)], time.perf_counter() - t))
+        report.stages.append(Stage("owl", False, r.error or "HermiT failed", [Note(r.error or "HermiT failed")],
+                                   time.perf_counter() - t))
         report.status = ERROR
         return report
     clashes = reasoning.rl_clashes(built, project.root / "queries" / "owlrl-clashes.rq")
@@ -175,7 +177,7 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
     # as pySHACL (tests/test_fastshacl.py); a shape it cannot compile goes to pySHACL by itself
     results = shacl.validate(built.store, project.shape_files)
     conforms = not any(r.is_violation for r in results)
-    counts = {}
+    counts: dict[str, int] = {}
     for res in results:
         counts[res.severity_name] = counts.get(res.severity_name, 0) + 1
     summary = ("conforms" if conforms else "does not conform") + ": " + ", ".join(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tajsec.graph.evidence import evidence_quotes
 
@@ -186,7 +186,8 @@ class CoverageReport:
     quotes_not_found: list[tuple[str, str]]
 
     def by_section(self) -> list[dict]:
-        order, seen = [], {}
+        order: list[str] = []
+        seen: dict[str, dict[str, Any]] = {}
         for p in self.paragraphs:
             key = p.section
             if key not in seen:

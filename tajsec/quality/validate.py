@@ -86,7 +86,7 @@ def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
     the loader kept (it passed the loader's checks when the store was built)."""
     import pyoxigraph as ox
 
-    out = []
+    out: list[ox.Quad] = []
     for f in files:
         data = texts[str(f)].encode("utf-8")
         out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
