@@ -19,11 +19,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
-from tajsec.core.terms import solutions
+from tajsec.core.terms import Resource, solutions
 from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
 from tajsec.shacl.compile import Compiled, compile_shapes
@@ -151,7 +151,8 @@ def _result(q: Query, row: ox.QuerySolution) -> ValidationResult:
         message = _format_message(message, row)
     if message is None:
         message = q.generic.replace("{focus}", focus.value).replace("{value}", "" if value is None else value.value)
-    return ValidationResult(focus, path, value, ox.NamedNode(q.component), ox.NamedNode(q.severity), q.shape, message)
+    return ValidationResult(focus, path, value, ox.NamedNode(q.component), ox.NamedNode(q.severity),
+                            cast(Resource, q.shape), message)
 
 
 def _get(row, name):
@@ -185,7 +186,7 @@ def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     ours = {str(b): ox.BlankNode(label) for label, b in labels.items()}   # rdflib's label -> ours
 
     def back(term: T) -> T:
-        return ours.get(term.value, term) if isinstance(term, ox.BlankNode) else term
+        return cast(T, ours.get(term.value, term)) if isinstance(term, ox.BlankNode) else term
 
     return [replace(r, focus=back(r.focus), path=back(r.path), value=back(r.value), shape=back(r.shape))
             for r in report.results]

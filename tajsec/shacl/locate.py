@@ -93,7 +93,7 @@ def where_described(built: Built) -> tuple[dict[str, list[Path]], dict[str, list
         if path is None:
             continue
         for node, table in ((q.subject, subjects), (q.object, objects)):
-            if isinstance(node, ox.Literal):
+            if isinstance(node, (ox.Literal, ox.Triple)):
                 continue
             files = table.setdefault(node.value, [])
             if path not in files:
@@ -167,7 +167,8 @@ class _LazyMentions(dict[str, int]):
         super().__init__()
         self._lines = text.splitlines()
 
-    def get(self, iri: str, default: int | None = None) -> int | None:
+    # found on demand, not stored: get() is all its callers use (so its signature is dict's simplest)
+    def get(self, iri: str, default: int | None = None) -> int | None:  # type: ignore[override]
         for n, line in enumerate(self._lines, start=1):
             if iri in line:
                 return n

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 import rdflib
 
 from tajsec.core.namespaces import PREFIXES
-from tajsec.core.terms import Term
+from tajsec.core.terms import Resource, Term
 from tajsec.shacl.result import ValidationResult, sort_results
 from tajsec.shacl.shapes import XSD, triples_of
 
@@ -57,13 +58,14 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ReferenceReport:
     # results of their own
     for r in report.objects(report.value(predicate=rdflib.RDF.type, object=SH.ValidationReport), SH.result):
         message = report.value(r, SH.resultMessage)
+        # a pySHACL result always has a focus node, a component, a severity and a source shape
         results.append(ValidationResult(
-            focus=to_oxigraph(report.value(r, SH.focusNode)),
-            path=to_oxigraph(report.value(r, SH.resultPath)),
+            focus=cast(Term, to_oxigraph(report.value(r, SH.focusNode))),
+            path=cast(Resource | None, to_oxigraph(report.value(r, SH.resultPath))),
             value=to_oxigraph(report.value(r, SH.value)),
-            component=to_oxigraph(report.value(r, SH.sourceConstraintComponent)),
-            severity=to_oxigraph(report.value(r, SH.resultSeverity)),
-            shape=to_oxigraph(report.value(r, SH.sourceShape)),
+            component=cast(ox.NamedNode, to_oxigraph(report.value(r, SH.sourceConstraintComponent))),
+            severity=cast(ox.NamedNode, to_oxigraph(report.value(r, SH.resultSeverity))),
+            shape=cast(Resource, to_oxigraph(report.value(r, SH.sourceShape))),
             message="" if message is None else str(message),
         ))
     results = sort_results(results)

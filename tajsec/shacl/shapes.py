@@ -8,6 +8,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import PREFIXES, shorten
+from tajsec.core.terms import Resource
 from tajsec.io.load import parse_file
 
 SH = PREFIXES["sh"]
@@ -67,14 +68,15 @@ class ShapesGraph:
         return [s for s, po in self.spo.items() if p in po]
 
     def triples(self) -> list[ox.Triple]:
-        return [ox.Triple(s, ox.NamedNode(p), o) for s, po in self.spo.items() for p, objs in po.items() for o in objs]
+        return [ox.Triple(cast(Resource, s), ox.NamedNode(p), o)  # subjects: shapes and path or list nodes
+                for s, po in self.spo.items() for p, objs in po.items() for o in objs]
 
 
 def triples_of(files: Iterable[Path | str]) -> list[ox.Triple]:
     """The triples of the shapes files (graph names dropped), as the loader parses them. An
     ill-typed literal is kept as written: in a shapes graph it is a term to compare with
     (`sh:in ( "aldi"^^xsd:integer )`), not an error."""
-    out = []
+    out: list[ox.Triple] = []
     for f in files:
         out.extend(ox.Triple(q.subject, q.predicate, q.object) for q in parse_file(Path(f), strict=False, warnings=[]))
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeGuard, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -35,11 +35,11 @@ def encode(lit: ox.Literal) -> ox.Literal:
 def decode(term: T) -> T:
     """The parsed term behind a term the queries gave back (others unchanged)."""
     if isinstance(term, ox.Literal) and term.datatype.value.startswith(AS_WRITTEN):
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(AS_WRITTEN):]))
+        return cast(T, ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value[len(AS_WRITTEN):])))
     return term
 
 
-def _typed(term: object) -> bool:
+def _typed(term: object) -> TypeGuard[ox.Literal]:
     return (isinstance(term, ox.Literal) and not term.language
             and term.datatype.value not in (XSD_STRING, RDF_LANG_STRING))
 
@@ -51,7 +51,7 @@ def altered(lits: Iterable[ox.Literal]) -> set[ox.Literal]:
     if todo:
         probe = ox.Store()
         probe.extend(ox.Quad(ox.NamedNode(f"{AS_WRITTEN}{i}"), _P, lit) for i, lit in enumerate(todo))
-        back = {q.subject.value: q.object for q in probe.quads_for_pattern(None, _P, None, None)}
+        back = {cast(ox.NamedNode, q.subject).value: q.object for q in probe.quads_for_pattern(None, _P, None, None)}
         for i, lit in enumerate(todo):
             _canonical_cache[lit] = back.get(f"{AS_WRITTEN}{i}") == lit
         if len(_canonical_cache) > 100_000:

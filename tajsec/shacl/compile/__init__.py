@@ -37,7 +37,7 @@ class Compiled:
     unsupported: list[tuple[str, str]] = field(default_factory=list)   # (root shape, reason)
     unsupported_roots: list = field(default_factory=list)
     datatypes: dict = field(default_factory=dict)   # checked datatype -> predicates to scan (None: all)
-    sg: ShapesGraph | None = None
+    sg: ShapesGraph = field(default_factory=lambda: ShapesGraph([]))
 
 
 _CACHE: dict[str, Compiled] = {}

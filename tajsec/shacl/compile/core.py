@@ -55,7 +55,7 @@ def component(name: str) -> str:
 class PropertyScope:
     """What the report queries of one property shape share."""
     c: Compiler
-    s: object
+    s: Node
     focus: str
     path: str
     rpath: ox.NamedNode | ox.BlankNode | None
@@ -267,9 +267,9 @@ class Compiler:
             for ps in self.nested_property_shapes(s):
                 inner = shape_based.value_nodes_focus(focus, path, self.n)
                 self.n += 1
-                for q in self.property_queries(ps, inner):
-                    q.fanout = q.fanout or inner
-                    scope.out.append(q)
+                for nested in self.property_queries(ps, inner):
+                    nested.fanout = nested.fanout or inner
+                    scope.out.append(nested)
             return scope.out
         finally:
             self.ctx.pop()

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from tajsec.shacl.shapes import RDF, SH, Node, ShapesGraph, Unsupported, n3
 
 
-def sparql_path(sg: ShapesGraph, node: Node) -> str:
+def sparql_path(sg: ShapesGraph, node: Node | None) -> str:
     """A SHACL path as a SPARQL property path."""
     if isinstance(node, ox.NamedNode):
         return n3(node)
@@ -25,11 +25,13 @@ def sparql_path(sg: ShapesGraph, node: Node) -> str:
     raise Unsupported("a malformed sh:path")
 
 
-def path_predicates(sg: ShapesGraph, node: Node) -> set[str]:
+def path_predicates(sg: ShapesGraph, node: Node | None) -> set[str]:
     """Every predicate IRI in a SHACL path (a superset of those whose objects are values)."""
     if isinstance(node, ox.NamedNode):
         return {node.value}
     out: set[str] = set()
+    if node is None:
+        return out
     for p, objs in sg.spo.get(node, {}).items():
         for o in objs:
             if p == RDF + "first" or p.startswith(SH) or (p == RDF + "rest" and isinstance(o, ox.BlankNode)):

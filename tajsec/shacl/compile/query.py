@@ -5,12 +5,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from tajsec.shacl.shapes import Node
+
 
 @dataclass
 class Query:
     """One SPARQL query and how to turn its rows into results."""
     sparql: str
-    shape: object                # the shape term reported as sh:sourceShape
+    shape: Node | None           # the shape term reported as sh:sourceShape (None: a batch)
     component: str               # full IRI of the constraint component
     severity: str                # full IRI of the severity
     message: str | None          # the shape's sh:message (None: a generic one is made)

@@ -43,9 +43,11 @@ def _query(c: Compiler, s: Node, constraint: Node, focus: str, path: str | None)
         text = re.sub(r"\$PATH\b", path, text)
     q = inject_focus(_prefixes(c, constraint) + text, focus)
     message = c.message(constraint) or c.message(s)
+    path_node = c.sh1(s, "path") if c.is_property_shape(s) else None
+    result_path = path_node if isinstance(path_node, (ox.NamedNode, ox.BlankNode)) else None
     return [Query(q, s, COMPONENT, c.severity(s), message,
                   "Parameterised SHACL Query generated constraint validation reports.",
-                  c.sh1(s, "path") if c.is_property_shape(s) else None, "sparql", kind="sparql")]
+                  result_path, "sparql", kind="sparql")]
 
 
 def _prefixes(c: Compiler, constraint: Node) -> str:
@@ -93,6 +95,7 @@ def inject_focus(query: str, focus: str) -> str:
         raise Unsupported("a SPARQL constraint that is not a SELECT query")
     projection = query[select_at + 6:brace]
     m = re.match(r"\s*((?:DISTINCT|REDUCED)\s+)?", projection, re.I)
+    assert m is not None  # every string matches: both parts may be empty
     head = query[:select_at + 6]
     if "*" not in projection and not re.search(r"[?$]this\b", projection.split("WHERE")[0].split("where")[0]):
         projection = projection[:m.end()] + "?this " + projection[m.end():]
