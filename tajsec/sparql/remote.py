@@ -85,7 +85,9 @@ class _Authorizer:
             pair = f"{self.credentials.user}:{self.credentials.password}".encode()
             return "Basic " + base64.b64encode(pair).decode("ascii")
         if self.scheme == "digest":
-            return "Digest " + self._digest.get_authorization(req, self._challenge)
+            # None when the challenge lacks what Digest needs (a realm, a nonce): no header, and the 401 stands
+            answer = self._digest.get_authorization(req, self._challenge or {})
+            return "Digest " + answer if answer else None
         return None
 
 
@@ -105,8 +107,8 @@ def _failure(what: str, e: BaseException, timeout: float) -> RemoteError:
 
 
 def _http_failure(what: str, e: urllib.error.HTTPError, authorizer: _Authorizer | None) -> RemoteError:
-    detail = e.read(2000).decode("utf-8", "replace").strip().splitlines()
-    detail = f": {detail[0][:300]}" if detail else ""
+    lines = e.read(2000).decode("utf-8", "replace").strip().splitlines()
+    detail = f": {lines[0][:300]}" if lines else ""
     if e.code == 401:
         if authorizer is None:
             return RemoteError(f"{what}: HTTP 401, the endpoint wants credentials: give --user (the password from "
@@ -202,7 +204,8 @@ MAX_ANSWER_BYTES = 256 << 20
 def _read_bounded(resp: http.client.HTTPResponse, deadline: float, max_bytes: int, what: str) -> bytes:
     """The whole body, or RemoteError once the overall deadline passes or the size cap is hit
     (a slow-drip server cannot stretch the time-out read by read)."""
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         left = deadline - time.monotonic()
         if left <= 0:

@@ -194,7 +194,7 @@ class Guard(BaseHTTPRequestHandler):
         endpoint = f"http://{self.headers.get('Host')}/sparql"
         body = ox.serialize(description.service_description(endpoint, self.graphs), format=GRAPH_FORMATS[fmt],
                             prefixes={"sd": description.SD, "formats": description.FORMATS_NS})
-        return self._send(200, body, formats.content_type(fmt))
+        return self._send(200, cast(bytes, body), formats.content_type(fmt))  # no output file: bytes back
 
     def _protocol(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
@@ -299,9 +299,9 @@ def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DE
     graphs = description.named_graphs(store_query)
     pool = WorkerPool(store_query, size=workers, memory=memory)
     try:
-        handler = type("BoundGuard", (Guard,), {
+        handler = cast(type[Guard], type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
-            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs})
+            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs}))
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
