@@ -34,8 +34,8 @@ def card(ctx: PageContext, n: str, roles: list[str] | None = None, anchor: bool 
     summary = ""
     if TS + "RelationStatement" in g.all_types(n):
         subj, pred, obj = g.first(n, TS + "subject"), g.first(n, TS + "predicate"), g.first(n, TS + "object")
-        if subj is not None and pred is not None and (obj is not None or g.first(n, TS + "value") is not None):
-            obj = obj if obj is not None else g.first(n, TS + "value")
+        obj = obj if obj is not None else g.first(n, TS + "value")
+        if subj is not None and pred is not None and obj is not None:
             summary = (f'<p class="triple{" negated" if negated else ""}">{ctx.value(subj)} '
                        f'<span class="pred">{"<b>not</b> " if negated else ""}{ctx.prop_name(pred.value)}</span> '
                        f"{ctx.value(obj)}</p>")

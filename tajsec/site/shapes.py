@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import shorten, sparql_prologue
-from tajsec.core.terms import solutions
+from tajsec.core.terms import Term, solutions
 from tajsec.graph.index import term_key
 from tajsec.io.load import parse_file
 from tajsec.site.frame import page
@@ -63,11 +63,11 @@ def _property_shape(store: ox.Store, ps: ox.NamedNode | ox.BlankNode, path: str)
     for q in store.quads_for_pattern(ps, None, None, None):
         p = q.predicate.value
         if p == SH + "message":
-            message = q.object.value
+            message = cast(Term, q.object).value
         elif p == SH + "severity":
-            severity = local_name(q.object.value)
+            severity = local_name(cast(Term, q.object).value)
         elif p not in (SH + "path", TYPE):
-            cons.append((p, q.object))
+            cons.append((p, cast(Term, q.object)))  # no triple terms: the loader refuses them
     cons.sort(key=lambda c: (c[0], term_key(c[1])))
     return {"iri": ps.value if isinstance(ps, ox.NamedNode) else None, "path": path,
             "constraints": cons, "message": message, "severity": severity}

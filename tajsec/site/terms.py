@@ -13,7 +13,7 @@ from tajsec.site.text import esc, local_name, slug
 from tajsec.site.vocab import DCT, LABEL, OWL, RDFS, SKOS
 
 
-def annotations(ctx: PageContext, t: str) -> list[str]:
+def annotation_lines(ctx: PageContext, t: str) -> list[str]:
     m = ctx.model
     g = m.g
     out = []
@@ -35,7 +35,7 @@ def class_page(m: SiteModel, c: str) -> tuple[str, bytes]:
     ctx = PageContext(m, m.path[c])
     name = g.label(c)
     body = [f"<h1>{esc(name)} <small class=\"kind-tag\">class</small></h1>",
-            f'<p class="iri"><code>{esc(shorten(c))}</code> · <code>{esc(c)}</code></p>', *annotations(ctx, c)]
+            f'<p class="iri"><code>{esc(shorten(c))}</code> · <code>{esc(c)}</code></p>', *annotation_lines(ctx, c)]
     supers = sorted(g.supers.get(c, ()))
     own_supers = [s for s in supers if s.startswith(TS)]
     aligned = [s for s in supers if not s.startswith(TS)]
@@ -103,7 +103,7 @@ def property_page(m: SiteModel, p: str) -> tuple[str, bytes]:
     kind = ("object property" if OWL + "ObjectProperty" in types else
             "datatype property" if OWL + "DatatypeProperty" in types else "annotation property")
     body = [f"<h1>{esc(name)} <small class=\"kind-tag\">{kind}</small></h1>",
-            f'<p class="iri"><code>{esc(shorten(p))}</code> · <code>{esc(p)}</code></p>', *annotations(ctx, p)]
+            f'<p class="iri"><code>{esc(shorten(p))}</code> · <code>{esc(p)}</code></p>', *annotation_lines(ctx, p)]
     rows = []
     for prop, label in ((RDFS + "domain", "Domain"), (RDFS + "range", "Range"),
                         (OWL + "inverseOf", "Inverse of"), (OWL + "equivalentProperty", "Equivalent to")):
@@ -151,7 +151,7 @@ def scheme_page(m: SiteModel, s: str) -> tuple[str, bytes]:
     name = g.label(s)
     concepts = sorted((c for c, sc in m.concepts.items() if sc == s), key=lambda c: (g.label(c).lower(), c))
     body = [f"<h1>{esc(name)} <small class=\"kind-tag\">concept scheme</small></h1>",
-            f'<p class="iri"><code>{esc(shorten(s))}</code> · <code>{esc(s)}</code></p>', *annotations(ctx, s),
+            f'<p class="iri"><code>{esc(shorten(s))}</code> · <code>{esc(s)}</code></p>', *annotation_lines(ctx, s),
             f"<h2>Concepts ({len(concepts)})</h2>"]
     for c in concepts:
         types = ", ".join(ctx.iri_link(t) for t in sorted(g.types.get(c, ())) if t.startswith(TS))
@@ -166,7 +166,7 @@ def scheme_page(m: SiteModel, s: str) -> tuple[str, bytes]:
             extra.append("broader " + ctx.iri_link(b))
         extra.append(f"used {uses:,} time{'s' if uses != 1 else ''} in the data")
         body.append(f'<section class="concept" id="{slug(local_name(c))}"><h3>{esc(g.label(c))} '
-                    f"<code>{esc(shorten(c))}</code></h3>{''.join(annotations(ctx, c))}"
+                    f"<code>{esc(shorten(c))}</code></h3>{''.join(annotation_lines(ctx, c))}"
                     f'<p class="meta">{" · ".join(extra)}</p></section>')
     crumbs = [("index.html", "Home"), ("terms/index.html", "Ontology")]
     return m.path[s], page(ctx, name, "\n".join(body), crumbs)

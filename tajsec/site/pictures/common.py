@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tajsec.core.namespaces import ORG, TS, sparql_prologue
 from tajsec.graph.build import Built
@@ -18,6 +18,7 @@ from tajsec.sparql import queries
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
@@ -91,6 +92,7 @@ def new_figure(w: float, h: float) -> Figure:
 
 def text_right_edge(ax: Axes, text_artist: Text) -> float:
     """The right edge of a drawn text, in data coordinates."""
-    r = ax.figure.canvas.get_renderer()
+    # new_figure gives every figure an Agg canvas
+    r = cast("FigureCanvasAgg", ax.figure.canvas).get_renderer()
     bb = text_artist.get_window_extent(renderer=r)
     return ax.transData.inverted().transform((bb.x1, bb.y0))[0]

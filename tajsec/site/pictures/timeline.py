@@ -46,6 +46,8 @@ def timeline_picture(built: Built) -> Picture:
 
     def block_of(date: str) -> tuple[int, int]:
         parts = parse_date(date)
+        if parts is None:
+            raise ValueError(f"not a date: {date!r}")
         y, m = parts.year, parts.month
         return (y, (m or 0) if y == DETAIL_YEAR else 0)
 
