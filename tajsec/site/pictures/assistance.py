@@ -89,7 +89,7 @@ def assistance_picture(built: Built) -> Picture:
     right = mid
     LABELLED, PLAIN, PAD = 0.62, 0.3, 0.45
 
-    def slots(order: list[str], side: str, other_pos: dict) -> tuple[dict, dict]:
+    def slots(order: list[str], side: int, other_pos: dict) -> tuple[dict, dict, float]:
         """Stack each node's lines in slots; returns node span and each line's y at this side."""
         y = 0.0
         span, at = {}, {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tajsec.core.namespaces import ORG, TS, sparql_prologue
 from tajsec.graph.build import Built
@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.text import Text
+    from matplotlib.typing import RcKeyType
 
 PROLOGUE = sparql_prologue()
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "tajsec-docs",
     "svg.fonttype": "none",  # keep text as <text>, not glyph paths
     "font.family": ["DejaVu Sans"],

@@ -79,12 +79,12 @@ def ontology_picture(built: Built) -> Picture:
     for r in usage:
         mc = main_of(r["c"])
         if mc:
-            d = used.setdefault((r["p"], r["side"]), {})
-            d[mc] = max(d.get(mc, 0), int(r["n"]))
+            counts = used.setdefault((r["p"], r["side"]), {})
+            counts[mc] = max(counts.get(mc, 0), int(r["n"]))
 
     def most_used(p: str, side: str) -> str | None:
-        d = used.get((p, side), {})
-        return sorted(d, key=lambda c: (-d[c], c))[0] if d else None
+        counts = used.get((p, side), {})
+        return sorted(counts, key=lambda c: (-counts[c], c))[0] if counts else None
 
     rel: dict[tuple[str, str], set[str]] = {}
     for r in props:
@@ -161,8 +161,8 @@ def ontology_picture(built: Built) -> Picture:
     ax.set_ylim(-3.3, 3.3)
     box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "#d9e2ec", "lw": 0.6}
     half = {c: ((0.25 + 0.15 * len(lab(c))) / 2 + 0.08, 0.26 + 0.08) for c in pos}  # a class box, with margin
-    for (d, g), names in sorted(rel.items()):
-        names = sorted(names)
+    for (d, g), name_set in sorted(rel.items()):
+        names = sorted(name_set)
         (x0, y0), (x1, y1) = pos[d], pos[g]
         if d == g:  # properties within one class: a note on the outer side of its box
             text = "↻ " + wrap_text(", ".join(names[:6]) + (f" +{len(names) - 6}" if len(names) > 6 else ""), 36)
@@ -249,7 +249,7 @@ def _tree_lines(root, kids, parents, lab):
     with several parents is drawn under the first one only."""
     out = []
 
-    def walk(c: str, depth: int, prefix: str, last: bool) -> None:
+    def walk(c: str, depth: int, prefix: list[bool], last: bool) -> None:
         out.append((depth, prefix, last, c))
         ch = sorted(kids.get(c, []), key=lambda x: (lab(x).lower(), x))
         ch = [x for x in ch if sorted(parents.get(x, []))[0] == c]

@@ -124,7 +124,7 @@ def structure_picture(built: Built) -> Picture:
     for c, par in parent.items():
         children.setdefault(par, []).append(c)
 
-    def key(e: str) -> tuple[int, str, str]:
+    def key(e: str) -> tuple[float, str, str]:
         return (-staff.get(e, (0, ""))[0], labels.get(e, e).lower(), e)
 
     for v in children.values():
@@ -133,10 +133,12 @@ def structure_picture(built: Built) -> Picture:
     def subtree_size(n: str) -> int:
         return sum(subtree_size(c) for c in children.get(n, [])) or 1
 
-    roots = sorted((m for m in members if m not in parent),
-                   key=lambda e: (-subtree_size(e), -staff.get(e, (0, ""))[0], labels.get(e, e).lower(), e))
+    def root_order(e: str) -> tuple[int, float, str, str]:
+        return (-subtree_size(e), -staff.get(e, (0, ""))[0], labels.get(e, e).lower(), e)
+
+    roots = sorted((m for m in members if m not in parent), key=root_order)
     pos: dict[str, tuple[float, float]] = {}
-    row = [0]
+    row: list[float] = [0]
 
     def place(n: str, depth: int) -> float:
         kids = children.get(n, [])
@@ -149,8 +151,8 @@ def structure_picture(built: Built) -> Picture:
         pos[n] = (depth * 4.0, y)
         return y
 
-    for r in roots:
-        place(r, 0)
+    for root in roots:
+        place(root, 0)
         row[0] += 0.35  # a little air between trees
     n_rows = row[0]
 
@@ -178,7 +180,7 @@ def structure_picture(built: Built) -> Picture:
         s = size(e)
         if s is None:
             ax.scatter([x], [y], s=46, marker="s", facecolor="white", edgecolor=MUTED, linewidth=1.2, zorder=3)
-            r_pt = 4
+            r_pt = 4.0
         else:
             ax.scatter([x], [y], s=s, marker="o", facecolor="#9ec5e8", edgecolor=ACCENT, linewidth=1.2, zorder=3)
             r_pt = math.sqrt(s) / 2
