@@ -1,0 +1,84 @@
+"""Statement cards: what the evidence of an answer shows for one node of the graph (a statement,
+a claim, or any node whose asserted triples back the row), read through the one provenance reader."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.namespaces import TS, shorten
+from tajsec.graph.index import StoreView
+from tajsec.graph.models import read_entity, read_statement
+from tajsec.shacl.locate import subject_lines
+
+
+class Cards:
+    """Statement cards and file lines for one built graph, each read once."""
+
+    def __init__(self, built, root: Path | None = None):
+        self.built = built
+        self.view = StoreView(built.store)
+        self.root = root
+        self.cards: dict[str, dict] = {}
+        self._lines: dict[Path, dict] = {}
+        self._shown: dict[Path, str] = {}
+
+    def where(self, subject, graphs) -> list[dict]:
+        """The input files (and lines) that assert a triple of `subject`, from its named graphs."""
+        out = []
+        for g in sorted({g.value for g in graphs if isinstance(g, ox.NamedNode)}):
+            path = self.built.graphs.get(g)
+            if path is None:
+                continue
+            entry = {"file": self._show(path)}
+            if isinstance(subject, ox.NamedNode):
+                line = self._subject_lines(path).get(subject.value)
+                if line:
+                    entry["line"] = line
+            out.append(entry)
+        return out
+
+    def card(self, iri: str) -> dict:
+        if iri not in self.cards:
+            self.cards[iri] = self._read(iri)
+        return self.cards[iri]
+
+    def _read(self, iri: str) -> dict:
+        st = read_statement(self.view, iri)
+        prov = st.provenance
+        types = read_entity(self.view, iri).types
+        card = {
+            "iri": iri,
+            "label": st.label,
+            "kind": [shorten(t) for t in types if t.startswith(TS)] or [shorten(t) for t in types],
+            "holders": [self._named(h) for h in st.claim_holders],
+            "hedges": sorted({self.view.label(h) for q in st.quantities for h in q.hedges}),
+            "sections": [self._named(s) for s in prov.sections],
+            "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
+            "sources": [self._named(w) for w in prov.sources],
+            "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
+            "quote": prov.quote,
+        }
+        return {k: v for k, v in card.items() if v not in ([], None)}
+
+    def _named(self, iri: str) -> dict:
+        return {"iri": iri, "label": self.view.label(iri)}
+
+    def _show(self, path: Path) -> str:
+        if path not in self._shown:
+            self._shown[path] = self._relative(path)
+        return self._shown[path]
+
+    def _relative(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    def _subject_lines(self, path: Path) -> dict:
+        if path not in self._lines:
+            self._lines[path] = subject_lines(path)
+        return self._lines[path]
+
