@@ -59,6 +59,8 @@ def _invert(path: Path) -> Path:
 
 def walk(store: ox.Store, s, path: Path, o, binding: Binding) -> Iterator[tuple[object, object, tuple[Triple, ...]]]:
     """Each (start, end, triples crossed) by which `path` leads from `s` to `o` (None: any)."""
+    if isinstance(s, ox.Literal):
+        return  # no triple has a literal subject
     if isinstance(path, (Iri, Var)):
         p = to_term(path, binding)
         seen = set()

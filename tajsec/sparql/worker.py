@@ -142,7 +142,7 @@ def _traced(tracer, variables: list[str], rows: list) -> dict:
     try:
         return tracer(variables, rows)
     except Exception as e:  # noqa: BLE001 - the rows stand without their evidence, never a traceback
-        return {"rows": [{"traced": False, "reason": f"evidence not traced: {e or type(e).__name__}"} for _ in rows],
+        return {"rows": [{"traced": False, "reason": str(e) or type(e).__name__} for _ in rows],
                 "statements": {}}
 
 

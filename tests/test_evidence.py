@@ -1,0 +1,121 @@
+"""`tajsec query --why`: each answer's evidence, and the build's record of how each derived
+triple was derived."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from tajsec.core.namespaces import PREFIXES, TS, TSD
+from tajsec.evidence.trace import Tracer
+from tajsec.graph.build import DERIVED_GRAPH, build
+from tajsec.sparql import queries
+from tajsec.sparql.results import Result, to_json
+
+
+def _evidence(built, project, text):
+    res = queries.run(built.query, text)
+    return res, Tracer(built, project.root, PREFIXES).trace(text, res.variables, res.rows)
+
+
+def test_every_derived_triple_has_a_backing_statement(built):
+    derived = {(q.subject, q.predicate, q.object) for q in built.store.quads_for_pattern(None, None, None, DERIVED_GRAPH)}
+    assert derived and derived <= set(built.derivations.by_triple)
+    assert [t for t in derived if not built.derivations.statements(built.store, t)] == []
+
+
+def test_removing_the_backing_statement_removes_the_derived_triple(project, built):
+    st = ox.NamedNode(TSD + "tenure-mirzoev-head-of-dca")
+    triple = (ox.NamedNode(TSD + "gaffur-mirzoev"), ox.NamedNode(PREFIXES["org"] + "memberOf"),
+              ox.NamedNode(TSD + "drug-control-agency"))
+    assert st in built.derivations.statements(built.store, triple)
+    again = build(project, derive=False)
+    for q in list(again.store.quads_for_pattern(st, None, None, None)):
+        again.store.remove(q)
+    from tajsec.graph.build import construct_queries, materialise
+    materialise(again.store, construct_queries(project))
+    backed_elsewhere = [s for s in built.derivations.statements(built.store, triple) if s != st]
+    present = next(iter(again.store.quads_for_pattern(*triple, None)), None) is not None
+    assert present == bool(backed_elsewhere)
+
+
+def test_a_derived_row_is_backed_by_its_statement(built, project):
+    text = f"SELECT ?org WHERE {{ <{TSD}gaffur-mirzoev> <{PREFIXES['org']}memberOf> ?org }}"
+    res, ev = _evidence(built, project, text)
+    rows = {r[0].value: e for r, e in zip(res.rows, ev["rows"])}
+    entry = rows[TSD + "drug-control-agency"]
+    assert entry["traced"] and entry["triples"][0]["origin"] == "derived"
+    assert TSD + "tenure-mirzoev-head-of-dca" in entry["statements"]
+    assert "Mirzoev" in ev["statements"][TSD + "tenure-mirzoev-head-of-dca"]["quote"]
+
+
+def test_asserted_triples_are_their_own_evidence_with_file_and_line(built, project):
+    text = f"SELECT ?q WHERE {{ <{TSD}tenure-mirzoev-head-of-dca> <{TS}evidenceQuote> ?q }}"
+    _, ev = _evidence(built, project, text)
+    t = ev["rows"][0]["triples"][0]
+    assert t["origin"] == "asserted"
+    assert t["asserted_in"][0]["file"] == "instances/drugs.ttl"
+    line = t["asserted_in"][0]["line"]
+    assert "tenure-mirzoev-head-of-dca" in (project.root / "instances/drugs.ttl").read_text().splitlines()[line - 1]
+
+
+def test_optional_part_unbound_invents_no_evidence(built, project):
+    text = (f"SELECT ?t ?role WHERE {{ ?t a <{TS}Tenure> ; <{PREFIXES['org']}member> <{TSD}gaffur-mirzoev> "
+            f"OPTIONAL {{ ?t <{TS}noSuchProperty> ?role }} }}")
+    res, ev = _evidence(built, project, text)
+    assert res.rows
+    for entry in ev["rows"]:
+        assert all(t["predicate"]["value"] != TS + "noSuchProperty" for t in entry["triples"])
+        assert entry["triples"]
+
+
+def test_union_and_property_path(built, project):
+    text = (f"SELECT ?end WHERE {{ {{ <{TSD}interval-mirzoev-head-of-dca> <{PREFIXES['time']}hasEnd>/<{PREFIXES['time']}inXSDgYearMonth> ?end }}"
+            f" UNION {{ <{TSD}interval-mirzoev-head-of-dca> <{TS}noSuch> ?end }} }}")
+    res, ev = _evidence(built, project, text)
+    assert [r[0].value for r in res.rows] == ["2004-08"]
+    preds = [t["predicate"]["value"] for t in ev["rows"][0]["triples"]]
+    assert preds == [PREFIXES["time"] + "hasEnd", PREFIXES["time"] + "inXSDgYearMonth"]
+
+
+def test_a_count_is_backed_by_the_counted_rows_capped(built, project):
+    text = f"SELECT (COUNT(?t) AS ?n) WHERE {{ ?t a <{TS}Tenure> }}"
+    res, ev = _evidence(built, project, text)
+    n = int(res.rows[0][0].value)
+    entry = ev["rows"][0]
+    assert entry["matches"] == n and entry["shown"] == min(n, 20)
+    assert len(entry["triples"]) == entry["shown"]
+    if n > 20:
+        assert "first 20" in entry["note"]
+
+
+def test_untraceable_query_keeps_its_rows_and_says_why():
+    from click.testing import CliRunner
+
+    from tajsec.cli import main
+    r = CliRunner().invoke(main, ["query", "-e", "SELECT ?x WHERE { ?x !(<http://example.org/p>) ?y } LIMIT 1", "--why"])
+    assert r.exit_code == 0, r.output
+    assert "not traced" in r.output and "Traceback" not in r.output
+
+
+def test_json_evidence_leaves_sparql_json_readable(built, project):
+    from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
+    import io
+
+    text = (project.root / "queries/questions/drugs-dca-head-mid-2004.rq").read_text()
+    res, ev = _evidence(built, project, text)
+    doc = to_json(Result(res.variables, res.rows, ev))
+    parsed = JSONResultParser().parse(io.StringIO(doc))
+    from rdflib import Variable
+    assert [str(b[Variable("head")]) for b in parsed.bindings] == [TSD + "gaffur-mirzoev"]
+    assert len(json.loads(doc)["evidence"]["rows"]) == len(res.rows)
+
+
+def test_every_question_traced(built, project):
+    tracer = Tracer(built, project.root, PREFIXES)
+    for path in project.question_queries:
+        text = path.read_text()
+        res = queries.run(built.query, text)
+        ev = tracer.trace(text, res.variables, res.rows)
+        for entry in ev["rows"]:
+            assert entry["traced"], (path.stem, entry)
+            assert entry["statements"], path.stem
