@@ -2,9 +2,13 @@
 triple was derived."""
 from __future__ import annotations
 
+import csv
 import json
+import re
+from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from tajsec.core.namespaces import PREFIXES, TS, TSD
 from tajsec.evidence.trace import Tracer
 from tajsec.graph.build import DERIVED_GRAPH, build
@@ -119,3 +123,72 @@ def test_every_question_traced(built, project):
         for entry in ev["rows"]:
             assert entry["traced"], (path.stem, entry)
             assert entry["statements"], path.stem
+
+
+QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "questions"
+EVIDENCE_FILES = sorted(QUESTIONS_DIR.glob("*.evidence.csv"))
+
+
+def _plain(text: str) -> str:
+    """The paper's text and the quotes compared as words: line breaks, hyphenation at line ends
+    and curly quotes do not count."""
+    text = re.sub(r"-\s*\n\s*", "-", text)
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.sub(r"(?<=[A-Za-z.,])\d{2}\b", "", text).split())
+
+
+def test_evidence_files_are_there():
+    assert len(EVIDENCE_FILES) >= 7
+
+
+@pytest.mark.parametrize("path", EVIDENCE_FILES, ids=lambda p: p.name.removesuffix(".evidence.csv"))
+def test_each_row_s_evidence_holds_the_statement_the_paper_supports_it_with(built, project, path, source_text):
+    """NAME.evidence.csv: for each expected row, a statement its evidence must include and the
+    passage of the paper (worked out by reading it) that supports the row, which the statement's
+    quote must contain."""
+    with path.open(encoding="utf-8", newline="") as f:
+        header, *lines = list(csv.reader(f))
+    question = path.with_name(path.name.replace(".evidence.csv", ".rq"))
+    res, ev = _evidence(built, project, question.read_text(encoding="utf-8"))
+    assert header[:-2] == res.variables
+    rows = {tuple(r): e for r, e in zip(res.lexical_rows(), ev["rows"])}
+    paper = _plain(source_text)
+    for line in lines:
+        *values, statement, passage = line
+        entry = rows[tuple(values)]
+        assert statement in entry["statements"], (values, statement)
+        assert _plain(passage) in paper, passage
+        card = ev["statements"][statement]
+        assert _plain(passage) in _plain(card["quote"]), (statement, card["quote"])
+
+
+@pytest.mark.parametrize("path", sorted(QUESTIONS_DIR.glob("*.rq")), ids=lambda p: p.stem)
+def test_no_evidence_is_unrelated_to_its_row(built, project, path):
+    """The triples of a row's evidence are one connected match, and it reaches the row's values
+    (unless the row is an aggregate's, whose values the data do not hold)."""
+    res, ev = _evidence(built, project, path.read_text(encoding="utf-8"))
+    for row, entry in zip(res.rows, ev["rows"]):
+        assert entry["traced"], entry
+        values = {t.value for t in row if t is not None}
+        edges = [(t["subject"]["value"], t["object"]["value"]) for t in entry["triples"]]
+        nodes = {n for e in edges for n in e}
+        component = _components(edges)
+        reached = {component[n] for n in nodes & values}
+        if entry["matches"] == 1 and reached:
+            assert set(component.values()) <= reached, path.stem
+
+
+def _components(edges):
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return {n: find(n) for n in list(parent)}
+

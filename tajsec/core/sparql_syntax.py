@@ -129,13 +129,14 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     toks, pos = [], 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
-        if m.lastgroup != "ws":
-            toks.append(Tok(m.lastgroup, m.group(), pos, m.end()))
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            break
         pos = m.end()
+        if m.lastgroup != "ws":
+            toks.append(Tok(m.lastgroup, m.group(), m.start(), pos))
+    if pos < len(text):
+        raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
     return toks
 
 

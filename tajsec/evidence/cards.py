@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import TS, shorten
+from tajsec.core.namespaces import RDF_TYPE, TS, shorten
+from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
-from tajsec.graph.models import read_entity, read_statement
 from tajsec.shacl.locate import subject_lines
 
 
@@ -44,15 +44,15 @@ class Cards:
         return self.cards[iri]
 
     def _read(self, iri: str) -> dict:
-        st = read_statement(self.view, iri)
-        prov = st.provenance
-        types = read_entity(self.view, iri).types
+        v = self.view
+        prov = provenance(v, iri)
+        types = sorted(v.iris(iri, RDF_TYPE))
         card = {
             "iri": iri,
-            "label": st.label,
+            "label": v.label(iri),
             "kind": [shorten(t) for t in types if t.startswith(TS)] or [shorten(t) for t in types],
-            "holders": [self._named(h) for h in st.claim_holders],
-            "hedges": sorted({self.view.label(h) for q in st.quantities for h in q.hedges}),
+            "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
+            "hedges": sorted({v.label(h) for q in v.iris(iri, TS + "quantity") for h in v.iris(q, TS + "hedge")}),
             "sections": [self._named(s) for s in prov.sections],
             "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
             "sources": [self._named(w) for w in prov.sources],
