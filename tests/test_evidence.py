@@ -192,3 +192,37 @@ def _components(edges):
         parent[find(a)] = find(b)
     return {n: find(n) for n in list(parent)}
 
+
+
+def test_foreign_data_evidence_names_its_file_and_line(project, tmp_path):
+    data = tmp_path / "theirs.ttl"
+    data.write_text(f"@prefix tsd: <{TSD}> .\n@prefix ts: <{TS}> .\n\n# a note\n"
+                    f"tsd:gaffur-mirzoev ts:nickname \"the general\" .\n", encoding="utf-8")
+    b = build(project, foreign=[data])
+    text = f"SELECT ?n WHERE {{ <{TSD}gaffur-mirzoev> <{TS}nickname> ?n }}"
+    res = queries.run(b.query, text)
+    ev = Tracer(b, tmp_path, PREFIXES).trace(text, res.variables, res.rows)
+    assert ev["rows"][0]["triples"][0]["asserted_in"] == [{"file": "theirs.ttl", "line": 5}]
+
+
+def test_cli_why_table_json_and_questions(project):
+    from click.testing import CliRunner
+
+    from tajsec.cli import main
+    runner = CliRunner()
+    r = runner.invoke(main, ["query", "drugs-dca-officer-pay", "--why"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[2].startswith("100 ") and lines[3].startswith("    - tsd:st-dca-officer-pay")
+    assert "“DCA officers are hand-picked" in r.output
+    r = runner.invoke(main, ["query", "drugs-dca-officer-pay", "--why", "--format", "json"])
+    doc = json.loads(r.output)
+    assert TSD + "st-dca-officer-pay" in doc["evidence"]["rows"][0]["statements"]
+    assert doc["results"]["bindings"][0]["min"]["value"] == "100"
+    r = runner.invoke(main, ["query", "drugs-dca-officer-pay", "--why", "--format", "csv"])
+    assert r.output.splitlines()[0].endswith(",_evidence") and TSD + "st-dca-officer-pay" in r.output.splitlines()[1]
+    r = runner.invoke(main, ["query", "drugs-dca-officer-pay", "--cite"])
+    assert r.exit_code == 2
+    r = runner.invoke(main, ["questions", "--run", "--why"])
+    assert r.exit_code == 0, r.output[-2000:]
+    assert r.output.count("    - tsd:") >= 69 and "evidence not traced" not in r.output
