@@ -226,3 +226,25 @@ def test_cli_why_table_json_and_questions(project):
     r = runner.invoke(main, ["questions", "--run", "--why"])
     assert r.exit_code == 0, r.output[-2000:]
     assert r.output.count("    - tsd:") >= 69 and "evidence not traced" not in r.output
+
+
+def test_export_citations_bibtex_and_csl_json(tmp_path):
+    from click.testing import CliRunner
+
+    from tajsec.cli import main
+    runner = CliRunner()
+    out = tmp_path / "works.json"
+    r = runner.invoke(main, ["export", "--citations", "csl-json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    items = {i["id"]: i for i in json.loads(out.read_text(encoding="utf-8"))}
+    # footnote 31 (checked in the paper): Zokirova's IWPR article of 15 June 2004, RCA no. 293
+    z = items["work-fn31-zokirova-most-corrupt-countries"]
+    assert z["author"] == [{"literal": "Nargis Zokirova"}] and z["issue"] == "293"
+    assert z["issued"] == {"date-parts": [[2004, 6, 15]]} and z["type"] == "article-magazine"
+    # the Transparency International rating is "Quoted in" that article
+    assert "cited in" in items["work-fn31-transparency-international-rating"]["note"]
+    r = runner.invoke(main, ["export", "--citations", "bibtex"])
+    assert r.exit_code == 0
+    assert "@article{work-fn31-zokirova-most-corrupt-countries," in r.output
+    assert r.output.count("\n@") + 1 == len(items)
+    assert runner.invoke(main, ["export"]).exit_code == 2

@@ -58,6 +58,7 @@ class Cards:
             "sources": [self._named(w) for w in prov.sources],
             "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
             "quote": prov.quote,
+            "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }
         return {k: v for k, v in card.items() if v not in ([], None)}
 

@@ -41,12 +41,13 @@ class Works:
         outlet = self.view.iris(w, SCHEMA + "isPartOf") + self.view.iris(w, DCTERMS + "publisher")
         date = first(w, SCHEMA + "datePublished")
         issue = first(w, SCHEMA + "issueNumber")
-        kinds = [t[len(TS):] for t in self.view.iris(w, RDF + "type") if t.startswith(TS)]
+        kinds = [t[len(TS):] for t in self.view.iris(w, RDF + "type") if t.startswith(TS) and t[len(TS):] in CSL_TYPES]
         return {
             "iri": w,
             "kind": kinds[0] if kinds else "Work",
             "authors": [self.view.label(a) for a in self.view.iris(w, DCTERMS + "creator")],
-            "title": title.value if title is not None else self.view.label(w),
+            "title": title.value if title is not None else None,
+            "label": self.view.label(w),
             "outlet": self.view.label(outlet[0]) if outlet else None,
             "issue": issue.value if issue is not None else None,
             "date": date.value if date is not None else None,
@@ -56,7 +57,10 @@ class Works:
     def citation(self, w: str) -> str:
         f = self.fields(w)
         parts = [", ".join(f["authors"])] if f["authors"] else []
-        parts.append(f"‘{f['title']}’" if f["kind"] in ("Article", "Chapter") else f["title"])
+        if f["title"]:
+            parts.append(f"‘{f['title']}’" if f["kind"] in ("Article", "Chapter") else f["title"])
+        elif not f["outlet"]:
+            parts.append(f["label"])
         parts += [x for x in (f["outlet"], f"no. {f['issue']}" if f["issue"] else None, f["date"]) if x]
         text = ", ".join(parts)
         for via in f["cited_in"]:
@@ -86,7 +90,7 @@ def bibtex(works: Works, iris: list[str]) -> str:
     entries = []
     for w in iris:
         f = works.fields(w)
-        fields = [("title", f["title"])]
+        fields = [("title", f["title"] or f["label"])]
         if f["authors"]:
             fields.append(("author", " and ".join("{" + a + "}" for a in f["authors"])))
         if f["outlet"]:
@@ -109,7 +113,8 @@ def csl_json(works: Works, iris: list[str]) -> str:
     items = []
     for w in iris:
         f = works.fields(w)
-        item = {"id": _key(w), "type": CSL_TYPES.get(f["kind"], "document"), "title": f["title"], "URL": w}
+        item = {"id": _key(w), "type": CSL_TYPES.get(f["kind"], "document"), "title": f["title"] or f["label"],
+                "URL": w}
         if f["authors"]:
             item["author"] = [{"literal": a} for a in f["authors"]]
         if f["outlet"]:
@@ -122,3 +127,12 @@ def csl_json(works: Works, iris: list[str]) -> str:
             item["note"] = "cited in " + "; ".join(works.citation(c) for c in f["cited_in"])
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def citations_export(project, fmt: str) -> bytes:
+    """`tajsec export --citations bibtex|csl-json`: every cited work, sorted by IRI."""
+    from tajsec.graph.build import build
+
+    works = Works(build(project).store)
+    iris = works.cited()
+    return (bibtex(works, iris) if fmt == "bibtex" else csl_json(works, iris)).encode("utf-8")

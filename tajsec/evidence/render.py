@@ -3,7 +3,7 @@ answer's sources as citations, ready to paste (`--why --cite`)."""
 from __future__ import annotations
 
 from tajsec.core.namespaces import shorten
-from tajsec.evidence.citations import Works
+from tajsec.evidence.citations import PAPER, Works
 from tajsec.sparql import results
 from tajsec.sparql.results import Result
 
@@ -76,22 +76,23 @@ def citations_text(res: Result, works: Works) -> str:
     head, rows, tail = lines[:2], lines[2:-1], lines[-1:]
     out = list(head)
     cards = res.evidence["statements"]
+    known_works = set(works.cited())
     for line, entry in zip(rows, res.evidence["rows"]):
         out.append(line)
         if not entry.get("traced"):
             out.append(INDENT + f"evidence not traced: {entry.get('reason')}")
             continue
-        cited, places = [], []
+        cited, sections, footnotes = [], [], []
         for iri in entry["statements"]:
             card = cards[iri]
-            for w in card.get("cited_works", []):
-                if w not in cited:
-                    cited.append(w)
-            if card.get("sections") or card.get("footnotes"):
-                place = works.paper_citation([s["label"] for s in card.get("sections", [])],
-                                             [f["number"] for f in card.get("footnotes", []) if f["number"]])
-                if place not in places:
-                    places.append(place)
-        out += [INDENT + works.citation(w) for w in cited]
-        out += [INDENT + p for p in places] or [INDENT + "(no section or footnote recorded)"]
+            works_of = ([iri] if iri in known_works else []) + card.get("cited_works", []) + [s["iri"] for s in card.get("sources", []) if s["iri"] != PAPER]
+            cited += [w for w in works_of if w not in cited]
+            sections += [s["label"] for s in card.get("sections", []) if s["label"] not in sections]
+            numbers = [f["number"] for f in card.get("footnotes", []) if f["number"]] + (
+                [card["footnote_number"]] if "footnote_number" in card else [])
+            footnotes += [n for n in numbers if n not in footnotes]
+        cited = list(dict.fromkeys(cited))
+        chained = {c for w in cited for c in works.fields(w)["cited_in"]}  # shown as "cited in" already
+        out += [INDENT + works.citation(w) for w in cited if w not in chained]
+        out.append(INDENT + works.paper_citation(sections, footnotes))
     return "\n".join(out + tail) + "\n"
