@@ -58,6 +58,8 @@ class Cards:
             "sources": [self._named(w) for w in prov.sources],
             "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
             "quote": prov.quote,
+            "described_in": self.where(ox.NamedNode(iri), {q.graph_name for q in self.built.store.quads_for_pattern(
+                ox.NamedNode(iri), None, None, None)}),
             "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }
         return {k: v for k, v in card.items() if v not in ([], None)}

@@ -30,6 +30,8 @@ def statement_lines(card: dict, triples: list[dict]) -> list[str]:
         facts.append("hedge: " + ", ".join(card["hedges"]))
     if card.get("sources"):
         facts.append("sources: " + ", ".join(shorten(s["iri"]) for s in card["sources"]))
+    if card.get("described_in"):
+        facts.append(", ".join(f"{a['file']}:{a['line']}" if "line" in a else a["file"] for a in card["described_in"]))
     if facts:
         lines.append("    " + " | ".join(facts))
     if card.get("quote"):

@@ -18,7 +18,7 @@ The evidence JSON (one entry per result row, in row order; `statements` shared b
                "statements": [IRI, ...], "untraced": [{"pattern": ..., "reason": ...}],
                "note": "..."} | {"traced": false, "reason": "..."}],
      "statements": {IRI: {"iri", "label", "kind", "holders", "hedges", "sections", "footnotes",
-                          "sources", "cited_works", "quote"}}}
+                          "sources", "cited_works", "quote", "described_in", "footnote_number"}}}
 
 TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
