@@ -46,10 +46,13 @@ class Tracer:
         self.cards = Cards(built, root)
         self.prefixes = prefixes
         self.substitutions = substitutions or {}
+        self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
+        self._sub_solutions: dict[int, list[dict]] = {}
 
     # -- the whole answer -------------------------------------------------------------------
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
+        self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
         try:
             query = parse(text, self.prefixes)
             entries = self._trace_rows(query, variables_, rows)
@@ -113,7 +116,7 @@ class Tracer:
         untraced: dict[tuple[str, str], None] = {}
         for b in matches[:MAX_SHOWN]:
             self._solution(query, sel, b, triples, untraced)
-        items = [self._triple(t) for t in triples]
+        items = [self._triple_once(t) for t in triples]
         statements = list(dict.fromkeys(s for it in items for s in it["statements"]))
         entry = {"traced": True, "matches": len(matches), "shown": min(len(matches), MAX_SHOWN),
                  "triples": items, "statements": statements}
@@ -158,7 +161,9 @@ class Tracer:
             self._subselect(query, sub, b, triples, untraced)
 
     def _subselect(self, query, sub: Select, b: dict, triples: dict, untraced: dict) -> None:
-        solutions, _ = self._solutions(query, sub)
+        if id(sub) not in self._sub_solutions:
+            self._sub_solutions[id(sub)] = self._solutions(query, sub)[0]
+        solutions = self._sub_solutions[id(sub)]
         keys = [k for k in self._keys(sub, list(b)) if k in b]
         inner = [s for s in solutions if all(s.get(k) == b[k] for k in keys)]
         for s in inner[:MAX_SHOWN]:
@@ -167,6 +172,11 @@ class Tracer:
             untraced[("sub-SELECT", f"{len(inner)} matches; evidence for the first {MAX_SHOWN}")] = None
 
     # -- one triple -------------------------------------------------------------------------
+    def _triple_once(self, t: tuple) -> dict:
+        if t not in self._triples:
+            self._triples[t] = self._triple(t)
+        return self._triples[t]
+
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
         item = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
