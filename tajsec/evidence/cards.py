@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import RDF_TYPE, TS, shorten
+from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.graph.evidence import provenance
 from tajsec.graph.index import StoreView
 from tajsec.shacl.locate import subject_lines
@@ -52,7 +53,7 @@ class Cards:
             "label": v.label(iri),
             "kind": [shorten(t) for t in types if t.startswith(TS)] or [shorten(t) for t in types],
             "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
-            "hedges": sorted({v.label(h) for q in v.iris(iri, TS + "quantity") for h in v.iris(q, TS + "hedge")}),
+            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) for h in v.iris(q, TS + "hedge")}),
             "sections": [self._named(s) for s in prov.sections],
             "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
             "sources": [self._named(w) for w in prov.sources],
@@ -63,6 +64,11 @@ class Cards:
             "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }
         return {k: v for k, v in card.items() if v not in ([], None)}
+
+    def _own_quantities(self, iri: str) -> list[str]:
+        """The quantities a node states itself (an entity's ts:quantity shortcuts are derived: left out)."""
+        quads = self.built.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TS + "quantity"), None, None)
+        return [q.object.value for q in quads if q.graph_name != DERIVED_GRAPH and isinstance(q.object, ox.NamedNode)]
 
     def _named(self, iri: str) -> dict:
         return {"iri": iri, "label": self.view.label(iri)}

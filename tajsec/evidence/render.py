@@ -87,7 +87,8 @@ def citations_text(res: Result, works: Works) -> str:
         cited, sections, footnotes = [], [], []
         for iri in entry["statements"]:
             card = cards[iri]
-            works_of = ([iri] if iri in known_works else []) + card.get("cited_works", []) + [s["iri"] for s in card.get("sources", []) if s["iri"] != PAPER]
+            works_of = ([iri] if iri in known_works else []) + card.get("cited_works", []) + [
+                s["iri"] for s in card.get("sources", []) if s["iri"] != PAPER]
             cited += [w for w in works_of if w not in cited]
             sections += [s["label"] for s in card.get("sections", []) if s["label"] not in sections]
             numbers = [f["number"] for f in card.get("footnotes", []) if f["number"]] + (
