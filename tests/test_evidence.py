@@ -27,19 +27,35 @@ def test_every_derived_triple_has_a_backing_statement(built):
     assert [t for t in derived if not built.derivations.statements(built.store, t)] == []
 
 
+def _one_per_rule(built) -> dict[str, tuple]:
+    """For each build rule, one triple it derived that rests on exactly one statement of the data."""
+    chosen = {}
+    for t, derivations in sorted(built.derivations.by_triple.items(), key=lambda kv: tuple(x.value for x in kv[0])):
+        rule = derivations[0].rule.name
+        if rule in chosen or len(derivations) != 1:
+            continue
+        nodes = built.derivations.statements(built.store, t)
+        if len(nodes) == 1 and str(next(iter(nodes)).value).startswith(TSD):
+            chosen[rule] = (t, next(iter(nodes)))
+    return chosen
+
+
 def test_removing_the_backing_statement_removes_the_derived_triple(project, built):
-    st = ox.NamedNode(TSD + "tenure-mirzoev-head-of-dca")
-    triple = (ox.NamedNode(TSD + "gaffur-mirzoev"), ox.NamedNode(PREFIXES["org"] + "memberOf"),
-              ox.NamedNode(TSD + "drug-control-agency"))
-    assert st in built.derivations.statements(built.store, triple)
-    again = build(project, derive=False)
-    for q in list(again.store.quads_for_pattern(st, None, None, None)):
-        again.store.remove(q)
     from tajsec.graph.build import construct_queries, materialise
-    materialise(again.store, construct_queries(project))
-    backed_elsewhere = [s for s in built.derivations.statements(built.store, triple) if s != st]
-    present = next(iter(again.store.quads_for_pattern(*triple, None)), None) is not None
-    assert present == bool(backed_elsewhere)
+
+    chosen = _one_per_rule(built)
+    assert len(chosen) >= 5, sorted(chosen)  # the rules over statements and the interop rules alike
+    for rule, (triple, statement) in chosen.items():
+        again = build(project, derive=False)
+        for q in list(again.store.quads_for_pattern(statement, None, None, None)):
+            again.store.remove(q)
+        materialise(again.store, construct_queries(project))
+        assert next(iter(again.store.quads_for_pattern(*triple, None)), None) is None, (rule, triple, statement)
+    # and the statement that backs a shortcut is the one the paper states it in
+    st = ox.NamedNode(TSD + "tenure-mirzoev-head-of-dca")
+    member_of = (ox.NamedNode(TSD + "gaffur-mirzoev"), ox.NamedNode(PREFIXES["org"] + "memberOf"),
+                 ox.NamedNode(TSD + "drug-control-agency"))
+    assert st in built.derivations.statements(built.store, member_of)
 
 
 def test_a_derived_row_is_backed_by_its_statement(built, project):
