@@ -444,7 +444,7 @@ class _Reader(_Triples):
                 sel.grouped |= aggregate
             else:
                 raise SyntaxNotTraced(f"unexpected {t.text!r} in the SELECT clause")
-        while self.at_word("FROM"):
+        if self.at_word("FROM"):
             raise SyntaxNotTraced("FROM clauses are not traced")
         if self.at_word("WHERE"):
             self.i += 1
