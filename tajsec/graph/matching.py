@@ -134,6 +134,12 @@ def match(store: ox.Store, p: Pattern, binding: Binding) -> list[tuple[Binding, 
     s, o = to_term(p.s, binding), to_term(p.o, binding)
     if isinstance(p.p, Var) and p.p.name not in binding:
         raise NotTraced(f"predicate variable ?{p.p.name} unbound")
+    if s is not None and o is not None and isinstance(p.p, (Iri, Var)):  # the common case: one triple, or none
+        pred = to_term(p.p, binding)
+        if isinstance(s, ox.Literal) or not isinstance(pred, ox.NamedNode):
+            return []
+        found = next(iter(store.quads_for_pattern(s, pred, o, None)), None)
+        return [(binding, ((s, pred, o),))] if found is not None else []
     out = []
     for a, b, ts in walk(store, s, p.p, o, binding):
         ext = dict(binding)
