@@ -23,6 +23,7 @@ class Cards:
         self.cards: dict[str, dict] = {}
         self._lines: dict[Path, dict] = {}
         self._shown: dict[Path, str] = {}
+        self._labels: dict[str, str] = {}
 
     def where(self, subject, graphs) -> list[dict]:
         """The input files (and lines) that assert a triple of `subject`, from its named graphs."""
@@ -71,7 +72,9 @@ class Cards:
         return [q.object.value for q in quads if q.graph_name != DERIVED_GRAPH and isinstance(q.object, ox.NamedNode)]
 
     def _named(self, iri: str) -> dict:
-        return {"iri": iri, "label": self.view.label(iri)}
+        if iri not in self._labels:  # sections, sources and holders recur from card to card
+            self._labels[iri] = self.view.label(iri)
+        return {"iri": iri, "label": self._labels[iri]}
 
     def _show(self, path: Path) -> str:
         if path not in self._shown:
