@@ -6,6 +6,12 @@ The rules run as SELECT * over their WHERE clause; each solution instantiates th
 template (the derived triples, as CONSTRUCT would make them) and the WHERE patterns (the premises,
 the triples that solution matched). Kept beside the store, not in it, so that no query's answer
 changes.
+
+The solutions are recorded as each rule runs, so which rule derived what, from which solution, is
+exact. The premises of a solution are matched against the store only when asked for (a build
+would otherwise spend half its time on them), that is against the finished store: an OPTIONAL or
+UNION part of a rule could then also match a triple a later rule added. None of our rules' optional
+parts uses a property a later rule derives.
 """
 from __future__ import annotations
 
