@@ -154,7 +154,7 @@ def _plain(text: str) -> str:
 
 
 def test_evidence_files_are_there():
-    assert len(EVIDENCE_FILES) >= 15
+    assert len(EVIDENCE_FILES) >= 17
 
 
 @pytest.mark.parametrize("path", EVIDENCE_FILES, ids=lambda p: p.name.removesuffix(".evidence.csv"))
