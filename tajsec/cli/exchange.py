@@ -91,18 +91,29 @@ def _merge_with_progress(merge, project, others: list[Path], allow_ontology_chan
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]),
+              help="The RDF format (required unless --citations).")
+@click.option("--citations", type=click.Choice(["bibtex", "csl-json"]),
+              help="Instead of the graph: the works the paper cites, as BibTeX or CSL-JSON.")
 @click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
               help="full: asserted and derived; interop: only the standard-vocabulary view.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
-def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
-    """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
+def export_cmd(fmt: str | None, citations: str | None, profile: str, output: Path | None) -> None:
+    """Export the built graph in one RDF format, deterministic (same checkout, same bytes); or,
+    with --citations, the cited works."""
     from tajsec.publish.export import ExportError, export
 
+    if bool(fmt) == bool(citations):
+        raise click.UsageError("give --format (the graph) or --citations (the cited works), one of them")
     project = find_project()
     try:
-        data = export(project, fmt, profile)
+        if citations:
+            from tajsec.evidence.citations import citations_export
+
+            data = citations_export(project, citations)
+        else:
+            data = export(project, fmt, profile)
     except ExportError as e:
         raise CannotRun(str(e)) from e
     if output:

@@ -18,12 +18,14 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import XSD_STRING
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
+EVIDENCE_COLUMN = "_evidence"  # `--why --format csv`: the column of supporting statements
 
 
 @dataclass
 class Result:
     variables: list[str]
     rows: list[list[Term | None]]
+    evidence: dict | None = None  # `tajsec query --why`: see tajsec/evidence/trace.py for the shape
 
     def lexical_rows(self) -> list[list[str]]:
         return [["" if t is None else t.value for t in row] for row in self.rows]
@@ -44,8 +46,13 @@ def _plain(t: Term | None) -> str:
 def to_csv(result: Result) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(result.variables)
-    w.writerows([_plain(t) for t in row] for row in result.rows)
+    if result.evidence is None:
+        w.writerow(result.variables)
+        w.writerows([_plain(t) for t in row] for row in result.rows)
+    else:  # one more column: the IRIs of each row's supporting statements, space-separated
+        w.writerow(result.variables + [EVIDENCE_COLUMN])
+        w.writerows([_plain(t) for t in row] + [" ".join(e.get("statements", []))]
+                    for row, e in zip(result.rows, result.evidence["rows"]))
     return out.getvalue()
 
 
@@ -55,7 +62,8 @@ def to_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json_term(t: Term) -> dict:
+def json_term(t: Term) -> dict:
+    """A term as SPARQL 1.1 JSON results write it."""
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
     if isinstance(t, ox.BlankNode):
@@ -69,10 +77,12 @@ def _json_term(t: Term) -> dict:
 
 
 def to_json(result: Result) -> str:
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None}
                 for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=2) + "\n"
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    if result.evidence is not None:  # a top-level member, one entry per binding: readers of SPARQL JSON skip it
+        doc["evidence"] = result.evidence
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 _XML_CONTROL = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}  # kept as written, not normalised by XML readers

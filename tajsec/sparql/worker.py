@@ -112,8 +112,11 @@ def _form(res) -> str:
     return "CONSTRUCT"
 
 
-def execute(store_query, req: Request) -> dict:
-    """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
+def execute(store_query, req: Request, tracer=None) -> dict:
+    """Evaluate `req` with `store_query` (Built.query); the answer as plain data. `tracer`, if
+    given, is called with the SELECT answer's variables and rows and its plain-data evidence is
+    returned beside them (it runs here, in the worker, because it runs the user's WHERE clause
+    again: the same time-out, memory cap and network wall must hold)."""
     kwargs: dict = {}
     if req.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
@@ -150,13 +153,24 @@ def execute(store_query, req: Request) -> dict:
         variables = [v.value for v in res.variables]
         rows = [[sol[v] for v in variables] for sol in items]
         if req.output == "rows":
-            return {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
+            out = {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
+            if tracer is not None:
+                out["evidence"] = _traced(tracer, variables, rows)
+            return out
         _acceptable(req.output, results.WRITERS, form)
         return {"body": results.WRITERS[req.output](results.Result(variables, rows)), "form": form,
                 "format": req.output}
     _acceptable(req.graph_output, GRAPH_FORMATS, form)
     body = ox.serialize(items, format=GRAPH_FORMATS[req.graph_output])
     return {"body": body.decode("utf-8"), "form": form, "format": req.graph_output}
+
+
+def _traced(tracer, variables: list[str], rows: list) -> dict:
+    try:
+        return tracer(variables, rows)
+    except Exception as e:  # noqa: BLE001 - the rows stand without their evidence, never a traceback
+        return {"rows": [{"traced": False, "reason": str(e) or type(e).__name__} for _ in rows],
+                "statements": {}}
 
 
 def _acceptable(fmt: str | None, known, form: str) -> None:
@@ -195,9 +209,9 @@ def recv_message(sock: socket.socket, deadline: float | None = None, max_bytes: 
     return json.loads(_recv_exact(sock, n, deadline))
 
 
-def answer(store_query, req: Request) -> dict:
+def answer(store_query, req: Request, tracer=None) -> dict:
     try:
-        return {"ok": execute(store_query, req)}
+        return {"ok": execute(store_query, req, tracer)}
     except QueryError as e:
         return {"error": str(e), "kind": e.kind}
     except MemoryError:
@@ -235,7 +249,7 @@ def stopped_message(status: int | None, memory: int) -> str:
 
 
 def run_isolated(store_query, req: Request, timeout: float | None, memory: int = DEFAULT_MEMORY,
-                 allow_network: bool = False) -> dict:
+                 allow_network: bool = False, tracer=None) -> dict:
     """Run one request in a forked, sandboxed worker; its answer, or QueryError."""
     parent, child = socket.socketpair()
     pid = os.fork()
@@ -243,7 +257,7 @@ def run_isolated(store_query, req: Request, timeout: float | None, memory: int =
         parent.close()
         try:
             enter_sandbox(memory, allow_network)
-            send_message(child, answer(store_query, req))
+            send_message(child, answer(store_query, req, tracer))
         finally:
             os._exit(0)
     child.close()
