@@ -72,3 +72,9 @@ def test_table_counts_rows_and_shows_unbound_as_empty():
     assert out.splitlines()[-1] == "(2 rows)"
     assert [c.strip() for c in out.splitlines()[2].split("|")] == ["x", ""]
     assert [c.strip() for c in out.splitlines()[3].split("|")] == ["", ""]
+
+
+def test_table_shows_control_characters_instead_of_sending_them():
+    out = results.to_table(results.Result(["a"], [[ox.Literal("\x1b[31mRED\x07\nnext")]]))
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[2] == "\\x1b[31mRED\\x07\\nnext"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -133,10 +134,21 @@ def boolean_to(fmt: str, value: bool) -> str:
     return word + ("\r\n" if fmt == "csv" else "\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` for a terminal: control characters from the data (escape sequences, bells, line
+    breaks) written as \\xNN, \\n, \\t, so a value can neither drive the terminal nor break a row."""
+    text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def to_table(result: Result, shorten=None, width: int | None = 70) -> str:
-    """A plain-text table; cells longer than `width` are cut with '...' (None: never cut)."""
+    """A plain-text table for terminals (control characters shown, not sent); cells longer than
+    `width` are cut with '...' (None: never cut)."""
     shorten = shorten or (lambda s: s)
-    cells = [[shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t) for t in row]
+    cells = [[visible(shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t)) for t in row]
              for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:
