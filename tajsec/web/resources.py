@@ -10,8 +10,8 @@ pages of the docs site that need the whole site (the home page, the questions, t
 rendered once, on the first request for one of them.
 
 The RDF of a node is its Concise Bounded Description (every triple with it as subject, and those
-of the blank nodes they reach) plus its statements (the statements, events and agreements that
-point to it, each with its own triples) and their sources (the label and type of what they and
+of the blank nodes they reach); for an /id/ node, plus its statements (the statements, events and
+agreements that point to it, each with its own triples) and their sources (the label and type of what they and
 the node cite with prov:wasDerivedFrom, ts:inSection and ts:footnote). The HTML is the docs page
 with a `<base>` under `/docs/`, where this module serves the rest of the docs site.
 """
@@ -140,8 +140,10 @@ class LinkedData:
         store = self.shapes if iri.startswith(TSSH) else self.store
         node = ox.NamedNode(iri)
         found = _cbd(store, node)
-        statements = {q.subject for q in store.quads_for_pattern(None, None, node, None)
-                      if isinstance(q.subject, ox.NamedNode) and _is_statement(store, q.subject)}
+        statements = set()
+        if iri.startswith(TSD):  # a term's "statements" would be every use of it: its CBD is enough
+            statements = {q.subject for q in store.quads_for_pattern(None, None, node, None)
+                          if isinstance(q.subject, ox.NamedNode) and _is_statement(store, q.subject)}
         for st in statements:
             found |= _cbd(store, st)
         for subject in {node, *statements}:
