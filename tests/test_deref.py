@@ -134,7 +134,8 @@ def test_extensions_choose_the_format_whatever_the_accept_header(server):  # noq
     base, _ = server
     for ext, media in ((".ttl", "text/turtle"), (".nt", "application/n-triples"),
                        (".rdf", "application/rdf+xml"), (".jsonld", "application/ld+json"), (".html", "text/html")):
-        status, headers, _ = _request(base, "/id/gaffur-mirzoev" + ext, BROWSER_ACCEPT if ext != ".html" else "text/turtle")
+        accept = "text/turtle" if ext == ".html" else BROWSER_ACCEPT
+        status, headers, _ = _request(base, "/id/gaffur-mirzoev" + ext, accept)
         assert (status, _media(headers)) == (200, media)
 
 
@@ -255,3 +256,13 @@ def test_a_browser_gets_the_page_and_a_script_gets_turtle(server, tmp_path):  # 
     assert turtle[0] == 200 and turtle[1].startswith("text/turtle")
     got = _triples(turtle[2].encode("utf-8"), "text/turtle")
     assert (TSD + "gaffur-mirzoev", RDFS_LABEL, "Gaffur Mirzoev", "en") in got
+
+
+def test_a_cited_work_does_not_list_every_statement_that_cites_it(server):  # noqa: F811
+    base, _ = server
+    status, _, body = _request(base, "/id/paper", "text/turtle")
+    assert status == 200
+    subjects = {s for s, _, _, _ in _triples(body, "text/turtle")}
+    assert TSD + "paper" in subjects
+    assert TSD + "claim-no-untouchables" not in subjects  # cites the paper, is not about it
+    assert len(subjects) < 20

@@ -4,12 +4,16 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
+
+if TYPE_CHECKING:
+    from tajsec.core.project import Project
+    from tajsec.graph.build import Built
 
 
 class SitePages:
@@ -17,7 +21,7 @@ class SitePages:
     (a few ms each) from a model made at start-up, then kept; the rest of the site (home page,
     questions, pictures: about 9 s) rendered once, when first asked for."""
 
-    def __init__(self, project, built):
+    def __init__(self, project: Project, built: Built):
         from tajsec.site.entities import entities_index, entity_page
         from tajsec.site.frame import stylesheet
         from tajsec.site.model import SiteModel

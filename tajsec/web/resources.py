@@ -5,15 +5,15 @@ header (q-values honoured) or by an extension (`/id/{name}.ttl`, `.nt`, `.rdf`, 
 Why not the worker pool: a request here names a node; it runs no query text a client wrote. The
 description is read from the built store and the docs site's model, both made before the pool
 forks, in time bounded by the node's own triples, so the sandbox (there to bound arbitrary
-queries) has nothing to bound. The docs pages are rendered on request (a few ms each) and kept;
-pages of the docs site that need the whole site (the home page, the questions, the pictures) are
-rendered once, on the first request for one of them.
+queries) has nothing to bound. The docs pages come from a `DocsPages` the caller gives
+(`tajsec.cli.serve.SitePages`: web/ and site/ sit in the same layer and do not import each other).
 
 The RDF of a node is its Concise Bounded Description (every triple with it as subject, and those
 of the blank nodes they reach); for an /id/ node, plus its statements (the statements, events and
-agreements that point to it, each with its own triples) and their sources (the label and type of what they and
-the node cite with prov:wasDerivedFrom, ts:inSection and ts:footnote). The HTML is the docs page
-with a `<base>` under `/docs/`, where this module serves the rest of the docs site.
+agreements that point to it other than by citing it, each with its own triples) and their
+sources (the label and type of what they and the node cite with prov:wasDerivedFrom,
+ts:inSection and ts:footnote). The HTML is the docs page with a `<base>` under `/docs/`, where
+this module serves the rest of the docs site.
 """
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ for _ext, _fmt in formats.EXTENSIONS.items():
     _name = next((n for n, f in GRAPH_FORMATS.items() if f == _fmt), None)
     if _name in SERVED and _name not in EXTENSIONS.values():
         EXTENSIONS[_ext] = _name
-SOURCE_LINKS = (PROV + "wasDerivedFrom", TS + "inSection", TS + "footnote")
+# a statement that cites a work is not about it (else the paper's description is 8,000 triples)
+CITES = PROV + "wasDerivedFrom"
+SOURCE_LINKS = (CITES, TS + "inSection", TS + "footnote")
 STATEMENT_KINDS = (TS + "Statement", TS + "Event", TS + "Agreement")
 # where each dereferenceable path prefix points: (path prefix, IRI namespace)
 NAMESPACES = (("/id/", TSD), ("/onto/", TS), ("/shapes/", TSSH))
@@ -143,7 +145,8 @@ class LinkedData:
         statements = set()
         if iri.startswith(TSD):  # a term's "statements" would be every use of it: its CBD is enough
             statements = {q.subject for q in store.quads_for_pattern(None, None, node, None)
-                          if isinstance(q.subject, ox.NamedNode) and _is_statement(store, q.subject)}
+                          if isinstance(q.subject, ox.NamedNode) and q.predicate.value != CITES
+                          and _is_statement(store, q.subject)}
         for st in statements:
             found |= _cbd(store, st)
         for subject in {node, *statements}:

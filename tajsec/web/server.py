@@ -4,7 +4,8 @@ One process answers HTTP (this module); the queries run in sandboxed worker proc
 (`pool.py`): no network, a memory cap, killed when their time is up. What the HTTP side adds:
 the Host check (against DNS rebinding), SERVICE refused by parsing the query, read-only (updates
 403), bounded request size and connection count, header/idle time-outs, and content negotiation
-of the results formats (`tajsec.core.formats`).
+of the results formats (`tajsec.core.formats`). The IRIs of the graph (/id/, /onto/, /shapes)
+are dereferenced by `resources.py`, behind the same Host check.
 """
 from __future__ import annotations
 
@@ -307,7 +308,8 @@ def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     try:
         handler = type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
-            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs, "linked_data": linked_data})
+            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs,
+            "linked_data": linked_data})
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
