@@ -186,6 +186,14 @@ def test_onto_name_is_one_term(server):  # noqa: F811
     assert (TS + "Tenure", "http://www.w3.org/2000/01/rdf-schema#subClassOf", TS + "Statement", None) in got
     status, headers, body = _request(base, "/onto/Tenure", BROWSER_ACCEPT)
     assert status == 200 and _media(headers) == "text/html" and b"class</small>" in body
+    # a concept (ontology/concepts.ttl) is shown on its scheme's page
+    status, _, body = _request(base, "/onto/status-done", "text/turtle")
+    got = _triples(body, "text/turtle")
+    assert (TS + "status-done", RDFS_LABEL, "done", "en") in got
+    assert (TS + "status-done", "http://www.w3.org/2004/02/skos/core#inScheme", TS + "scheme-statuses", None) in got
+    status, headers, _ = _request(base, "/onto/status-done", "text/html")
+    assert status == 303 and headers["location"].startswith("/docs/terms/schemes/")
+    assert headers["location"].endswith("#status-done")
 
 
 def test_shapes(server):  # noqa: F811
