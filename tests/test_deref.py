@@ -200,6 +200,7 @@ def test_shapes(server):  # noqa: F811
     base, _ = server
     status, headers, body = _request(base, "/shapes", "application/n-triples")
     assert status == 200 and _media(headers) == "application/n-triples"
+    assert '<https://w3id.org/tajsec/shapes>; rel="canonical"' in headers["link"]
     got = _triples(body, "application/n-triples")
     node_shapes = {s for s, p, o, _ in got if p == RDF_TYPE and o == "http://www.w3.org/ns/shacl#NodeShape"}
     assert len(node_shapes) > 5

@@ -34,8 +34,9 @@ from tajsec.sparql.worker import GRAPH_FORMATS
 DOCS = "/docs/"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}")
 # what a dereferenced IRI can be served as: the docs page, or the RDF formats that hold triples
-SERVED = {**formats.GRAPHS, **formats.PAGES}
-SERVED = {name: SERVED[name] for name in ("turtle", "html", "ntriples", "rdfxml", "jsonld")}
+# (Turtle first: the answer to `*/*`; a browser names text/html)
+SERVED = {"turtle": formats.GRAPHS["turtle"], "html": formats.PAGES["html"],
+          **{name: formats.GRAPHS[name] for name in ("ntriples", "rdfxml", "jsonld")}}
 EXTENSIONS = {".html": "html"}
 for _ext, _fmt in formats.EXTENSIONS.items():
     _name = next((n for n, f in GRAPH_FORMATS.items() if f == _fmt), None)
@@ -47,6 +48,7 @@ SOURCE_LINKS = (CITES, TS + "inSection", TS + "footnote")
 STATEMENT_KINDS = (TS + "Statement", TS + "Event", TS + "Agreement")
 # where each dereferenceable path prefix points: (path prefix, IRI namespace)
 NAMESPACES = (("/id/", TSD), ("/onto/", TS), ("/shapes/", TSSH))
+ALL_SHAPES = TSSH.rstrip("/")  # what /shapes stands for, as /onto stands for the ontology
 
 
 @dataclass
@@ -92,7 +94,8 @@ class LinkedData:
             path.startswith(prefix) for prefix, _ in NAMESPACES)
 
     def answer(self, path: str, accept: str | None) -> Answer:
-        """The answer to a GET of `path` (percent-decoded, no query string) with this Accept header."""
+        """The answer to a GET of `path` (as sent: not percent-decoded; no query string) with this
+        Accept header."""
         if path.startswith(DOCS):
             return self._docs_file(path[len(DOCS):])
         stem, forced = _split_extension(path)
@@ -101,10 +104,10 @@ class LinkedData:
             return _text(404, f"no resource at {path[:200]}; dereferenceable IRIs are /id/{{name}}, "
                               "/onto/{name}, /onto and /shapes")
         fmt = forced or formats.negotiate(accept, SERVED)
-        links = self._links(stem, iri)
+        link = _link_header(stem, iri)
         if fmt is None:
-            return _text(406, "supported: " + ", ".join(formats.media_types(SERVED)), links)
-        headers = {"Link": links["Link"], "Content-Location": stem + _extension(fmt)}
+            return _text(406, "supported: " + ", ".join(formats.media_types(SERVED)), {"Link": link})
+        headers = {"Link": link, "Content-Location": stem + _extension(fmt)}
         if fmt == "html":
             return self._html(iri, headers)
         body = ox.serialize(self.describe(iri), format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
@@ -115,7 +118,7 @@ class LinkedData:
         if path == "/onto":
             return ONTOLOGY_IRI
         if path == "/shapes":
-            return TSSH
+            return ALL_SHAPES
         for prefix, namespace in NAMESPACES:
             name = path[len(prefix):]
             if path.startswith(prefix) and NAME.fullmatch(name):
@@ -126,10 +129,6 @@ class LinkedData:
                     return iri
         return None
 
-    def _links(self, stem: str, iri: str) -> dict[str, str]:
-        alternates = [f'<{stem}{_extension(n)}>; rel="alternate"; type="{SERVED[n][0]}"' for n in SERVED]
-        return {"Link": ", ".join([f'<{iri}>; rel="canonical"', *alternates])}
-
     # -- RDF
 
     def describe(self, iri: str) -> list[ox.Triple]:
@@ -137,7 +136,7 @@ class LinkedData:
         if iri == ONTOLOGY_IRI:
             return _sorted({ox.Triple(q.subject, q.predicate, q.object) for g in self.ontology_graphs
                             for q in self.store.quads_for_pattern(None, None, None, g)})
-        if iri == TSSH:
+        if iri == ALL_SHAPES:
             return _sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.shapes})
         store = self.shapes if iri.startswith(TSSH) else self.store
         node = ox.NamedNode(iri)
@@ -160,7 +159,7 @@ class LinkedData:
     # -- HTML
 
     def _html(self, iri: str, headers: dict[str, str]) -> Answer:
-        if iri == TSSH:
+        if iri == ALL_SHAPES:
             target = "shapes/index.html"
         else:
             target = self.pages.path_of(iri)
@@ -187,6 +186,12 @@ class LinkedData:
         media = {"css": "text/css; charset=utf-8", "svg": "image/svg+xml", "png": "image/png",
                  "html": formats.content_type("html")}.get(path.rsplit(".", 1)[-1], "application/octet-stream")
         return Answer(200, body, media)
+
+
+def _link_header(stem: str, iri: str) -> str:
+    """The canonical IRI and every representation of it this server has."""
+    alternates = [f'<{stem}{_extension(n)}>; rel="alternate"; type="{SERVED[n][0]}"' for n in SERVED]
+    return ", ".join([f'<{iri}>; rel="canonical"', *alternates])
 
 
 def _split_extension(path: str) -> tuple[str, str | None]:
