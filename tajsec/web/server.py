@@ -4,7 +4,8 @@ One process answers HTTP (this module); the queries run in sandboxed worker proc
 (`pool.py`): no network, a memory cap, killed when their time is up. What the HTTP side adds:
 the Host check (against DNS rebinding), SERVICE refused by parsing the query, read-only (updates
 403), bounded request size and connection count, header/idle time-outs, and content negotiation
-of the results formats (`tajsec.core.formats`).
+of the results formats (`tajsec.core.formats`). The IRIs of the graph (/id/, /onto/, /shapes)
+are dereferenced by `resources.py`, behind the same Host check.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
 from tajsec.web import description
 from tajsec.web.pool import PoolBusy, WorkerPool
+from tajsec.web.resources import LinkedData
 
 DEFAULT_PORT = 7878
 MAX_QUERY_BYTES = 1_000_000
@@ -66,12 +68,16 @@ class Guard(BaseHTTPRequestHandler):
     allowed_hosts: set = frozenset()
     cors = True  # answer cross-origin read-only queries (README: "CORS")
     graphs: list = []  # the named graphs, for the service description
+    linked_data: LinkedData | None = None  # dereferenceable IRIs (/id/, /onto/, /shapes, /docs/)
 
     def log_message(self, fmt, *args):  # quiet by default; the CLI prints the URL only
         pass
 
-    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -107,6 +113,10 @@ class Guard(BaseHTTPRequestHandler):
                 return self._error(e.status, str(e))
         if url.path == "/update":
             return self._error(403, "this endpoint is read-only: updates are refused")
+        # not percent-decoded: names are plain ASCII (resources.NAME), anything else is a 404
+        if self.linked_data is not None and self.linked_data.handles(url.path):
+            found = self.linked_data.answer(url.path, self.headers.get("Accept"))
+            return self._send(found.status, found.body, found.content_type, found.headers)
         return self._error(404, "not found; the SPARQL endpoint is /sparql")
 
     def do_HEAD(self):
@@ -289,7 +299,7 @@ class BoundedServer(ThreadingHTTPServer):
 def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
                 memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
-                cors: bool = True):
+                cors: bool = True, linked_data: LinkedData | None = None):
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
     `store_query` is `Store.query` with the union of all graphs as default graph unless given a
     dataset (`tajsec.sparql.worker.union_by_default`)."""
@@ -298,7 +308,8 @@ def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
     try:
         handler = type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
-            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs})
+            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs,
+            "linked_data": linked_data})
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
