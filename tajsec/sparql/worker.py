@@ -58,6 +58,7 @@ class Request:
     default_graphs: list | None = None
     named_graphs: list | None = None
     query_dataset: bool = False  # the query has FROM / FROM NAMED: its dataset, not the union
+    evidence: bool = False  # a served evidence request: the worker's `trace` adds each row's evidence
 
 
 def dataset_arguments(req: Request) -> dict:
@@ -158,7 +159,8 @@ def execute(store_query, req: Request, tracer=None) -> dict:
                 out["evidence"] = _traced(tracer, variables, rows)
             return out
         _acceptable(req.output, results.WRITERS, form)
-        return {"body": results.WRITERS[req.output](results.Result(variables, rows)), "form": form,
+        evidence = _traced(tracer, variables, rows) if tracer is not None else None
+        return {"body": results.WRITERS[req.output](results.Result(variables, rows, evidence)), "form": form,
                 "format": req.output}
     _acceptable(req.graph_output, GRAPH_FORMATS, form)
     body = ox.serialize(items, format=GRAPH_FORMATS[req.graph_output])
@@ -220,14 +222,20 @@ def answer(store_query, req: Request, tracer=None) -> dict:
         return {"error": str(e) or type(e).__name__, "kind": "engine"}
 
 
-def serve_requests(sock: socket.socket, store_query) -> None:
-    """A worker's loop: one request at a time until the other end closes."""
+def serve_requests(sock: socket.socket, store_query, trace=None) -> None:
+    """A worker's loop: one request at a time until the other end closes. `trace(query, variables,
+    rows)`, if given, is the tracer for requests that ask for evidence (`Request.evidence`)."""
     while True:
         try:
             msg = recv_message(sock)
         except (EOFError, OSError):
             return
-        send_message(sock, answer(store_query, Request(**msg)))
+        req = Request(**msg)
+        if req.evidence and trace is None:
+            send_message(sock, {"error": "this server traces no evidence", "kind": "form"})
+            continue
+        tracer = (lambda variables, rows: trace(req.query, variables, rows)) if req.evidence else None
+        send_message(sock, answer(store_query, req, tracer))
 
 
 def enter_sandbox(memory: int, allow_network: bool) -> bool:

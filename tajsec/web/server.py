@@ -21,7 +21,7 @@ from tajsec.core import formats
 from tajsec.core.errors import TajsecError
 from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
-from tajsec.web import description
+from tajsec.web import description, evidence
 from tajsec.web.pool import PoolBusy, WorkerPool
 from tajsec.web.resources import LinkedData
 
@@ -88,7 +88,7 @@ class Guard(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _cors_headers(self) -> None:
-        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+        if self.cors and urllib.parse.urlsplit(self.path).path in ("/sparql", evidence.PATH):
             self.send_header("Access-Control-Allow-Origin", "*")
 
     def _error(self, code: int, message: str) -> None:
@@ -111,6 +111,11 @@ class Guard(BaseHTTPRequestHandler):
                 return self._protocol(params)
             except BadRequest as e:
                 return self._error(e.status, str(e))
+        if url.path == evidence.PATH:
+            try:
+                return evidence.answer(self, _form_params(url.query))
+            except BadRequest as e:
+                return self._error(e.status, str(e))
         if url.path == "/update":
             return self._error(403, "this endpoint is read-only: updates are refused")
         # not percent-decoded: names are plain ASCII (resources.NAME), anything else is a 404
@@ -129,7 +134,7 @@ class Guard(BaseHTTPRequestHandler):
         self.send_response(204)
         self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
         self.send_header("Content-Length", "0")
-        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+        if self.cors and urllib.parse.urlsplit(self.path).path in ("/sparql", evidence.PATH):
             self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
             self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
@@ -150,15 +155,16 @@ class Guard(BaseHTTPRequestHandler):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if url.path == "/update" or ctype == "application/sparql-update":
             return self._error(403, "this endpoint is read-only: updates are refused")
-        if url.path != "/sparql":
+        if url.path not in ("/sparql", evidence.PATH):
             return self._error(404, "not found; the SPARQL endpoint is /sparql")
+        protocol = evidence.answer if url.path == evidence.PATH else type(self)._protocol
         try:
             if ctype == "application/sparql-query":
                 params = _form_params(url.query)
                 params["query"] = [body]
-                return self._protocol(params)
+                return protocol(self, params)
             if ctype == "application/x-www-form-urlencoded":
-                return self._protocol(_form_params(body))
+                return protocol(self, _form_params(body))
         except BadRequest as e:
             return self._error(e.status, str(e))
         return self._error(415, f"POST a query as application/sparql-query or application/x-www-form-urlencoded, "
@@ -216,12 +222,19 @@ class Guard(BaseHTTPRequestHandler):
             return self._error(400, "give exactly one 'query' parameter")
         return self._answer(queries[0], params)
 
-    def _answer(self, query: str, params: dict[str, list[str]]) -> None:
+    def _refusal(self, query: str) -> BadRequest | None:
+        """Why a query is refused before it runs (too long, or it would reach the network)."""
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
-            return self._error(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
+            return BadRequest(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
         reason = offline.refusal(query, self.pool.isolated)
         if reason:
-            return self._error(400, reason.replace(" unless --allow-network is given", "") + "; this endpoint refuses SERVICE")
+            return BadRequest(400, reason.replace(" unless --allow-network is given", "") + "; this endpoint refuses SERVICE")
+        return None
+
+    def _answer(self, query: str, params: dict[str, list[str]]) -> None:
+        refused = self._refusal(query)
+        if refused:
+            return self._error(refused.status, str(refused))
         accept = self._accept(params)
         default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
         if default_graphs is not None or named_graphs is not None:
@@ -231,6 +244,10 @@ class Guard(BaseHTTPRequestHandler):
                       max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
                       default_graphs=default_graphs, named_graphs=named_graphs,
                       query_dataset=offline.declares_dataset(query))
+        return self._run(req)
+
+    def _run(self, req: Request) -> None:
+        """Run a request in the pool and send its answer, or the error's status."""
         try:
             out = self.pool.run(req, self.timeout_s)
         except PoolBusy as e:
@@ -299,12 +316,13 @@ class BoundedServer(ThreadingHTTPServer):
 def make_server(store_query, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
                 memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
-                cors: bool = True, linked_data: LinkedData | None = None):
+                cors: bool = True, trace=None, linked_data: LinkedData | None = None):
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
     `store_query` is `Store.query` with the union of all graphs as default graph unless given a
-    dataset (`tajsec.sparql.worker.union_by_default`)."""
+    dataset (`tajsec.sparql.worker.union_by_default`). `trace` (`tajsec.web.evidence.tracing`)
+    answers evidence requests on `evidence.PATH`; without it that path says so."""
     graphs = description.named_graphs(store_query)
-    pool = WorkerPool(store_query, size=workers, memory=memory)
+    pool = WorkerPool(store_query, size=workers, memory=memory, trace=trace)
     try:
         handler = type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
