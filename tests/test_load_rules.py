@@ -166,3 +166,59 @@ def test_graph_name_is_the_path_in_the_checkout(tmp_path):
     assert load.graph_name_for(tmp_path / "instances" / "a.ttl", tmp_path).value.endswith("/instances/a.ttl")
     outside = load.graph_name_for(Path("/etc/x.ttl"), tmp_path).value
     assert outside.endswith("etc/x.ttl") and not outside.endswith("//etc/x.ttl")
+
+
+def test_default_size_limit_is_two_gib_and_the_environment_sets_it():
+    import subprocess
+    import sys
+
+    code = "import tajsec.io.load as l; print(l.MAX_FILE_BYTES)"
+    env = {k: v for k, v in os.environ.items() if k != "TAJSEC_MAX_FILE_BYTES"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str(2 * 1024 ** 3)
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "TAJSEC_MAX_FILE_BYTES": "123"},
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "123"
+
+
+def test_streamed_input_screened_then_parsed(tmp_path):
+    import hashlib
+
+    data = load.BOM + TRIPLE * 3
+    path = write(tmp_path, "a.nt", data)
+    warnings: list = []
+    with load.InputFile(path, strict=False, warnings=warnings) as source:
+        assert source.screen() == hashlib.sha256(data).hexdigest() and source.size == len(data)
+        seen: list[int] = []
+        parsed = list(ox.parse(source.stream(seen.append), format=source.format))
+        assert len(parsed) == 3 and seen == [len(data)]
+        assert list(source.lines())[1] == TRIPLE.decode()
+    assert [w.line for w in warnings] == [1]
+    with pytest.raises(LoadError, match="byte-order mark"):
+        load.InputFile(path).screen()
+
+
+def test_streamed_rdf_xml_with_an_entity_is_refused_at_its_line(tmp_path):
+    data = b'<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY e "x">\n]>\n<r/>\n'
+    with load.InputFile(write(tmp_path, "a.rdf", data)) as source:
+        with pytest.raises(LoadError) as e:
+            source.screen()
+    assert e.value.line == 3 and "ENTITY" in e.value.message
+    turtle = write(tmp_path, "b.ttl", b"# <!ENTITY in a comment is fine in Turtle\n" + TRIPLE)
+    with load.InputFile(turtle) as source:
+        source.screen()
+
+
+def test_streamed_json_ld_with_a_remote_context_is_refused(tmp_path):
+    path = write(tmp_path, "a.jsonld", b'{"@context": "https://example.org/c.jsonld", "@id": "https://example.org/s"}')
+    with load.InputFile(path) as source, pytest.raises(LoadError, match="never fetches"):
+        source.screen()
+
+
+def test_file_changed_after_screening_is_an_error(tmp_path):
+    path = write(tmp_path, "a.nt", TRIPLE)
+    with load.InputFile(path) as source:
+        source.screen()
+        path.write_bytes(TRIPLE * 2)  # same inode, other bytes
+        with pytest.raises(LoadError, match="changed while it was being read"):
+            list(ox.parse(source.stream(), format=source.format))
