@@ -282,3 +282,19 @@ def test_ill_typed_literals_only_on_the_predicates_given(store):
     assert values(ill_typed_literals(store, {XSD + "date": {EX + "a"}, XSD + "language": None})) == {
         "date": ["2004-02-30"], "language": ["en gb"]}
     assert ill_typed_literals(store, {XSD + "date": set(), XSD + "language": set()}) == {}
+
+
+@pytest.mark.parametrize("year", [2003, 2004, 2000, 1900])
+def test_every_day_of_every_month_in_a_year(year):
+    # exhaustive where hypothesis would only sample: each month's last day, and the day after it
+    for month in range(1, 13):
+        last = calendar.monthrange(year, month)[1]
+        for day in range(1, 33):
+            assert ok(f"{year}-{month:02d}-{day:02d}", "date") is (day <= last), (year, month, day)
+
+
+def test_every_month_day_without_a_year():
+    for month in range(1, 13):
+        last = 29 if month == 2 else calendar.monthrange(2003, month)[1]  # --02-29 is a gMonthDay
+        for day in range(1, 33):
+            assert ok(f"--{month:02d}-{day:02d}", "gMonthDay") is (day <= last), (month, day)
