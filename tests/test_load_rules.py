@@ -222,3 +222,21 @@ def test_file_changed_after_screening_is_an_error(tmp_path):
         path.write_bytes(TRIPLE * 2)  # same inode, other bytes
         with pytest.raises(LoadError, match="changed while it was being read"):
             list(ox.parse(source.stream(), format=source.format))
+
+
+def test_load_into_is_strict_unless_told(tmp_path):
+    path = write(tmp_path, "a.ttl", f'<https://example.org/s> <https://example.org/p> "x"^^<{XSD}integer> .\n'.encode())
+    with pytest.raises(LoadError, match="ill-typed"):
+        load.load_into(ox.Store(), path, G)
+    with pytest.raises(LoadError, match="ill-typed"):
+        load.parse_file(path)
+
+
+def test_empty_streamed_input_reports_progress_once(tmp_path):
+    path = write(tmp_path, "empty.nt", b"")
+    with load.InputFile(path) as source:
+        source.screen()
+        assert list(ox.parse(source.stream(), format=source.format)) == []
+        seen: list[int] = []
+        assert list(ox.parse(source.stream(seen.append), format=source.format)) == []
+        assert seen == [0]

@@ -418,10 +418,9 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
         raise LoadError(str(path), None, None, "JSON nested too deeply") from None
     except ValueError as e:
         raise LoadError(str(path), getattr(e, "lineno", None), getattr(e, "colno", None), f"invalid JSON: {e.msg}") from None
-    stack, seen = [doc], 0
+    stack = [doc]
     while stack:
         node = stack.pop()
-        seen += 1
         if isinstance(node, dict):
             ctx = node.get("@context")
             for c in (ctx if isinstance(ctx, list) else [ctx]):
