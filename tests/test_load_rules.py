@@ -99,7 +99,7 @@ def test_ill_typed_literals_in_both_loaders(tmp_path, strict, value, datatype):
         if strict:
             with pytest.raises(LoadError) as e:
                 read(strict=True)
-            assert e.value.line == 2 and f'"{value}" is not a valid xsd:{datatype}' in e.value.message
+            assert e.value.line == 2 and e.value.message == f'ill-typed literal: "{value}" is not a valid xsd:{datatype}'
         else:
             warnings: list = []
             read(strict=False, warnings=warnings)
@@ -240,3 +240,13 @@ def test_empty_streamed_input_reports_progress_once(tmp_path):
         seen: list[int] = []
         assert list(ox.parse(source.stream(seen.append), format=source.format)) == []
         assert seen == [0]
+
+
+def test_progress_is_reported_every_mebibyte(tmp_path):
+    data = TRIPLE * ((5 << 19) // len(TRIPLE))  # about 2.5 MiB
+    path = write(tmp_path, "big.nt", data)
+    with load.InputFile(path) as source:
+        source.screen()
+        seen: list[int] = []
+        assert len(list(ox.parse(source.stream(seen.append), format=source.format))) == len(data) // len(TRIPLE)
+    assert seen == [1 << 20, 2 << 20, len(data)]

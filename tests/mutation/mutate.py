@@ -135,6 +135,10 @@ def _sample(keys: list[str], n: int) -> set[str]:
     return set(sorted(keys, key=lambda k: hashlib.sha256(k.encode()).hexdigest())[:n])
 
 
+def _slug(module: str) -> str:
+    return module.replace("/", "_").removesuffix(".py")
+
+
 def run_module(module: str, sample: int | None = None, quiet: bool = False) -> ModuleScore:
     """All mutants of `module` (or a fixed sample of `sample` of them), each against its tests."""
     from cosmic_ray.commands.init import init
@@ -142,8 +146,7 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
     started = time.monotonic()
-    slug = module.replace("/", "_").removesuffix(".py") + ("-sample" if sample else "")
-    work = BUILD / "work" / slug
+    work = BUILD / "work" / (_slug(module) + ("-sample" if sample else ""))
     _copy_checkout(work)
     tests = " ".join(MODULES[module])
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -161,7 +164,7 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     source = (work / module).read_text(encoding="utf-8").splitlines()
     annotations = _annotation_spans(work / module)
     skip = re.compile("|".join(f"(?:{p})" for p in SKIPPED_OPERATORS))
-    equivalent = equivalent_keys()
+    (work / "seconds").unlink(missing_ok=True)
     chosen: dict[str, Mutant] = {}
     with use_db(str(session), WorkDB.Mode.create) as db:
         init([work / module], db, {})
@@ -183,24 +186,38 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(config), str(session)],
                    cwd=work, env=env, check=True,
                    stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
-    with use_db(str(session), WorkDB.Mode.open) as db:
-        results = dict(db.results)
+    (work / "seconds").write_text(str(round(time.monotonic() - started)), encoding="utf-8")
+    return collect(module, work)
+
+
+def collect(module: str, work: Path) -> ModuleScore:
+    """The score of the session in `work` (run, or still running), read from its database."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    source = (work / module).read_text(encoding="utf-8").splitlines()
+    equivalent = equivalent_keys()
     score = ModuleScore(module)
-    for job_id, mutant in chosen.items():
-        result = results.get(job_id)
-        mutant.after = _mutated_line(result.diff if result else None, mutant.line) or mutant.before
-        if result is None or result.worker_outcome.value == "skipped":
+    with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
+        done = list(db.completed_work_items)
+    for item, result in done:
+        if result.worker_outcome.value == "skipped":
             continue
+        m = item.mutations[0]
+        line = m.start_pos[0]
+        mutant = Mutant(module, line, m.operator_name.removeprefix("core/"), source[line - 1], "",
+                        occurrence=m.occurrence)
+        mutant.after = _mutated_line(result.diff) or mutant.before
         mutant.outcome = "killed" if result.is_killed else "survived"
         if mutant.outcome == "survived" and mutant.key in equivalent:
             mutant.outcome = "equivalent"
         score.mutants.append(mutant)
-    score.mutants.sort(key=lambda m: (m.line, m.operator))
-    score.seconds = time.monotonic() - started
+    score.mutants.sort(key=lambda m: (m.line, m.operator, m.after))
+    seconds = work / "seconds"
+    score.seconds = float(seconds.read_text()) if seconds.exists() else 0.0
     return score
 
 
-def _mutated_line(diff: str | None, line: int) -> str | None:
+def _mutated_line(diff: str | None) -> str | None:
     """The added line of a unified diff (the mutant's version of `line`)."""
     for d in (diff or "").splitlines():
         if d.startswith("+") and not d.startswith("+++"):
@@ -232,14 +249,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all core modules)")
     parser.add_argument("--sample", type=int, help="only this many mutants per module (a fixed sample)")
     parser.add_argument("--jobs", type=int, default=2, help="modules mutated at once (default 2)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="no mutation: the report of the sessions already in build/mutation/work")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. to measure "
                                                    "what an older set of tests kills)")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     if args.tests:
         MODULES.update({m: args.tests for m in modules})
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        scores = list(pool.map(lambda m: run_module(m, args.sample, quiet=True), modules))
+    if args.report_only:
+        suffix = "-sample" if args.sample else ""
+        scores = [collect(m, BUILD / "work" / (_slug(m) + suffix)) for m in modules
+                  if (BUILD / "work" / (_slug(m) + suffix) / "session.sqlite").exists()]
+    else:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            scores = list(pool.map(lambda m: run_module(m, args.sample, quiet=True), modules))
     BUILD.mkdir(parents=True, exist_ok=True)
     text = report(scores)
     name = "report-sample" if args.sample else "report"
