@@ -250,3 +250,25 @@ def test_progress_is_reported_every_mebibyte(tmp_path):
         seen: list[int] = []
         assert len(list(ox.parse(source.stream(seen.append), format=source.format))) == len(data) // len(TRIPLE)
     assert seen == [1 << 20, 2 << 20, len(data)]
+
+
+def test_file_changed_to_other_bytes_of_the_same_size_is_an_error(tmp_path):
+    path = write(tmp_path, "a.nt", TRIPLE)
+    with load.InputFile(path) as source:
+        source.screen()
+        path.write_bytes(TRIPLE.replace(b'"x"', b'"y"'))
+        with pytest.raises(LoadError, match="changed while it was being read"):
+            list(ox.parse(source.stream(), format=source.format))
+
+
+def test_blank_nodes_of_two_files_never_meet(tmp_path):
+    data = b"_:x <https://example.org/p> _:x .\n"
+    first = load.parse_file(write(tmp_path, "a.nt", data))[0]
+    second = load.parse_file(write(tmp_path, "b.nt", data))[0]
+    assert first.subject == first.object  # the same label is the same node within a file
+    assert first.subject != second.subject
+
+
+def test_entity_at_the_very_start_of_a_chunk_is_found():
+    assert load.EntityScreen().feed(b'<!ENTITY e "x">') == 1
+    assert load.EntityScreen().feed(b"<!ENTIT") is None

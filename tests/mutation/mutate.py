@@ -16,6 +16,7 @@ change) and build/mutation/scores.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -190,6 +191,22 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     return collect(module, work)
 
 
+def retry_survivors(module: str, work: Path) -> ModuleScore:
+    """Run the survivors of the session in `work` again against the tests as they are now (the
+    module's copy is left as it was mutated): for the loop of adding tests that kill them."""
+    import sqlite3
+
+    shutil.rmtree(work / "tests")
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    with contextlib.closing(sqlite3.connect(work / "session.sqlite")) as db, db:
+        db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
+    subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(work / "cosmic-ray.toml"),
+                    str(work / "session.sqlite")], cwd=work, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return collect(module, work)
+
+
 def collect(module: str, work: Path) -> ModuleScore:
     """The score of the session in `work` (run, or still running), read from its database."""
     from cosmic_ray.work_db import WorkDB, use_db
@@ -251,13 +268,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="modules mutated at once (default 2)")
     parser.add_argument("--report-only", action="store_true",
                         help="no mutation: the report of the sessions already in build/mutation/work")
+    parser.add_argument("--retry-survivors", action="store_true",
+                        help="run the survivors of the sessions in build/mutation/work again, against the tests as they are now")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. to measure "
                                                    "what an older set of tests kills)")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     if args.tests:
         MODULES.update({m: args.tests for m in modules})
-    if args.report_only:
+    if args.retry_survivors:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            scores = list(pool.map(lambda m: retry_survivors(m, BUILD / "work" / _slug(m)), modules))
+    elif args.report_only:
         suffix = "-sample" if args.sample else ""
         scores = [collect(m, BUILD / "work" / (_slug(m) + suffix)) for m in modules
                   if (BUILD / "work" / (_slug(m) + suffix) / "session.sqlite").exists()]
