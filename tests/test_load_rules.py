@@ -272,3 +272,12 @@ def test_blank_nodes_of_two_files_never_meet(tmp_path):
 def test_entity_at_the_very_start_of_a_chunk_is_found():
     assert load.EntityScreen().feed(b'<!ENTITY e "x">') == 1
     assert load.EntityScreen().feed(b"<!ENTIT") is None
+
+
+def test_dash_reads_standard_input_as_turtle(monkeypatch):
+    import sys
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(b"@prefix ex: <https://example.org/> .\nex:s ex:p 1 .\n")))
+    quads = load.parse_file(Path("-"))
+    assert [q.object for q in quads] == [ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))]
