@@ -281,3 +281,20 @@ def test_dash_reads_standard_input_as_turtle(monkeypatch):
     monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(b"@prefix ex: <https://example.org/> .\nex:s ex:p 1 .\n")))
     quads = load.parse_file(Path("-"))
     assert [q.object for q in quads] == [ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))]
+
+
+class FailingRead(io.RawIOBase):
+    def __init__(self, error: OSError):
+        self.error = error
+
+    def read(self, size: int = -1) -> bytes:
+        raise self.error
+
+
+def test_read_errors_become_load_errors(tmp_path):
+    with pytest.raises(LoadError) as e:
+        list(load.read_limited(FailingRead(OSError(5, "Input/output error")), tmp_path / "a.ttl"))
+    assert e.value.message == "cannot read file: Input/output error"
+    with pytest.raises(LoadError) as e:
+        list(load.read_limited(FailingRead(OSError("device gone")), tmp_path / "a.ttl"))
+    assert e.value.message == "cannot read file: device gone"

@@ -91,7 +91,8 @@ def test_date_accepts_exactly_the_days_of_the_month(year, month, day):
 
 
 @pytest.mark.parametrize("year,leap", [(2000, True), (1900, False), (2004, True), (2003, False),
-                                       (0, True), (-4, True), (-1, False), (-100, False), (-400, True)])
+                                       (0, True), (-4, True), (-1, False), (-100, False), (-400, True),
+                                       (-1600, True), (-1200, True), (-10000, True), (-2100, False)])
 def test_february_29_follows_the_leap_rule(year, leap):
     assert ok(f"{year_text(year)}-02-29", "date") is leap
     assert ok(f"{year_text(year)}-02-28", "date") is True
