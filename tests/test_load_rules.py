@@ -298,3 +298,14 @@ def test_read_errors_become_load_errors(tmp_path):
     with pytest.raises(LoadError) as e:
         list(load.read_limited(FailingRead(OSError("device gone")), tmp_path / "a.ttl"))
     assert e.value.message == "cannot read file: device gone"
+
+
+def test_a_byte_order_mark_inside_the_file_is_text_not_a_mark(tmp_path):
+    # U+FEFF inside a literal, its bytes at the start of the second 1 MiB chunk
+    head = b'<https://example.org/s> <https://example.org/p> "'
+    data = head + b"a" * ((1 << 20) - len(head)) + load.BOM + b'z" .\n'
+    path = write(tmp_path, "a.nt", data)
+    with load.InputFile(path) as source:  # strict: a mark at the start would be an error
+        source.screen()
+        (quad,) = ox.parse(source.stream(), format=source.format)
+    assert quad.object.value.endswith("a\ufeffz")
