@@ -309,3 +309,15 @@ def test_a_byte_order_mark_inside_the_file_is_text_not_a_mark(tmp_path):
         source.screen()
         (quad,) = ox.parse(source.stream(), format=source.format)
     assert quad.object.value.endswith("a\ufeffz")
+
+
+def test_retyped_and_other_ill_typed_literals_each_reported_once(tmp_path):
+    data = (f'<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n'
+            f'<https://example.org/s> <https://example.org/q> "300"^^<{XSD}byte> .\n'
+            f'<https://example.org/s> <https://example.org/q> "abc"^^<{XSD}integer> .\n').encode()
+    path = write(tmp_path, "a.ttl", data)
+    warnings: list = []
+    assert load.load_into(ox.Store(), path, G, strict=False, warnings=warnings) == 3
+    assert sorted((w.line, w.message) for w in warnings) == [
+        (2, 'ill-typed literal kept as written: "300" is not a valid xsd:byte'),
+        (3, 'ill-typed literal kept as written: "abc" is not a valid xsd:integer')]
