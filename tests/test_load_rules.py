@@ -321,3 +321,17 @@ def test_retyped_and_other_ill_typed_literals_each_reported_once(tmp_path):
     assert sorted((w.line, w.message) for w in warnings) == [
         (2, 'ill-typed literal kept as written: "300" is not a valid xsd:byte'),
         (3, 'ill-typed literal kept as written: "abc" is not a valid xsd:integer')]
+
+
+def test_syntax_errors_through_the_store_are_load_errors(tmp_path):
+    path = write(tmp_path, "a.ttl", TRIPLE + b"<https://example.org/s> <https://example.org/p> .\n")
+    with pytest.raises(LoadError) as e:
+        load.load_into(ox.Store(), path, G)
+    assert e.value.line == 2
+
+
+def test_two_ill_typed_literals_say_one_more(tmp_path):
+    lines = "".join(f'<https://example.org/s> <https://example.org/p> "x{i}"^^<{XSD}integer> .\n' for i in range(2))
+    with pytest.raises(LoadError) as e:
+        load.load_into(ox.Store(), write(tmp_path, "a.ttl", lines.encode()), G)
+    assert e.value.message.endswith("(and 1 more)")

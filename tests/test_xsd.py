@@ -299,3 +299,9 @@ def test_every_month_day_without_a_year():
         last = 29 if month == 2 else calendar.monthrange(2003, month)[1]  # --02-29 is a gMonthDay
         for day in range(1, 33):
             assert ok(f"--{month:02d}-{day:02d}", "gMonthDay") is (day <= last), (month, day)
+
+
+def test_g_month_day_with_a_time_zone():
+    assert ok("--04-30+05:00", "gMonthDay") is True
+    assert ok("--04-31Z", "gMonthDay") is False
+    assert ok("--02-29-14:00", "gMonthDay") is True
