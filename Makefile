@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test browser format format-check coverage docs readme-picture clean
+.PHONY: run test mutation browser format format-check coverage docs readme-picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
+
+# Mutation testing of the core modules (cosmic-ray): every mutant, each against only the tests
+# that cover its module; writes build/mutation/report.md. Not part of `make test`, which runs a
+# fixed sample of the mutants against recorded floors (tests/test_mutation_ratchet.py).
+mutation: $(VENV)/.installed-test
+	$(BIN)/python tests/mutation/mutate.py
 
 # The browser tests drive Debian's Chromium. Installed when missing and we are root (as in CI);
 # otherwise those tests skip and say why.
