@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from tajsec.core.errors import LoadError
-from tajsec.io import load
+from tajsec.io import load, screens
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 G = ox.NamedNode("https://example.org/g")
@@ -135,7 +135,7 @@ def test_rdf_xml_entities_are_refused_with_their_line(tmp_path):
     with pytest.raises(LoadError) as e:
         load.parse_file(write(tmp_path, "a.rdf", data))
     assert e.value.line == 3 and "ENTITY" in e.value.message
-    screen = load.EntityScreen()
+    screen = screens.EntityScreen()
     assert screen.feed(b"<a>\n<b>\n<!EN") is None
     assert screen.feed(b"TITY x>") == 3  # split across chunks, still found on its line
 
@@ -270,8 +270,8 @@ def test_blank_nodes_of_two_files_never_meet(tmp_path):
 
 
 def test_entity_at_the_very_start_of_a_chunk_is_found():
-    assert load.EntityScreen().feed(b'<!ENTITY e "x">') == 1
-    assert load.EntityScreen().feed(b"<!ENTIT") is None
+    assert screens.EntityScreen().feed(b'<!ENTITY e "x">') == 1
+    assert screens.EntityScreen().feed(b"<!ENTIT") is None
 
 
 def test_dash_reads_standard_input_as_turtle(monkeypatch):
