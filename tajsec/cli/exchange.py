@@ -88,7 +88,8 @@ def _merge_with_progress(merge, project, others: list[Path], allow_ontology_chan
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld", "jsonld-graphs", "rdfxml"]),
+              required=True, help="jsonld: one flat @graph; jsonld-graphs, trig, nq: one graph per source file.")
 @click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
               help="full: asserted and derived; interop: only the standard-vocabulary view.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
