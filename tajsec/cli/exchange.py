@@ -89,19 +89,25 @@ def _merge_with_progress(merge, project, others: list[Path], allow_ontology_chan
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld", "jsonld-graphs", "rdfxml"]),
-              required=True, help="jsonld: one flat @graph; jsonld-graphs, trig, nq: one graph per source file.")
+              help="jsonld: one flat @graph; jsonld-graphs, trig, nq: one graph per source file. "
+                   "Required, except with --ontology (ttl, nt or rdfxml; default ttl).")
+@click.option("--ontology", is_flag=True,
+              help="The released ontology instead of the graph: ontology/*.ttl as one OWL 2 DL document.")
 @click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
               help="full: asserted and derived; interop: only the standard-vocabulary view.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
-def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
+def export_cmd(fmt: str | None, ontology: bool, profile: str, output: Path | None) -> None:
     """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
     from tajsec.publish.export import ExportError, export
+    from tajsec.publish.ontology import ReleaseError, release_document
 
     project = find_project()
+    if fmt is None and not ontology:
+        raise CannotRun("export needs --format (or --ontology)")
     try:
-        data = export(project, fmt, profile)
-    except ExportError as e:
+        data = release_document(project, fmt or "ttl") if ontology else export(project, fmt, profile)
+    except (ExportError, ReleaseError) as e:
         raise CannotRun(str(e)) from e
     if output:
         _write(output, data)
