@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -178,3 +179,25 @@ def test_jena_shacl_on_the_source_files_agrees(project, ours, tmp_path):
         if theirs != ours[case]:
             disagreements[case] = (sorted(theirs - ours[case], key=str), sorted(ours[case] - theirs, key=str))
     assert not disagreements, "\n".join(f"{c}: only Jena {a}; only tajsec validate {b}" for c, (a, b) in disagreements.items())
+
+
+# ---- The command the README gives third parties ----
+
+@pytest.mark.parametrize("case", ["instances", "valid/DesignationShape-minimal.ttl",
+                                  "invalid/EventShape-participant-not-actor.ttl", "invalid/ClaimShape-holder-missing.ttl"])
+def test_the_documented_pyshacl_command_gets_our_answers(case, project, ours, tmp_path):
+    """README: the released ontology and the data in one file, the shapes in one file, plain
+    `pyshacl -s SHAPES -i none DATA`."""
+    from tajsec.publish.ontology import release_document
+
+    pyshacl_cli = Path(sys.executable).parent / "pyshacl"
+    if not pyshacl_cli.is_file():
+        pytest.skip("no pyshacl command beside this Python")
+    shapes, data = tmp_path / "tajsec-shapes.ttl", tmp_path / "data+ontology.ttl"
+    shapes.write_bytes(b"".join(f.read_bytes() for f in project.shape_files))
+    data.write_bytes(release_document(project, "ttl") + b"".join(f.read_bytes() for f in data_files(case, project)))
+    run = subprocess.run([str(pyshacl_cli), "-s", str(shapes), "-i", "none", "-f", "turtle", str(data)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    theirs = report_keys(rdflib.Graph().parse(data=run.stdout, format="turtle"))
+    assert theirs == ours[case]
