@@ -99,6 +99,8 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
         raise CannotRun(f"cannot start the server: {e}") from e
 
     def stop(signum, frame):
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)  # one stop: a second signal must not break the clean-up
         raise KeyboardInterrupt
 
     real_host, real_port = httpd.server_address[:2]

@@ -288,6 +288,7 @@ class BoundedServer(ThreadingHTTPServer):
     """A threading server that refuses connections beyond `max_connections` with a 503."""
 
     daemon_threads = True
+    block_on_close = False  # stopping never waits for a client's open connection (threads are daemons)
     max_connections = 64
     request_queue_size = 128  # the listen backlog: bursts wait in the kernel, not in SYN retries
 
