@@ -41,7 +41,8 @@ def check_cmd(fmt: str, no_cache: bool) -> None:
 @click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path),
               help="Validate against these SHACL shapes files (repeatable; any RDF format) instead of ours.")
 @click.option("--changed", "changed", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Incremental: report only the focus nodes edits of this data file can affect (repeatable).")
+              help="Incremental: report only the focus nodes edits of this data file (since git's HEAD, if "
+                   "tracked) can affect (repeatable).")
 @click.option("--changed-since", "since", metavar="REV",
               help="Incremental: the data files that differ from git revision REV are the changed ones.")
 def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str,
@@ -83,8 +84,11 @@ def _edits(cwd: Path, changed: tuple[Path, ...], since: str | None) -> dict[Path
         files, before = changed_since(cwd, since)
         for f in files:
             edits[f] = [t for t in (before.get(f), f.read_bytes() if f.is_file() else None) if t is not None]
-    for f in changed:
-        edits.setdefault(f.resolve(), []).append(f.read_bytes())   # raises for a missing file: cannot run
+    if changed:
+        from tajsec.quality.incremental import committed
+
+        for f in changed:   # the edit since the last commit, when git knows the file
+            edits.setdefault(f.resolve(), [t for t in (committed(f), f.read_bytes()) if t is not None])
     return edits
 
 

@@ -67,6 +67,20 @@ def changed_since(root: Path, rev: str) -> tuple[list[Path], dict[Path, bytes]]:
     return files, before
 
 
+def committed(path: Path) -> bytes | None:
+    """`path` as the last commit of its git repository holds it (None: untracked, or no git)."""
+    folder = path.resolve().parent
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True)
+        if top.returncode != 0:
+            return None
+        name = path.resolve().relative_to(Path(top.stdout.decode().strip()).resolve()).as_posix()
+        old = subprocess.run(["git", "-C", str(folder), "show", f"HEAD:{name}"], capture_output=True)
+    except (OSError, ValueError):
+        return None
+    return old.stdout if old.returncode == 0 else None
+
+
 def _triples(data: bytes, path: Path) -> list:
     return list(ox.parse(data, format=format_for(path)))
 
@@ -79,20 +93,29 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
         return None
     seeds: set = set()
     for path, texts in changed.items():
-        for data in texts:
-            triples = _triples(data, path)
-            objects = {t.object for t in triples}
-            for t in triples:
-                p = t.predicate.value
-                if p in _SCHEMA_PREDICATES or p.startswith(_SCHEMA_VOCABULARY):
-                    return None
-                if isinstance(t.subject, ox.BlankNode) and t.subject not in objects:
+        versions = [set(_triples(data, path)) for data in texts]
+        # before and after known: the triples the edit added or removed; else all the file's
+        edited = versions[0] ^ versions[1] if len(versions) == 2 else set().union(*versions)
+        objects = {t.object for v in versions for t in v}
+        for t in edited:
+            p = t.predicate.value
+            if p in _SCHEMA_PREDICATES or p.startswith(_SCHEMA_VOCABULARY):
+                return None
+            if isinstance(t.subject, ox.BlankNode):
+                if t.subject not in objects:
                     return None   # a top-level blank node: its stored label is not the parsed one
-                if not isinstance(t.subject, ox.BlankNode):
-                    seeds.add(t.subject)
-                # a class is read from its instances (sh:class, targets), not the other way round
-                if t.predicate.value != _RDF_TYPE and not isinstance(t.object, ox.BlankNode):
-                    seeds.add(t.object)
+                seeds.update(_describing(t.subject, versions))
+                continue
+            seeds.add(t.subject)
+            # a class is read from its instances (sh:class, targets), not the other way round
+            if p != _RDF_TYPE and not isinstance(t.object, ox.BlankNode):
+                seeds.add(t.object)
+        # the build derives triples for the nodes a changed subject describes (a relation
+        # statement's ts:subject, a tenure's member): those nodes are changed too
+        subjects = {t.subject for t in edited if not isinstance(t.subject, ox.BlankNode)}
+        near = [t for v in versions for t in v if t.subject in subjects]
+        near += [q for s in subjects for q in store.quads_for_pattern(s, None, None, None)]
+        seeds.update(t.object for t in near if t.predicate.value != _RDF_TYPE and not isinstance(t.object, ox.BlankNode))
     seeds |= _blank_descriptions(store, seeds)
     affected = _within(store, seeds, reach.hops, backwards=True, inverse=reach.inverse)
     needed = _within(store, affected, reach.hops + 1, backwards=False, inverse=reach.inverse)
@@ -100,6 +123,22 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
     part.extend(q for q in store.quads_for_pattern(None, None, None, None)
                 if q.subject in needed or (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in ontology_graphs))
     return Plan(affected, part, needed, [str(p) for p in changed])
+
+
+def _describing(blank: ox.BlankNode, versions: list[set]) -> set:
+    """The named nodes of a file whose description holds `blank` (through nested blank nodes)."""
+    found, todo, seen = set(), [blank], {blank}
+    while todo:
+        b = todo.pop()
+        for v in versions:
+            for t in v:
+                if t.object == b and t.subject not in seen:
+                    seen.add(t.subject)
+                    if isinstance(t.subject, ox.BlankNode):
+                        todo.append(t.subject)
+                    else:
+                        found.add(t.subject)
+    return found
 
 
 def _blank_descriptions(store: ox.Store, nodes: set) -> set:
