@@ -21,7 +21,10 @@ from tajsec.shacl.reach import reach
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = 4
-EDITS = 14
+EDITS = 24
+RDF_TYPE = ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",)
+DERIVATION_INPUTS = tuple(f"<https://w3id.org/tajsec/onto/{p}>" for p in ("subject", "object", "measuredEntity", "quantity")) \
+    + tuple(f"<http://www.w3.org/ns/org#{p}>" for p in ("member", "organization", "role"))
 
 
 def _generator():
@@ -61,9 +64,17 @@ def _edit(files: list[list[str]], rng: random.Random) -> tuple[list[list[str]], 
     lines = files[i]
     k = rng.randrange(len(lines))
     subject, predicate, obj = lines[k][:-2].split(" ", 2)
-    kind = rng.choice(["drop", "drop-subject", "retarget", "ill-typed", "move", "retype", "duplicate-value"])
+    kind = rng.choice(["drop", "drop-subject", "retarget", "ill-typed", "move", "retype", "duplicate-value",
+                       "untype", "derivation-input"])
     changed = {i}
-    if kind == "drop":
+    if kind in ("untype", "derivation-input"):
+        # a node others check with sh:class loses its type; a statement the build derives
+        # triples from (a relation's subject, a tenure's member, a measured entity) loses one
+        wanted = RDF_TYPE if kind == "untype" else DERIVATION_INPUTS
+        candidates = [n for n, line in enumerate(lines) if line.split(" ", 2)[1] in wanted]
+        k = rng.choice(candidates) if candidates else k
+        del lines[k]
+    elif kind == "drop":
         del lines[k]
     elif kind == "drop-subject":
         files[i] = [line for line in lines if not line.startswith(subject + " ")]
