@@ -1,7 +1,7 @@
 """How cost grows with the data: parse, validate (full and incremental), merge, at 10k to 10M triples.
 
     .venv/bin/python benchmarks/scale.py                       # 10k,100k,1m; 1 run each
-    .venv/bin/python benchmarks/scale.py --sizes 10k,100k,1m,10m --repeat 3 --plot docs/scale.png
+    .venv/bin/python benchmarks/scale.py --sizes 10k,100k,1m,10m --repeat 3 --plot docs/img/scale.png
 
 For each size, generated data in our ontology (benchmarks/generate.py, with planted defects) is
 split into FILES N-Triples files by country, the way a dataset sits in a repository, and
