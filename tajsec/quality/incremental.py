@@ -120,8 +120,11 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
     affected = _within(store, seeds, reach.hops, backwards=True, inverse=reach.inverse)
     needed = _within(store, affected, reach.hops + 1, backwards=False, inverse=reach.inverse)
     part = ox.Store()
-    part.extend(q for q in store.quads_for_pattern(None, None, None, None)
-                if q.subject in needed or (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in ontology_graphs))
+    for graph in sorted(ontology_graphs):
+        part.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    for node in needed:
+        if not isinstance(node, ox.Literal):
+            part.extend(store.quads_for_pattern(node, None, None, None))
     return Plan(affected, part, needed, [str(p) for p in changed])
 
 
