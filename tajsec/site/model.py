@@ -29,6 +29,10 @@ class SiteModel:
         self._classify_nodes()
         self.shapes: ShapeIndex = load_shapes(project.shape_files)
         self.path.update(self.shapes.paths())
+        # page path -> IRI, for the nodes with a page of their own (their RDF files sit beside it)
+        self.described: dict[str, str] = {
+            self.path[n]: n for n in (*self.entities, *self.classes, *self.properties, *self.schemes)
+            if "#" not in self.path[n]}
 
     def _classify_terms(self) -> None:
         """The classes, properties, concept schemes and concepts of ts:, and their pages."""
