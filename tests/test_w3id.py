@@ -1,7 +1,8 @@
 """The w3id redirect file (w3id/tajsec/.htaccess, in the w3id.org repository's format), read by
 a small evaluator of the mod_rewrite subset it uses (RewriteCond on %{HTTP_ACCEPT}, RewriteRule
-with R=30x and L, conditions applying to the next rule only). Debian's apache2 is not used: it
-is not installed on the test machines, and the subset is small enough to evaluate exactly."""
+with R=30x and L, conditions applying to the next rule only), and, where Debian's apache2 is
+installed and we are root, by Apache itself, which must agree with the evaluator (it starts in
+well under a second)."""
 from __future__ import annotations
 
 import re
@@ -84,3 +85,86 @@ def test_browsers_get_the_docs_site():
 def test_anything_else_matches_no_rule(path):
     assert redirect(path, TURTLE) is None
     assert redirect(path, BROWSER) is None
+
+
+APACHE = Path("/usr/sbin/apache2")
+MODULES = Path("/usr/lib/apache2/modules")
+
+
+@pytest.fixture(scope="module")
+def apache():
+    """Debian's apache2 serving the folder as w3id.org does (AllowOverride All, mod_rewrite), on a
+    free loopback port; skipped where it is not installed or cannot run here (it needs root to
+    switch to an unprivileged user)."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    if not APACHE.exists() or os.geteuid() != 0:
+        pytest.skip("Debian's apache2 is not installed, or we are not root")
+    root = Path(tempfile.mkdtemp(prefix="tajsec-w3id-"))
+    try:
+        os.chmod(root, 0o755)
+        shutil.copytree(HTACCESS.parent, root / "www" / "tajsec")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        conf = root / "apache2.conf"
+        conf.write_text(f"""
+ServerRoot {root}
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+PidFile {root}/httpd.pid
+ErrorLog {root}/error.log
+LoadModule mpm_prefork_module {MODULES}/mod_mpm_prefork.so
+LoadModule authz_core_module {MODULES}/mod_authz_core.so
+LoadModule rewrite_module {MODULES}/mod_rewrite.so
+User nobody
+Group nogroup
+DocumentRoot {root}/www
+<Directory {root}/www>
+    AllowOverride All
+    Options FollowSymLinks
+    Require all granted
+</Directory>
+""")
+        proc = subprocess.Popen([str(APACHE), "-X", "-f", str(conf)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.skip(f"apache2 did not start: {proc.stderr.read()[-300:]!r}")
+                time.sleep(0.05)
+        else:
+            proc.kill()
+            pytest.skip("apache2 did not start within 10 s")
+        yield port
+        proc.terminate()
+        proc.wait(10)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.parametrize("path, accept", [
+    ("id/gaffur-mirzoev", TURTLE), ("id/gaffur-mirzoev", BROWSER), ("onto", BROWSER), ("onto", TURTLE),
+    ("shapes", BROWSER), ("onto/Person", "application/ld+json"), ("id/gaffur-mirzoev.ttl", BROWSER),
+    ("", BROWSER), ("id/a/b", TURTLE), ("other/x", BROWSER)])
+def test_apache_agrees_with_the_evaluator(apache, path, accept):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", apache, timeout=10)
+    conn.request("GET", "/tajsec/" + path, headers={"Accept": accept})
+    answer = conn.getresponse()
+    answer.read()
+    expected = redirect(path, accept)
+    if expected is None:
+        assert answer.status == 404
+    else:
+        assert (answer.status, answer.getheader("Location")) == expected
