@@ -1,5 +1,6 @@
 """The machine-readable side of the docs site: beside each page of a node (entity, class,
-property, concept scheme), its description in Turtle and JSON-LD (the same triples `tajsec serve`
+property, concept scheme; the ontology's and the shapes' index pages stand for the whole
+ontology and all the shapes, as /onto and /shapes do in serve), its description in Turtle and JSON-LD (the same triples `tajsec serve`
 gives for the IRI: tajsec.graph.describe_rdf), `<link rel="alternate">` to them in the page's
 head, and on an entity page a schema.org JSON-LD block for search engines."""
 from __future__ import annotations
@@ -9,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import PREFIXES, TS
-from tajsec.graph.describe_rdf import describe_node
+from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, TS
+from tajsec.graph.describe_rdf import ALL_SHAPES, describe_node, graph_triples, ontology_graphs, shapes_store
 from tajsec.site.text import esc
 from tajsec.site.vocab import ALT, SCHEMA
 
@@ -26,10 +27,17 @@ SCHEMA_TYPES = ((TS + "Person", "Person"), (TS + "Organisation", "Organization")
 
 
 def rdf_files(m: SiteModel) -> dict[str, bytes]:
-    """The Turtle and JSON-LD description beside every node's page."""
+    """The Turtle and JSON-LD description beside every node's page, and beside the ontology's
+    and the shapes' index pages the whole ontology and all the shapes (as serve's /onto and
+    /shapes)."""
     files = {}
     for path, iri in sorted(m.described.items()):
-        triples = describe_node(m.built.store, iri)
+        if iri == ONTOLOGY_IRI:
+            triples = graph_triples(m.built.store, ontology_graphs(m.project, m.built))
+        elif iri == ALL_SHAPES:
+            triples = graph_triples(shapes_store(m.project))
+        else:
+            triples = describe_node(m.built.store, iri)
         stem = path[: -len(".html")]
         for ext, _, fmt in ALTERNATES:
             files[stem + ext] = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
@@ -38,7 +46,8 @@ def rdf_files(m: SiteModel) -> dict[str, bytes]:
 
 def alternate_links(ctx: PageContext) -> str:
     """The `<link rel="alternate">` elements of the page `ctx.here`: its node's RDF files, if it
-    is a node's page; the site's home page and the other indexes name none."""
+    is a node's page or the ontology's or the shapes' index; the home page and the other
+    indexes (entities, questions) have no RDF of their own."""
     if ctx.here not in ctx.model.described:
         return ""
     stem = ctx.here.rsplit("/", 1)[-1][: -len(".html")]

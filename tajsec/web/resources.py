@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -28,8 +27,7 @@ from tajsec.core import formats
 from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, TS, TSD, TSSH
 from tajsec.core.project import Project
 from tajsec.graph.build import Built
-from tajsec.graph.describe_rdf import describe_node, sorted_triples
-from tajsec.io.load import parse_file
+from tajsec.graph.describe_rdf import ALL_SHAPES, describe_node, graph_triples, ontology_graphs, shapes_store
 from tajsec.sparql.worker import GRAPH_FORMATS
 
 DOCS = "/docs/"
@@ -45,7 +43,6 @@ for _ext, _fmt in formats.EXTENSIONS.items():
         EXTENSIONS[_ext] = _name
 # where each dereferenceable path prefix points: (path prefix, IRI namespace)
 NAMESPACES = (("/id/", TSD), ("/onto/", TS), ("/shapes/", TSSH))
-ALL_SHAPES = TSSH.rstrip("/")  # what /shapes stands for, as /onto stands for the ontology
 
 
 @dataclass
@@ -76,12 +73,8 @@ class LinkedData:
     def __init__(self, project: Project, built: Built, pages: DocsPages):
         self.store = built.store
         self.pages = pages
-        self.shapes = ox.Store()
-        for f in project.shape_files:
-            self.shapes.extend(parse_file(f, ox.DefaultGraph()))
-        ontology_files = {p.resolve() for p in project.ontology_files}
-        self.ontology_graphs = [ox.NamedNode(g) for g, p in sorted(built.graphs.items())
-                                if Path(p).resolve() in ontology_files]
+        self.shapes = shapes_store(project)
+        self.ontology_graphs = ontology_graphs(project, built)
 
     # -- which path is which resource
 
@@ -131,10 +124,9 @@ class LinkedData:
     def describe(self, iri: str) -> list[ox.Triple]:
         """The triples served for `iri` (see the module's docstring), sorted."""
         if iri == ONTOLOGY_IRI:
-            return sorted_triples({ox.Triple(q.subject, q.predicate, q.object) for g in self.ontology_graphs
-                            for q in self.store.quads_for_pattern(None, None, None, g)})
+            return graph_triples(self.store, self.ontology_graphs)
         if iri == ALL_SHAPES:
-            return sorted_triples({ox.Triple(q.subject, q.predicate, q.object) for q in self.shapes})
+            return graph_triples(self.shapes)
         store = self.shapes if iri.startswith(TSSH) else self.store
         return describe_node(store, iri)
 
