@@ -38,10 +38,19 @@ def rdf_files(m: SiteModel) -> dict[str, bytes]:
             triples = graph_triples(shapes_store(m.project))
         else:
             triples = describe_node(m.built.store, iri)
+        triples = _canonical(triples)
         stem = path[: -len(".html")]
         for ext, _, fmt in ALTERNATES:
             files[stem + ext] = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
     return files
+
+
+def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with their blank nodes named by RDFC-1.0, sorted: a parse names blank nodes at
+    random, and the site's files must be the same bytes from the same inputs."""
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in ds), key=str)
 
 
 def alternate_links(ctx: PageContext) -> str:
