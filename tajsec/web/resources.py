@@ -8,7 +8,7 @@ forks, in time bounded by the node's own triples, so the sandbox (there to bound
 queries) has nothing to bound. The docs pages come from a `DocsPages` the caller gives
 (`tajsec.cli.serve.SitePages`: web/ and site/ sit in the same layer and do not import each other).
 
-The RDF of a node is its Concise Bounded Description (every triple with it as subject, and those
+The RDF of a node (tajsec.graph.describe_rdf, shared with the static site) is its Concise Bounded Description (every triple with it as subject, and those
 of the blank nodes they reach); for an /id/ node, plus its statements (the statements, events and
 agreements that point to it other than by citing it, each with its own triples) and their
 sources (the label and type of what they and the node cite with prov:wasDerivedFrom,
@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from tajsec.core import formats
-from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, PROV, RDF_TYPE, RDFS, TS, TSD, TSSH
+from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, TS, TSD, TSSH
 from tajsec.core.project import Project
 from tajsec.graph.build import Built
-from tajsec.io.load import parse_file
+from tajsec.graph.describe_rdf import ALL_SHAPES, describe_node, graph_triples, ontology_graphs, shapes_store
 from tajsec.sparql.worker import GRAPH_FORMATS
 
 DOCS = "/docs/"
@@ -42,13 +41,8 @@ for _ext, _fmt in formats.EXTENSIONS.items():
     _name = next((n for n, f in GRAPH_FORMATS.items() if f == _fmt), None)
     if _name in SERVED and _name not in EXTENSIONS.values():
         EXTENSIONS[_ext] = _name
-# a statement that cites a work is not about it (else the paper's description is 8,000 triples)
-CITES = PROV + "wasDerivedFrom"
-SOURCE_LINKS = (CITES, TS + "inSection", TS + "footnote")
-STATEMENT_KINDS = (TS + "Statement", TS + "Event", TS + "Agreement")
 # where each dereferenceable path prefix points: (path prefix, IRI namespace)
 NAMESPACES = (("/id/", TSD), ("/onto/", TS), ("/shapes/", TSSH))
-ALL_SHAPES = TSSH.rstrip("/")  # what /shapes stands for, as /onto stands for the ontology
 
 
 @dataclass
@@ -79,12 +73,8 @@ class LinkedData:
     def __init__(self, project: Project, built: Built, pages: DocsPages):
         self.store = built.store
         self.pages = pages
-        self.shapes = ox.Store()
-        for f in project.shape_files:
-            self.shapes.extend(parse_file(f, ox.DefaultGraph()))
-        ontology_files = {p.resolve() for p in project.ontology_files}
-        self.ontology_graphs = [ox.NamedNode(g) for g, p in sorted(built.graphs.items())
-                                if Path(p).resolve() in ontology_files]
+        self.shapes = shapes_store(project)
+        self.ontology_graphs = ontology_graphs(project, built)
 
     # -- which path is which resource
 
@@ -134,27 +124,11 @@ class LinkedData:
     def describe(self, iri: str) -> list[ox.Triple]:
         """The triples served for `iri` (see the module's docstring), sorted."""
         if iri == ONTOLOGY_IRI:
-            return _sorted({ox.Triple(q.subject, q.predicate, q.object) for g in self.ontology_graphs
-                            for q in self.store.quads_for_pattern(None, None, None, g)})
+            return graph_triples(self.store, self.ontology_graphs)
         if iri == ALL_SHAPES:
-            return _sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.shapes})
+            return graph_triples(self.shapes)
         store = self.shapes if iri.startswith(TSSH) else self.store
-        node = ox.NamedNode(iri)
-        found = _cbd(store, node)
-        statements = set()
-        if iri.startswith(TSD):  # a term's "statements" would be every use of it: its CBD is enough
-            statements = {q.subject for q in store.quads_for_pattern(None, None, node, None)
-                          if isinstance(q.subject, ox.NamedNode) and q.predicate.value != CITES
-                          and _is_statement(store, q.subject)}
-        for st in statements:
-            found |= _cbd(store, st)
-        for subject in {node, *statements}:
-            for link in SOURCE_LINKS:
-                for q in store.quads_for_pattern(subject, ox.NamedNode(link), None, None):
-                    for p in (RDF_TYPE, RDFS + "label"):
-                        found |= {ox.Triple(s.subject, s.predicate, s.object)
-                                  for s in store.quads_for_pattern(q.object, ox.NamedNode(p), None, None)}
-        return _sorted(found)
+        return describe_node(store, iri)
 
     # -- HTML
 
@@ -204,27 +178,3 @@ def _split_extension(path: str) -> tuple[str, str | None]:
 
 def _extension(fmt: str) -> str:
     return next(ext for ext, name in EXTENSIONS.items() if name == fmt)
-
-
-def _is_statement(store: ox.Store, node: ox.NamedNode) -> bool:
-    return any(next(iter(store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(k), None)), None)
-               for k in STATEMENT_KINDS)
-
-
-def _cbd(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> set[ox.Triple]:
-    """The Concise Bounded Description of `node` (without reifications): its triples, and those of
-    every blank node they reach."""
-    found: set[ox.Triple] = set()
-    todo, seen = [node], {node}
-    while todo:
-        subject = todo.pop()
-        for q in store.quads_for_pattern(subject, None, None, None):
-            found.add(ox.Triple(q.subject, q.predicate, q.object))
-            if isinstance(q.object, ox.BlankNode) and q.object not in seen:
-                seen.add(q.object)
-                todo.append(q.object)
-    return found
-
-
-def _sorted(triples: set[ox.Triple]) -> list[ox.Triple]:
-    return sorted(triples, key=str)
