@@ -335,3 +335,12 @@ def test_two_ill_typed_literals_say_one_more(tmp_path):
     with pytest.raises(LoadError) as e:
         load.load_into(ox.Store(), write(tmp_path, "a.ttl", lines.encode()), G)
     assert e.value.message.endswith("(and 1 more)")
+
+
+def test_triple_terms_are_refused_with_the_line_they_are_on(tmp_path):
+    path = tmp_path / "star.ttl"
+    path.write_text("@prefix ex: <https://example.org/> .\n\nex:a ex:p ex:b .\nex:a ex:p <<( ex:s ex:p ex:o )>> .\n")
+    for read in (lambda: load.parse_file(path), lambda: load.load_into(ox.Store(), path, ox.NamedNode("https://example.org/g"))):
+        with pytest.raises(LoadError) as e:
+            read()
+        assert e.value.line == 4 and "RDF 1.2 triple terms" in e.value.message

@@ -97,3 +97,9 @@ def test_table_cuts_long_cells_to_the_width_and_shortens_iris():
     uncut = results.to_table(results.Result(["a"], [[ox.Literal(long)]]), width=None)
     assert uncut.splitlines()[2] == long
     assert results.to_table(results.Result(["a"], [])).splitlines()[-1] == "(0 rows)"
+
+
+def test_lexical_rows_keep_unbound_as_none():
+    res = results.Result(["a", "b"], [[ox.Literal("x"), None], [None, ox.NamedNode("https://example.org/y")]])
+    assert res.lexical_rows_or_none() == [["x", None], [None, "https://example.org/y"]]
+    assert res.lexical_rows() == [["x", ""], ["", "https://example.org/y"]]
