@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test browser format format-check coverage docs readme-picture clean
+.PHONY: run test mutation browser java-tools format format-check coverage docs readme-picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/tajsec check
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser java-tools
 	$(BIN)/python -m pytest
+
+# Mutation testing of the core modules (cosmic-ray): every mutant, each against only the tests
+# that cover its module; writes build/mutation/report.md. Not part of `make test`, which runs a
+# fixed sample of the mutants against recorded floors (tests/test_mutation_ratchet.py).
+mutation: $(VENV)/.installed-test
+	$(BIN)/python tests/mutation/mutate.py
 
 # The browser tests drive Debian's Chromium. Installed when missing and we are root (as in CI);
 # otherwise those tests skip and say why.
@@ -32,6 +38,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else echo "note: chromium not installed and not root: browser tests will be skipped"; fi; }
+
+# Two tests run Java tools from Debian when they are installed: the cross-engine SHACL test
+# (tests/test_cross_engine.py, Apache Jena SHACL: libapache-jena-java) and the OWL 2 DL profile
+# check of the released ontology (tests/test_release.py, the OWL API: libowlapi-java). Installed
+# when missing and we are root (as in CI); otherwise those tests skip and say why.
+java-tools:
+	@[ -f /usr/share/java/jena-shacl.jar ] && [ -f /usr/share/java/owlapi-api.jar ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libapache-jena-java libowlapi-java >/dev/null; \
+	  else echo "note: libapache-jena-java or libowlapi-java not installed and not root: the Jena and OWL API tests will be skipped"; fi; }
 
 # Rewrite the hand-edited Turtle in the house layout (turtlefmt, pinned in pyproject.toml).
 format: $(VENV)/.installed

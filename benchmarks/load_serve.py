@@ -4,6 +4,12 @@ cleanly. Prints requests, errors, time-outs, median and p99 latency, and the pea
 server's processes. Not a test: run it by hand.
 
     .venv/bin/python benchmarks/load_serve.py --requests 5000 --concurrency 8
+    .venv/bin/python benchmarks/load_serve.py --bare        # and bare Oxigraph, side by side
+
+With --bare the same request mix then goes to `oxigraph serve-read-only` (the binary in the
+virtual environment) over the same data (our graph as built: asserted and derived triples, each
+file in its named graph, queried as their union), with Oxigraph's own --timeout-s, and the two
+arms are printed side by side with their ratios.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -53,21 +60,39 @@ def rss_of_tree(pid: int) -> int:
     return total
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--requests", type=int, default=5000)
-    ap.add_argument("--concurrency", type=int, default=8)
-    ap.add_argument("--expensive-every", type=int, default=500, help="one expensive query per N requests")
-    ap.add_argument("--timeout", type=float, default=3.0, help="the server's per-query time-out")
-    args = ap.parse_args()
-
-    questions = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "questions").glob("*.rq"))]
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(args.timeout)],
+def serve_tajsec(port: int, timeout: float) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                               env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
     server.stdout.readline()
-    url = f"http://127.0.0.1:{port}/sparql"
+    return server
+
+
+def serve_bare(port: int, timeout: float, folder: Path) -> subprocess.Popen:
+    """`oxigraph serve-read-only` over our built graph, loaded into an on-disk store in `folder`."""
+    import pyoxigraph as ox
+
+    from tajsec.core.project import Project
+    from tajsec.graph.build import build
+
+    data = folder / "graph.nq"
+    build(Project.find(ROOT)).store.dump(str(data), format=ox.RdfFormat.N_QUADS)
+    oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(data)], check=True,
+                   capture_output=True)
+    server = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"), "--bind",
+                               f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):   # until it listens
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server
+
+
+def run_arm(server: subprocess.Popen, url: str, args, questions: list[str]) -> dict:
     peak = [0]
     stop = threading.Event()
 
@@ -99,25 +124,52 @@ def main() -> int:
         results = list(pool.map(one, range(args.requests)))
     wall = time.perf_counter() - t0
     stop.set()
-    # the server must still answer afterwards
-    alive = one(0)[1] == 200
+    alive = one(0)[1] == 200   # the server must still answer afterwards
     server.send_signal(signal.SIGINT)
     server.wait(timeout=30)
-
     normal = [r for r in results if not r[0]]
     expensive = [r for r in results if r[0]]
     lat = sorted(r[2] for r in normal)
-    errors = sum(1 for r in normal if r[1] != 200)
-    clean_timeouts = sum(1 for r in expensive if r[1] in (503, 413))
-    print(f"requests            {len(results)} at concurrency {args.concurrency} in {wall:.1f} s ({len(results) / wall:.0f} req/s)")
-    print(f"competency queries  {len(normal)}, errors {errors}")
-    print(f"median latency      {statistics.median(lat) * 1000:.1f} ms")
-    print(f"p99 latency         {lat[int(len(lat) * 0.99) - 1] * 1000:.1f} ms")
-    print(f"expensive queries   {len(expensive)}, stopped cleanly (503/413) {clean_timeouts}, "
-          f"other {[r[1] for r in expensive if r[1] not in (503, 413)]}")
-    print(f"peak memory         {peak[0] / 2**20:.0f} MiB (server and its query workers, resident; shared pages counted once per process)")
-    print(f"still answering     {'yes' if alive else 'NO'}")
-    return 0 if errors == 0 and alive else 1
+    return {"requests": len(results), "wall": wall, "rate": len(results) / wall, "normal": len(normal),
+            "errors": sum(1 for r in normal if r[1] != 200), "median": statistics.median(lat),
+            "p99": lat[int(len(lat) * 0.99) - 1], "expensive": len(expensive),
+            "stopped": sum(1 for r in expensive if r[1] in (503, 413)),
+            "other": [r[1] for r in expensive if r[1] not in (503, 413)], "peak": peak[0], "alive": alive}
+
+
+def report(name: str, r: dict, concurrency: int) -> None:
+    print(f"[{name}]")
+    print(f"requests            {r['requests']} at concurrency {concurrency} in {r['wall']:.1f} s ({r['rate']:.0f} req/s)")
+    print(f"competency queries  {r['normal']}, errors {r['errors']}")
+    print(f"median latency      {r['median'] * 1000:.1f} ms")
+    print(f"p99 latency         {r['p99'] * 1000:.1f} ms")
+    print(f"expensive queries   {r['expensive']}, stopped cleanly (503/413) {r['stopped']}, other {r['other']}")
+    print(f"peak memory         {r['peak'] / 2**20:.0f} MiB (server and its query workers, resident; shared pages counted once per process)")
+    print(f"still answering     {'yes' if r['alive'] else 'NO'}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=5000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--expensive-every", type=int, default=500, help="one expensive query per N requests")
+    ap.add_argument("--timeout", type=float, default=3.0, help="the server's per-query time-out")
+    ap.add_argument("--bare", action="store_true", help="also run the mix against bare oxigraph serve-read-only")
+    args = ap.parse_args()
+
+    questions = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "questions").glob("*.rq"))]
+    port = free_port()
+    ours = run_arm(serve_tajsec(port, args.timeout), f"http://127.0.0.1:{port}/sparql", args, questions)
+    report("tajsec serve", ours, args.concurrency)
+    if not args.bare:
+        return 0 if ours["errors"] == 0 and ours["alive"] else 1
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        bare = run_arm(serve_bare(port, args.timeout, Path(folder)), f"http://127.0.0.1:{port}/query", args, questions)
+    report("oxigraph serve-read-only", bare, args.concurrency)
+    print(f"tajsec / bare       {ours['rate'] / bare['rate']:.0%} of the requests/s, "
+          f"p99 {ours['p99'] / bare['p99']:.2f}x (the machine is shared: compare within one run)")
+    return 0 if ours["errors"] == 0 and ours["alive"] else 1
 
 
 if __name__ == "__main__":

@@ -210,11 +210,11 @@ def child_parse(data: str) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_child(cmd: list[str], timeout: float | None = None) -> dict:
+def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT, env: dict | None = None) -> dict:
     """Run a command; its wall time, peak RSS (MB), exit code and last JSON line of stdout."""
     t = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -17,7 +17,7 @@ LAYERS = [
     {"io"},
     {"graph"},
     {"sparql", "shacl", "reason"},
-    {"merge", "publish", "quality"},
+    {"merge", "publish", "quality", "evidence"},
     {"site", "web"},
     {"cli"},
 ]

@@ -73,3 +73,48 @@ def test_query_page_runs_every_form_and_offers_downloads(server, tmp_path, form)
             info.value.save_as(saved)
             check_answer(form, fmt, saved.read_bytes())
         browser.close()
+
+
+def test_query_page_shows_evidence_under_each_row(server, tmp_path):  # noqa: F811
+    """With 'evidence' ticked, each row of a competency question is followed by the statements
+    the paper supports it with (from NAME.evidence.csv), each linked to its IRI, with its quote."""
+    from playwright.sync_api import sync_playwright
+
+    from test_evidence import _plain
+    from test_serve_evidence import QUESTIONS, _expected_evidence
+
+    name = "drugs-heroin-intercepted-july-2004"
+    expected = _expected_evidence(name)
+    agents = sorted({values[0] for values, _, _ in expected})  # the question orders its rows by ?agent
+    base, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        page.goto(base + "/")
+        page.fill("#query", (QUESTIONS / f"{name}.rq").read_text(encoding="utf-8"))
+        page.check("#why")
+        page.click("#run")
+        page.wait_for_selector("#results-table tr.evidence")
+        rows = page.locator("#results-table tr.row")
+        evidence = page.locator("#results-table tr.evidence")
+        assert rows.count() == evidence.count() == len(agents)
+        for i, agent in enumerate(agents):
+            assert rows.nth(i).locator("td").first.inner_text() == agent
+            links = evidence.nth(i).locator("li.statement > a").evaluate_all("as => as.map(a => a.href)")
+            text = _plain(evidence.nth(i).inner_text())
+            for values, statement, passage in expected:
+                if values[0] == agent:
+                    assert statement in links, (agent, statement, links)
+                    assert _plain(passage) in text, passage
+            assert "not traced" not in text
+        assert page.inner_text("#status").startswith("2 rows")
+        page.screenshot(path=str(tmp_path / "evidence.png"), full_page=True)
+        # a query the tracer cannot follow still shows its rows, each saying why
+        page.fill("#query", "SELECT ?s WHERE { ?s a <https://w3id.org/tajsec/onto/Tenure> "
+                            "OPTIONAL { ?s <http://example.org/p> (1) } } LIMIT 2")
+        page.click("#run")
+        page.wait_for_selector("#results-table tr.evidence")
+        assert page.locator("#results-table tr.evidence .untraced").all_inner_texts() == [
+            "evidence not traced: RDF collections ( ... ) in patterns are not traced"] * 2
+        browser.close()
+    assert (tmp_path / "evidence.png").stat().st_size > 1000

@@ -72,3 +72,34 @@ def test_table_counts_rows_and_shows_unbound_as_empty():
     assert out.splitlines()[-1] == "(2 rows)"
     assert [c.strip() for c in out.splitlines()[2].split("|")] == ["x", ""]
     assert [c.strip() for c in out.splitlines()[3].split("|")] == ["", ""]
+
+
+def test_table_shows_control_characters_instead_of_sending_them():
+    out = results.to_table(results.Result(["a"], [[ox.Literal("\x1b[31mRED\x07\nnext")]]))
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[2] == "\\x1b[31mRED\\x07\\nnext"
+
+
+def test_json_is_written_as_utf_8_not_escaped():
+    data = results.to_json(results.Result(["x"], [[ox.Literal("Душанбе", language="tg")]]))
+    assert '"value": "Душанбе"' in data and '"xml:lang": "tg"' in data
+
+
+def test_table_cuts_long_cells_to_the_width_and_shortens_iris():
+    long = "x" * 30
+    out = results.to_table(results.Result(["a", "b"], [[ox.Literal(long), ox.NamedNode("https://example.org/t")]]),
+                           shorten=lambda iri: iri.replace("https://example.org/", "ex:"), width=10)
+    lines = out.splitlines()
+    assert lines[0] == "a          | b"
+    assert lines[1] == "-" * 10 + "-+-" + "-" * 4
+    assert lines[2] == "xxxxxxx... | ex:t"
+    assert lines[3] == "(1 row)"
+    uncut = results.to_table(results.Result(["a"], [[ox.Literal(long)]]), width=None)
+    assert uncut.splitlines()[2] == long
+    assert results.to_table(results.Result(["a"], [])).splitlines()[-1] == "(0 rows)"
+
+
+def test_lexical_rows_keep_unbound_as_none():
+    res = results.Result(["a", "b"], [[ox.Literal("x"), None], [None, ox.NamedNode("https://example.org/y")]])
+    assert res.lexical_rows_or_none() == [["x", None], [None, "https://example.org/y"]]
+    assert res.lexical_rows() == [["x", ""], ["", "https://example.org/y"]]

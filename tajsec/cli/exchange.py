@@ -100,19 +100,38 @@ def _merge_with_progress(merge: Callable[..., MergeResult], project: Project, ot
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "jsonld", "rdfxml"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld", "jsonld-graphs", "rdfxml"]),
+              help="jsonld: one flat @graph; jsonld-graphs, trig, nq: one graph per source file. "
+                   "Required, except with --ontology (ttl, nt or rdfxml; default ttl) or --citations.")
+@click.option("--ontology", is_flag=True,
+              help="The released ontology instead of the graph: ontology/*.ttl as one OWL 2 DL document.")
+@click.option("--citations", type=click.Choice(["bibtex", "csl-json"]),
+              help="Instead of the graph: the works the paper cites, as BibTeX or CSL-JSON.")
 @click.option("--profile", type=click.Choice(["full", "interop"]), default="full", show_default=True,
               help="full: asserted and derived; interop: only the standard-vocabulary view.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of standard output.")
-def export_cmd(fmt: str, profile: str, output: Path | None) -> None:
-    """Export the built graph in one RDF format, deterministic (same checkout, same bytes)."""
+def export_cmd(fmt: str | None, ontology: bool, citations: str | None, profile: str, output: Path | None) -> None:
+    """Export the built graph in one RDF format, deterministic (same checkout, same bytes); with
+    --ontology the released ontology; with --citations the cited works."""
     from tajsec.publish.export import ExportError, export
+    from tajsec.publish.ontology import ReleaseError, release_document
 
+    if citations and (fmt or ontology):
+        raise click.UsageError("--citations writes the cited works: give it without --format or --ontology")
+    if not (fmt or ontology or citations):
+        raise click.UsageError("give --format (the graph), --ontology (the released ontology) or --citations")
     project = find_project()
     try:
-        data = export(project, fmt, profile)
-    except ExportError as e:
+        if citations:
+            from tajsec.evidence.citations import citations_export
+
+            data = citations_export(project, citations)
+        elif ontology:
+            data = release_document(project, fmt or "ttl")
+        else:
+            data = export(project, fmt, profile)
+    except (ExportError, ReleaseError) as e:
         raise CannotRun(str(e)) from e
     if output:
         _write(output, data)

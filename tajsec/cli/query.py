@@ -1,6 +1,10 @@
 """`tajsec query`, `tajsec questions`, `tajsec describe`: asking the graph."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tajsec.sparql.results import Result
 import json
 import sys
 from pathlib import Path
@@ -11,9 +15,6 @@ import click
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
 from tajsec.core.project import Project
-
-if TYPE_CHECKING:
-    from tajsec.sparql.results import Result
 
 
 @click.command("query")
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
 @click.option("--allow-network", is_flag=True,
               help="Let the query reach the network (SERVICE). By default SERVICE is refused and the query "
                    "runs in a process with no network.")
+@click.option("--why", is_flag=True,
+              help="Show each row's evidence: the triples its match used and the statements of the paper behind them "
+                   "(table: indented under the row; json: a top-level `evidence` member, one entry per binding; "
+                   "csv: a `_evidence` column of statement IRIs).")
+@click.option("--cite", is_flag=True, help="With --why: print each row's sources as citations, ready to paste.")
 @click.option("--endpoint", metavar="URL",
               help="Run the query on this remote SPARQL endpoint instead: tajsec serve http://host:7878/sparql, "
                    "Oxigraph http://host:7878/query, Virtuoso http://host:8890/sparql.")
@@ -46,19 +52,20 @@ if TYPE_CHECKING:
                    "`tajsec load --graph` filled.")
 def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: bool, no_default_prefixes: bool,
               binds: tuple[str, ...], limit: int | None, timeout: float, max_memory: int,
-              allow_network: bool, endpoint: str | None, graph: str | None) -> None:
+              allow_network: bool, why: bool, cite: bool, endpoint: str | None, graph: str | None) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
     from tajsec.core.namespaces import PREFIXES
     from tajsec.graph.build import build
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = find_project()
-    if expression and not name_or_file:
-        text, label = expression, "-e"
-    elif name_or_file and not expression:
-        text, label = _query_file(project, name_or_file)
-    else:
+    if bool(name_or_file) == bool(expression):
         raise click.UsageError("give a question name, a query file, or -e 'SPARQL' (exactly one)")
+    text, label = (expression, "-e") if expression else _query_file(project, name_or_file)
+    if cite and not why:
+        raise click.UsageError("--cite goes with --why")
+    if why and (endpoint or fmt in ("tsv", "xml")):
+        raise click.UsageError("--why works on embedded queries, with --format table, json or csv")
     if endpoint:
         if binds:
             raise click.UsageError("--bind is for embedded queries; a remote endpoint takes the query as it is")
@@ -69,11 +76,26 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
         try:
             bindings = dict(parse_binding(b) for b in binds)
             built = build(project)
+            prefixes = None if no_default_prefixes else PREFIXES
+            tracer = _tracer(built, project, text, prefixes, bindings) if why else None
             res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20,
-                             None if no_default_prefixes else PREFIXES)
+                             prefixes, tracer)
         except QueryError as e:
             raise CannotRun(f"{label}: {e}") from e
+        if cite:
+            from tajsec.evidence.citations import Works
+            from tajsec.evidence.render import citations_text
+
+            click.echo(citations_text(res, Works(built.store)), nl=False)
+            return
     click.echo(render.result_text(res, fmt, full), nl=False)
+
+
+def _tracer(built, project: Project, text: str, prefixes, bindings):
+    from tajsec.evidence.trace import Tracer
+
+    tracer = Tracer(built, project.root, prefixes, bindings)
+    return lambda variables, rows: tracer.trace(text, variables, rows)
 
 
 def _query_file(project: Project, name_or_file: str) -> tuple[str, str]:
@@ -99,7 +121,8 @@ def _remote(endpoint: str, text: str, graph: str | None, timeout: float) -> Resu
 
 @click.command("questions")
 @click.option("--run", "run_them", is_flag=True, help="Run each question and compare with its expected answer.")
-def questions_cmd(run_them: bool) -> None:
+@click.option("--why", is_flag=True, help="With --run: show each row's evidence (see `tajsec query --why`).")
+def questions_cmd(run_them: bool, why: bool) -> None:
     """List the competency questions (or run them all with --run)."""
     from tajsec.graph.build import build
     from tajsec.sparql import queries
@@ -116,10 +139,18 @@ def questions_cmd(run_them: bool) -> None:
         raise CannotRun(f"no competency questions found in {project.expected_dir} (*.rq): "
                         "the checkout or installation is incomplete")
     built = build(project)
+    tracer = None
+    if why:
+        from tajsec.core.namespaces import PREFIXES
+        from tajsec.evidence.trace import Tracer
+
+        tracer = Tracer(built, project.root, PREFIXES)
     failed = 0
     for path in files:
         qf = queries.QueryFile.read(path)
         res = queries.run(built.query, qf.text)
+        if tracer is not None:
+            res.evidence = tracer.trace(qf.text, res.variables, res.rows)
         expected = project.question_expected(path)
         problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
         failed += bool(problems)

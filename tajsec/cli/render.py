@@ -35,6 +35,10 @@ def result_text(res: Result, fmt: str, full: bool = False) -> str:
     """A SELECT result as `tajsec query --format` prints it: table (prefixed names; long values cut
     unless `full`), or one of the SPARQL results formats (csv, tsv, json, xml)."""
     if fmt == "table":
+        if res.evidence is not None:
+            from tajsec.evidence.render import table_with_evidence
+
+            return table_with_evidence(res, None if full else CELL_WIDTH)
         text = results.to_table(res, shorten, None if full else CELL_WIDTH)
         cut = 0 if full else sum(1 for row in res.rows for t in row if t is not None and len(t.value) > CELL_WIDTH)
         if cut:
@@ -47,7 +51,7 @@ def result_text(res: Result, fmt: str, full: bool = False) -> str:
 def question_run_text(qf: queries.QueryFile, res: Result, problems: list[str]) -> str:
     """One question of `tajsec questions --run`: the question, its answer, how it compares."""
     verdict = "   matches the expected answer" if not problems else "   DIFFERS: " + "; ".join(problems[:5])
-    return f"== {qf.name}: {qf.question}\n{results.to_table(res, shorten)}{verdict}\n\n"
+    return f"== {qf.name}: {qf.question}\n{result_text(res, 'table')}{verdict}\n\n"
 
 
 def example_query(project: Project) -> str:

@@ -3,13 +3,62 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Never, cast
+from typing import TYPE_CHECKING
 
 import click
 
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
+
+if TYPE_CHECKING:
+    from tajsec.core.project import Project
+    from tajsec.graph.build import Built
+
+
+class SitePages:
+    """The docs site for `tajsec.web.resources`: entity, term and shapes pages rendered on request
+    (a few ms each) from a model made at start-up, then kept; the rest of the site (home page,
+    questions, pictures: about 9 s) rendered once, when first asked for."""
+
+    def __init__(self, project: Project, built: Built):
+        from tajsec.site.entities import entities_index, entity_page
+        from tajsec.site.frame import stylesheet
+        from tajsec.site.model import SiteModel
+        from tajsec.site.shapes import shapes_page
+        from tajsec.site.terms import class_page, property_page, scheme_page, terms_index
+
+        self.project, self.built = project, built
+        m = self.model = SiteModel(project, built)
+        self._renderers: dict[str, Callable[[], tuple[str, bytes]]] = {
+            "entities/index.html": lambda: entities_index(m), "terms/index.html": lambda: terms_index(m),
+            "shapes/index.html": lambda: shapes_page(m), "style.css": lambda: ("style.css", stylesheet())}
+        for items, page_of in ((m.entities, entity_page), (m.classes, class_page),
+                               (m.properties, property_page), (m.schemes, scheme_page)):
+            for iri in items:
+                self._renderers[m.path[iri]] = lambda iri=iri, page_of=page_of: page_of(m, iri)
+        self._files: dict[str, bytes] = {}
+        self._whole_site_lock = threading.Lock()
+        self._whole_site_done = False
+
+    def path_of(self, iri: str) -> str | None:
+        return self.model.path.get(iri)
+
+    def file(self, path: str) -> bytes | None:
+        from tajsec.site import render_site
+
+        if path not in self._files and path in self._renderers:
+            self._files[path] = self._renderers[path]()[1]
+        if path not in self._files and not self._whole_site_done:
+            with self._whole_site_lock:
+                if not self._whole_site_done:
+                    files, _ = render_site(self.project, self.built)
+                    for name, body in files.items():
+                        self._files.setdefault(name, body)
+                    self._whole_site_done = True
+        return self._files.get(path)
 
 
 @click.command("serve")
@@ -37,6 +86,8 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     from tajsec.core.namespaces import sparql_prologue
     from tajsec.graph.build import build
     from tajsec.sparql.worker import union_by_default
+    from tajsec.web.evidence import tracing
+    from tajsec.web.resources import LinkedData
     from tajsec.web.server import ServeError, make_server
 
     project = find_project()
@@ -44,14 +95,17 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     try:
         httpd, pool = make_server(union_by_default(built.store), host, port, timeout, max_rows,
                                   render.example_query(project), sparql_prologue(), workers, max_memory << 20,
-                                  max_connections, idle_timeout, cors)
+                                  max_connections, idle_timeout, cors, tracing(built, project.root),
+                                  linked_data=LinkedData(project, built, SitePages(project, built)))
     except (ServeError, OSError) as e:
         raise CannotRun(f"cannot start the server: {e}") from e
 
-    def stop(signum: int, frame: FrameType | None) -> Never:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)  # one stop: a second signal must not break the clean-up
         raise KeyboardInterrupt
 
-    real_host, real_port = cast(tuple[str, int], httpd.server_address[:2])  # an IP socket: the host is text
+    real_host, real_port = httpd.server_address[:2]
     shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
     try:
         for sig in (signal.SIGTERM, signal.SIGHUP):

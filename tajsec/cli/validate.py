@@ -40,28 +40,56 @@ def check_cmd(fmt: str, no_cache: bool) -> None:
               help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine.")
 @click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path),
               help="Validate against these SHACL shapes files (repeatable; any RDF format) instead of ours.")
+@click.option("--changed", "changed", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Incremental: report only the focus nodes edits of this data file (since git's HEAD, if "
+                   "tracked) can affect (repeatable).")
+@click.option("--changed-since", "since", metavar="REV",
+              help="Incremental: the data files that differ from git revision REV are the changed ones.")
 def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str,
-                 shapes: tuple[Path, ...]) -> None:
+                 shapes: tuple[Path, ...], changed: tuple[Path, ...], since: str | None) -> None:
     """Validate data against the ontology and the SHACL shapes.
 
     With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
     RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
     With --shapes: anyone's SHACL shapes instead of ours, same engine, same output.
+    With --changed or --changed-since: the whole data is loaded, but only the focus nodes the
+    changed files can affect are validated; their results are those of a full run.
     Exit 0 no result at or above --severity, 1 some, 2 cannot run."""
     from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
     project = find_project()
     check_inputs(list(files) + list(shapes))
+    edits = _edits(Path.cwd(), changed, since)   # the git repository we are in, as git itself reads it
     sizes = {f: f.stat().st_size for f in files if f.is_file()}
     if sys.stderr.isatty() and sum(sizes.values()) > LARGE_INPUT:
         with click.progressbar(length=sum(sizes.values()), label="loading", file=sys.stderr) as bar:
             outcome = validate(project, list(files), with_instances, severity.capitalize(), engine,
-                               progress=lambda f: bar.update(sizes.get(f, 0)), shapes=list(shapes) or None)
+                               progress=lambda f: bar.update(sizes.get(f, 0)), shapes=list(shapes) or None,
+                               changed=edits)
     else:
         outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine,
-                           shapes=list(shapes) or None)
+                           shapes=list(shapes) or None, changed=edits)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
     sys.exit(0 if outcome.passes else 1)
+
+
+def _edits(cwd: Path, changed: tuple[Path, ...], since: str | None) -> dict[Path, list[bytes]] | None:
+    """Each changed file with its texts now and, with --changed-since, at REV (None: a full run)."""
+    if not changed and since is None:
+        return None
+    edits: dict[Path, list[bytes]] = {}
+    if since is not None:
+        from tajsec.quality.incremental import changed_since
+
+        files, before = changed_since(cwd, since)
+        for f in files:
+            edits[f] = [t for t in (before.get(f), f.read_bytes() if f.is_file() else None) if t is not None]
+    if changed:
+        from tajsec.quality.incremental import committed
+
+        for f in changed:   # the edit since the last commit, when git knows the file
+            edits.setdefault(f.resolve(), [t for t in (committed(f), f.read_bytes()) if t is not None])
+    return edits
 
 
 COMMANDS = [check_cmd, validate_cmd]

@@ -37,7 +37,9 @@ GRAPHS = {
     "nquads": ("application/n-quads",),
     "trig": ("application/trig",),
 }
-TEXT_TYPES = {"csv", "tsv", "turtle", "ntriples", "nquads", "trig"}
+# a web page, for dereferenced IRIs that a browser asks for (tajsec.web.resources)
+PAGES = {"html": ("text/html", "application/xhtml+xml")}
+TEXT_TYPES = {"csv", "tsv", "turtle", "ntriples", "nquads", "trig", "html"}
 
 # Short names some clients send in a `format`/`output`/`results` parameter (SPARQLWrapper sends
 # all three; Virtuoso and Fuseki read them) -> the media types they stand for, in either table.
@@ -54,7 +56,7 @@ ALIASES = {
 
 
 def content_type(name: str) -> str:
-    media = (RESULTS.get(name) or GRAPHS[name])[0]
+    media = (RESULTS.get(name) or GRAPHS.get(name) or PAGES[name])[0]
     return f"{media}; charset=utf-8" if name in TEXT_TYPES else media
 
 

@@ -8,6 +8,7 @@ TS = BASE + "onto/"
 TSD = BASE + "id/"
 TSSH = BASE + "shapes/"
 ONTOLOGY_IRI = BASE + "onto"
+ONTOLOGY_RELEASE_BASE = TS + "release/"  # owl:versionIRI: ONTOLOGY_RELEASE_BASE + the version
 DATASET = BASE + "dataset"
 MAPPING_SET = BASE + "mappings/wikidata.sssom.tsv"
 GRAPH_BASE = BASE + "graph/"  # each source file is loaded into GRAPH_BASE + its path

@@ -51,7 +51,8 @@ LEXICAL_SPACES = {
     "normalizedString": r"[^\r\n\t]*",
     "token": r"([^\s]+( [^\s]+)*)?",
     "NMTOKEN": r"[\w.:-]+",
-    "Name": r"[^\W\d.-][\w.:-]*",
+    "Name": r"([^\W\d.-]|:)[\w.:-]*",  # XML 1.0 NameStartChar includes ':'
+
     "NCName": r"[^\W\d.-][\w.-]*",
 }
 INTEGER_RANGES = {

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
 from tajsec.core.project import Project
 from tajsec.core.terms import QueryAnswer
-from tajsec.core.terms import triples as construct
+from tajsec.graph.derivation import Derivations, Rule, derive
 from tajsec.io.load import graph_name_for, load_into
 
 DERIVED_GRAPH = ox.NamedNode(DERIVED_GRAPH_IRI)
@@ -30,6 +30,7 @@ class Built:
     derived_triples: int
     graphs: dict[str, Path] = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    derivations: Derivations = field(default_factory=Derivations)  # how each derived triple was derived
 
     def query(self, sparql: str, **kw: Any) -> QueryAnswer:
         return self.store.query(sparql, use_default_graph_as_union=True, **kw)
@@ -64,23 +65,16 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
         if progress:
             progress(f)
     derived = 0
+    derivations = Derivations()
     if derive:
-        derived = materialise(store, construct_queries(project))
-    return Built(store, list(graphs.values()), asserted, derived, graphs, warnings)
+        derived = materialise(store, construct_queries(project), derivations)
+    return Built(store, list(graphs.values()), asserted, derived, graphs, warnings, derivations)
 
 
-def materialise(store: ox.Store, rules: list[Path]) -> int:
+def materialise(store: ox.Store, rules: list[Path], record: Derivations | None = None) -> int:
     """Run each CONSTRUCT rule over the union of graphs and add what it yields, that is not
-    already there, to DERIVED_GRAPH. Returns the number of triples added."""
-    added = 0
-    for rule in rules:
-        triples = list(construct(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)))
-        new = [ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in triples
-               if not _present(store, t)]
-        store.extend(new)
-        added += len(set(new))
-    return added
-
-
-def _present(store: ox.Store, t: ox.Triple) -> bool:
-    return next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is not None
+    already there, to DERIVED_GRAPH; `record` receives how each derived triple was derived.
+    Returns the number of triples added."""
+    record = Derivations() if record is None else record
+    return sum(derive(store, Rule(path.stem, path.read_text(encoding="utf-8")), DERIVED_GRAPH, record)
+               for path in rules)

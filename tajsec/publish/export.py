@@ -8,9 +8,10 @@ Profiles:
   ``rdf:type`` to classes of those vocabularies; the ontology's own declarations (classes,
   properties, the ontology header, our declarations of standard terms) are left out.
 
-Formats: ``ttl``, ``nt``, ``trig`` (one named graph per source file plus the derived graph),
-``jsonld`` (compacted with the context kept in ``contexts/tajsec.jsonld``, embedded in the output
-so that nothing is fetched when it is read), ``rdfxml``.
+Formats: ``ttl``, ``nt``, ``trig`` and ``nq`` (one named graph per source file plus the derived
+graph), ``jsonld`` (compacted with the context kept in ``contexts/tajsec.jsonld``, embedded in the
+output so that nothing is fetched when it is read; one flat @graph), ``jsonld-graphs`` (the same,
+with one named graph object per graph, as JSON-LD 1.1 allows: what TriG holds), ``rdfxml``.
 
 Same checkout, same bytes: triples are sorted by their N-Triples form and serialised by
 pyoxigraph (which, unlike an rdflib round trip, keeps every literal as written), with the prefix
@@ -21,13 +22,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, RDFS_LABEL, XSD_STRING
 from tajsec.core.project import Project
-from tajsec.core.terms import Resource
 from tajsec.io.write import serialize_sorted
 from tajsec.io.write import sort_key as _key
 
@@ -38,11 +38,16 @@ FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
     "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "jsonld-graphs": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 PROFILES = ("full", "interop")
-EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld", "rdfxml": ".rdf"}
+EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "trig": ".trig", "nq": ".nq", "jsonld": ".jsonld", "jsonld-graphs": ".jsonld",
+              "rdfxml": ".rdf"}
+#: Formats that keep the named graphs.
+DATASET_FORMATS = ("trig", "nq", "jsonld-graphs")
 
 INTEROP_NAMESPACES = tuple(PREFIXES[p] for p in ("skos", "foaf", "org", "schema", "time", "prov"))
 #: Types that make a subject a vocabulary term rather than data.
@@ -93,13 +98,11 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
     return iri if best is None else f"{best}:{iri[len(prefixes[best]):]}"
 
 
-def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> dict:
-    """A compacted JSON-LD document: the context inline, one node object per subject in @graph,
-    subjects, properties and values sorted."""
-    xsd_string = XSD_STRING
+def _node_objects(triples, context: dict[str, str]) -> list[dict]:
+    """One node object per subject, subjects, properties and values sorted."""
     nodes: dict[str, dict[str, list]] = {}
     for t in sorted(set(triples), key=_key):
-        s = cast(Resource, t.subject)  # no triple terms: the loader refuses them
+        s = t.subject
         sid = f"_:{s.value}" if isinstance(s, ox.BlankNode) else _compact(s.value, context)
         node = nodes.setdefault(sid, {})
         o = t.object
@@ -115,12 +118,12 @@ def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> di
             v = {"@value": o.value}
             if o.language:
                 v["@language"] = o.language
-            elif o.datatype.value != xsd_string:
+            elif o.datatype.value != XSD_STRING:
                 v["@type"] = _compact(o.datatype.value, context)
         else:
             raise ExportError(f"cannot write {o} in JSON-LD 1.0/1.1 without RDF 1.2 support")
         node.setdefault(key, []).append(v)
-    graph = []
+    out = []
     for sid in sorted(nodes):
         props = nodes[sid]
         obj: dict = {"@id": sid}
@@ -128,8 +131,35 @@ def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> di
             obj["@type"] = sorted(props.pop("@type"))
         for k in sorted(props):
             obj[k] = sorted(props[k], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        graph.append(obj)
-    return {"@context": context, "@graph": graph}
+        out.append(obj)
+    return out
+
+
+def jsonld_document(triples: Iterable[ox.Triple], context: dict[str, str]) -> dict:
+    """A compacted JSON-LD document: the context inline, one node object per subject in @graph,
+    subjects, properties and values sorted."""
+    return {"@context": context, "@graph": _node_objects(triples, context)}
+
+
+def jsonld_dataset_document(quads: Iterable[ox.Quad], context: dict[str, str]) -> dict:
+    """A compacted JSON-LD document that keeps the named graphs: the default graph's node objects
+    at the top of @graph, then one graph object per named graph (its IRI as @id, its node objects
+    in its own @graph), sorted by graph name. Blank node labels are scoped to the document, as in
+    TriG."""
+    by_graph: dict = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append(q.triple)
+    top = _node_objects(by_graph.pop(ox.DefaultGraph(), []), context)
+    by_id = {n["@id"]: n for n in top}
+    named = []
+    for g in sorted(by_graph, key=lambda g: g.value):
+        gid = f"_:{g.value}" if isinstance(g, ox.BlankNode) else _compact(g.value, context)
+        members = _node_objects(by_graph[g], context)
+        if gid in by_id:  # the graph's name is also described in the default graph: one object
+            by_id[gid]["@graph"] = members
+        else:
+            named.append({"@id": gid, "@graph": members})
+    return {"@context": context, "@graph": top + named}
 
 
 # ---- Export ----
@@ -172,7 +202,7 @@ def export_quads(built: Built, profile: str = "full") -> list[ox.Quad]:
 
 
 def export(project: Project, fmt: str, profile: str = "full", built: Built | None = None) -> bytes:
-    """The built graph as `fmt` (ttl, nt, trig, jsonld, rdfxml) in `profile` (full, interop).
+    """The built graph as `fmt` (see FORMATS) in `profile` (full, interop).
     `built` defaults to a fresh build of `project`. Raises ExportError for an unknown format or
     profile, or an unusable context file."""
     if fmt not in FORMATS:
@@ -182,13 +212,18 @@ def export(project: Project, fmt: str, profile: str = "full", built: Built | Non
 
         built = build(project)
     quads = export_quads(built, profile)
-    if fmt == "trig":
-        return serialize_sorted(quads, ox.RdfFormat.TRIG)
+    if fmt == "jsonld-graphs":
+        return _json_bytes(jsonld_dataset_document(quads, load_context(project)))
+    if fmt in DATASET_FORMATS:
+        return serialize_sorted(quads, FORMATS[fmt])
     triples = [q.triple for q in quads]
     if fmt == "jsonld":
-        doc = jsonld_document(triples, load_context(project))
-        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return _json_bytes(jsonld_document(triples, load_context(project)))
     return serialize_sorted(triples, FORMATS[fmt])
+
+
+def _json_bytes(doc: dict) -> bytes:
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def write_context(project: Project) -> Path:

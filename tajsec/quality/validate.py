@@ -9,14 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
+
 from tajsec import shacl
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
 from tajsec.graph.build import build
 from tajsec.io.load import LoadWarning, format_for
 from tajsec.io.write import to_rdflib
+from tajsec.quality import incremental
 from tajsec.shacl import reference
 from tajsec.shacl.locate import Finding, locate
+from tajsec.shacl.reach import reach
 from tajsec.shacl.result import SEVERITIES
 
 
@@ -29,6 +33,8 @@ class ValidationOutcome:
     files: list[str] = field(default_factory=list)
     threshold: str = "Violation"
     load_warnings: list[LoadWarning] = field(default_factory=list)
+    incremental: str | None = None   # what an incremental run covered (None: a full run)
+    covered: set | None = None       # the focus nodes an incremental run reports on (None: all)
 
     def _at_threshold(self, severity: str) -> bool:
         return SEVERITIES.index(severity) >= SEVERITIES.index(self.threshold)
@@ -57,12 +63,14 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast", progress: Callable[[Path], object] | None = None,
-             shapes: list[Path] | None = None) -> ValidationOutcome:
+             threshold: str = "Violation", engine: str = "fast", progress: Callable[[str], object] | None = None,
+             shapes: list[Path] | None = None, changed: dict[Path, list[bytes]] | None = None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
     (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
-    are validated against those shapes: no ontology of ours, no derived triples. Raises
-    LoadError for unreadable or malformed input."""
+    are validated against those shapes: no ontology of ours, no derived triples. With `changed`
+    (data files edited, each with its texts after and, when known, before the edit): only the
+    results of the focus nodes those edits can affect (tajsec.quality.incremental), identical
+    to the full run's results for those nodes. Raises LoadError for unreadable or malformed input."""
     shape_files = list(shapes) if shapes else project.shape_files
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
@@ -72,13 +80,37 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
     built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
                   progress=progress, texts=texts)
+    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours) if changed is not None
+                  else (None, None))
+    store = built.store if plan is None else plan.store
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(built.store), reference.load_shapes(shape_files)).results
+        results = reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results
     else:
         # literals checked and reported as the files wrote them (tajsec.shacl.terms)
-        results = shacl.validate(built.store, shape_files, as_parsed=_typed_literal_quads(data_files, texts))
+        literals = _typed_literal_quads(data_files, texts)
+        if plan is not None:
+            literals = [q for q in literals if q.subject in plan.needed]
+        results = shacl.validate(store, shape_files, as_parsed=literals)
+    if plan is not None:
+        results = [r for r in results if r.focus in plan.affected]
     return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
-                             list(built.warnings))
+                             list(built.warnings), note, None if plan is None else plan.affected)
+
+
+def _incremental_plan(built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
+                      ontology: list[Path]) -> tuple[incremental.Plan | None, str]:
+    """The part of the store an incremental run validates (None: all of it), and a note saying so."""
+    schema = {f.resolve() for f in list(shape_files) + list(ontology)}
+    if any(f.resolve() in schema for f in changed):
+        return None, "full run: shapes or ontology changed"
+    ours = {f.resolve() for f in data_files}
+    edits = {f: texts for f, texts in changed.items() if f.resolve() in ours}
+    graphs = {g for g, f in built.graphs.items() if f in ontology}
+    plan = incremental.plan(built.store, edits, reach(shape_files), graphs)
+    if plan is None:
+        return None, "full run: the changes reach beyond what incremental validation follows"
+    return plan, (f"incremental: {len(edits)} changed file(s), "
+                  f"{sum(1 for n in plan.affected if not isinstance(n, ox.Literal))} affected node(s)")
 
 
 def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
@@ -86,7 +118,7 @@ def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
     the loader kept (it passed the loader's checks when the store was built)."""
     import pyoxigraph as ox
 
-    out: list[ox.Quad] = []
+    out = []
     for f in files:
         data = texts[str(f)].encode("utf-8")
         out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
@@ -132,7 +164,8 @@ def as_text(outcome: ValidationOutcome) -> str:
                    f"[{short(f.shape)}; {detail}]")
     out.append(f"{len(outcome.files)} data files: "
                + ", ".join(f"{outcome.count(s)} {s.lower()}s" for s in reversed(SEVERITIES))
-               + f"; {_verdict(outcome)} at threshold {outcome.threshold.lower()}")
+               + f"; {_verdict(outcome)} at threshold {outcome.threshold.lower()}"
+               + (f" ({outcome.incremental})" if outcome.incremental else ""))
     return "\n".join(out) + "\n"
 
 
@@ -149,7 +182,7 @@ def _load_warning_dict(w: LoadWarning) -> dict:
 def as_json(outcome: ValidationOutcome) -> str:
     return json.dumps({
         "conforms": outcome.conforms, "passes": outcome.passes, "threshold": outcome.threshold,
-        "files": outcome.files,
+        "files": outcome.files, **({"incremental": outcome.incremental} if outcome.incremental else {}),
         "results": [_load_warning_dict(w) for w in outcome.load_warnings] + [f.as_dict() for f in outcome.findings],
     }, indent=2, ensure_ascii=False) + "\n"
 

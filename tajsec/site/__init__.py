@@ -6,6 +6,8 @@ paths, every list sorted). It holds:
 
   index.html              what the dataset is, its source, licence, counts, how to query and cite
                           it, and the pictures
+  entities/<slug>.ttl, .jsonld   beside every page of a node (entity, class, property, scheme):
+                          the triples `tajsec serve` gives for its IRI, linked from the page's head
   entities/<slug>.html    one page per actor, place, event, agreement and document, with every
                           statement about it or pointing to it (a section's page holds the
                           statements made in that section, and is where links to a statement go)
@@ -35,6 +37,7 @@ from tajsec.site.home import home_page
 from tajsec.site.model import SiteModel
 from tajsec.site.pictures import all_pictures
 from tajsec.site.questions import question_page, questions_index, run_questions
+from tajsec.site.rdf import rdf_files
 from tajsec.site.shapes import shapes_page
 from tajsec.site.terms import class_page, property_page, scheme_page, terms_index
 from tajsec.site.text import markdown
@@ -64,6 +67,7 @@ def render_site(project: Project, built: Built | None = None) -> tuple[dict[str,
     pages += [question_page(m, q) for q in qs]
     pages.append(questions_index(m, qs))
     files.update(pages)
+    files.update(rdf_files(m))
     files["style.css"] = stylesheet()
     files[MARKER] = MARKER_TEXT.encode("utf-8")
     dead = dead_links(files)

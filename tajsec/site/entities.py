@@ -13,6 +13,7 @@ from tajsec.site.cards import card
 from tajsec.site.frame import page
 from tajsec.site.links import PageContext
 from tajsec.site.model import SiteModel
+from tajsec.site.rdf import schema_org_block
 from tajsec.site.text import esc, local_name, slug
 from tajsec.site.vocab import ALT, ENTITY_ROOTS, HIDDEN_ON_ENTITY, PROV, ROOT_TITLES, SKOS, TYPE
 
@@ -86,7 +87,7 @@ def entity_page(m: SiteModel, e: str) -> tuple[str, bytes]:
     root = m.entity_root(e)
     crumbs = [("index.html", "Home"), ("entities/index.html", "Entities"),
               (f"entities/index.html#{slug(local_name(root)) if root else 'other'}", ROOT_TITLES[root])]
-    return m.path[e], page(ctx, name, "\n".join(body), crumbs)
+    return m.path[e], page(ctx, name, "\n".join(body), crumbs, head="\n" + schema_org_block(m, e))
 
 
 def related(ctx: PageContext, e: str) -> list[str]:

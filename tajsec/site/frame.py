@@ -8,6 +8,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import ONTOLOGY_IRI, shorten
+from tajsec.site.rdf import alternate_links
 from tajsec.site.text import esc
 from tajsec.site.vocab import DCT
 
@@ -40,16 +41,19 @@ def licence_link(m: SiteModel) -> str:
     return f'<a class="ext" href="{esc(lic.value)}">{esc(name)}</a>'
 
 
-def page(ctx: PageContext, title: str, body: str, crumbs: list[tuple[str, str]] | None = None) -> bytes:
+def page(ctx: PageContext, title: str, body: str, crumbs: list[tuple[str, str]] | None = None,
+         head: str = "") -> bytes:
     """The whole HTML document of the page `ctx.here`: `body` in the site's frame, with a
-    breadcrumb trail of (site path, name) pairs ending in `title`."""
+    breadcrumb trail of (site path, name) pairs ending in `title`, and `head` (HTML) added to
+    the head after the page's `<link rel="alternate">` elements."""
     crumb = ""
     if crumbs:
         crumb = ('<nav class="crumbs" aria-label="breadcrumb">'
                  + " › ".join(ctx.a(t, esc(n)) for t, n in crumbs) + f" › <span>{esc(title)}</span></nav>")
     m = ctx.model
     doc = _template().substitute(
-        title=esc(title), css_href=esc(ctx.href("style.css")), home_href=esc(ctx.href("index.html")),
+        title=esc(title), head=alternate_links(ctx) + head, css_href=esc(ctx.href("style.css")),
+        home_href=esc(ctx.href("index.html")),
         nav="".join(f"<li>{ctx.a(t, esc(n))}</li>" for t, n in NAV), crumbs=crumb, body=body,
         licence=licence_link(m), triples=f"{m.g.triples:,}", version=esc(m.version))
     return doc.encode("utf-8")

@@ -10,9 +10,10 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import ONTOLOGY_IRI, TS, TSD
 from tajsec.core.project import Project
 from tajsec.graph.build import Built
+from tajsec.graph.describe_rdf import ALL_SHAPES
 from tajsec.graph.index import GraphIndex
 from tajsec.graph.time import node_span
-from tajsec.site.shapes import ShapeIndex, load_shapes
+from tajsec.site.shapes import SHAPES_PAGE, ShapeIndex, load_shapes
 from tajsec.site.text import local_name, slug
 from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS
 
@@ -20,7 +21,7 @@ from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS
 class SiteModel:
     """Read-only once made: page functions take it, with the path of the page they write."""
 
-    def __init__(self, project: Project, built: Built) -> None:
+    def __init__(self, project: Project, built: Built):
         self.project = project
         self.built = built
         self.g = GraphIndex(built.store)
@@ -29,6 +30,12 @@ class SiteModel:
         self._classify_nodes()
         self.shapes: ShapeIndex = load_shapes(project.shape_files)
         self.path.update(self.shapes.paths())
+        # page path -> IRI, for the nodes with a page of their own (their RDF files sit beside it)
+        self.described: dict[str, str] = {
+            self.path[n]: n for n in (*self.entities, *self.classes, *self.properties, *self.schemes)
+            if "#" not in self.path[n]}
+        self.described[self.path[ONTOLOGY_IRI]] = ONTOLOGY_IRI  # the whole ontology, as serve's /onto
+        self.described[SHAPES_PAGE] = ALL_SHAPES  # every shape, as serve's /shapes
 
     def _classify_terms(self) -> None:
         """The classes, properties, concept schemes and concepts of ts:, and their pages."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -19,12 +20,14 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import XSD_STRING
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
+EVIDENCE_COLUMN = "_evidence"  # `--why --format csv`: the column of supporting statements
 
 
 @dataclass
 class Result:
     variables: list[str]
     rows: list[list[Term | None]]
+    evidence: dict | None = None  # `tajsec query --why`: see tajsec/evidence/trace.py for the shape
 
     def lexical_rows(self) -> list[list[str]]:
         return [["" if t is None else t.value for t in row] for row in self.rows]
@@ -45,8 +48,13 @@ def _plain(t: Term | None) -> str:
 def to_csv(result: Result) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(result.variables)
-    w.writerows([_plain(t) for t in row] for row in result.rows)
+    if result.evidence is None:
+        w.writerow(result.variables)
+        w.writerows([_plain(t) for t in row] for row in result.rows)
+    else:  # one more column: the IRIs of each row's supporting statements, space-separated
+        w.writerow([*result.variables, EVIDENCE_COLUMN])
+        w.writerows([_plain(t) for t in row] + [" ".join(e.get("statements", []))]
+                    for row, e in zip(result.rows, result.evidence["rows"], strict=False))
     return out.getvalue()
 
 
@@ -56,7 +64,8 @@ def to_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json_term(t: Term) -> dict:
+def json_term(t: Term) -> dict:
+    """A term as SPARQL 1.1 JSON results write it."""
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
     if isinstance(t, ox.BlankNode):
@@ -70,10 +79,12 @@ def _json_term(t: Term) -> dict:
 
 
 def to_json(result: Result) -> str:
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row, strict=False) if t is not None}
                 for row in result.rows]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=2) + "\n"
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    if result.evidence is not None:  # a top-level member, one entry per binding: readers of SPARQL JSON skip it
+        doc["evidence"] = result.evidence
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 _XML_CONTROL = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}  # kept as written, not normalised by XML readers
@@ -107,7 +118,7 @@ def to_xml(result: Result) -> str:
     rows = []
     for row in result.rows:
         cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                        for v, t in zip(result.variables, row, strict=True) if t is not None)
+                        for v, t in zip(result.variables, row, strict=False) if t is not None)
         rows.append(f"<result>{cells}</result>")
     return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
             f"<head>{head}</head><results>{''.join(rows)}</results></sparql>\n")
@@ -124,14 +135,25 @@ def boolean_to(fmt: str, value: bool) -> str:
     return word + ("\r\n" if fmt == "csv" else "\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` for a terminal: control characters from the data (escape sequences, bells, line
+    breaks) written as \\xNN, \\n, \\t, so a value can neither drive the terminal nor break a row."""
+    text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def to_table(result: Result, shorten: Callable[[str], str] | None = None, width: int | None = 70) -> str:
-    """A plain-text table; cells longer than `width` are cut with '...' (None: never cut)."""
+    """A plain-text table for terminals (control characters shown, not sent); cells longer than
+    `width` are cut with '...' (None: never cut)."""
     shorten = shorten or (lambda s: s)
-    cells = [[shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t) for t in row]
+    cells = [[visible(shorten(t.value) if isinstance(t, ox.NamedNode) else _plain(t)) for t in row]
              for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
     if width:
         widths = [min(w, width) for w in widths]
 
@@ -139,7 +161,7 @@ def to_table(result: Result, shorten: Callable[[str], str] | None = None, width:
         return c if not width or len(c) <= width else c[:width - 3] + "..."
 
     def fmt(row: list[str]) -> str:
-        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
 
     lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]
     lines += [fmt(r) for r in cells]

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import expand
 from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
-from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, decode_term, encode_term, run_isolated
+from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, RowTracer, decode_term, encode_term, run_isolated
 
 if TYPE_CHECKING:
     from tajsec.graph.build import Built
@@ -57,11 +57,13 @@ def check_offline(text: str, allow_network: bool) -> None:
 
 def run_select(built: Built, text: str, bindings: dict | None = None, limit: int | None = None,
                timeout: float | None = None, allow_network: bool = False,
-               memory: int = DEFAULT_MEMORY, prefixes: dict | None = None) -> Result:
+               memory: int = DEFAULT_MEMORY, prefixes: dict | None = None,
+               tracer: RowTracer | None = None) -> Result:
     """A SELECT query's answer, evaluated in a sandboxed worker. `prefixes` are declared for the
-    query (its own PREFIX lines take precedence)."""
+    query (its own PREFIX lines take precedence). `tracer(variables, rows)`, if given, runs in the
+    worker too and its evidence comes back as `Result.evidence`."""
     check_offline(text, allow_network)
     req = Request(text, {k: encode_term(v) for k, v in (bindings or {}).items()}, output="rows", limit=limit,
                   prefixes=prefixes)
-    out = run_isolated(built.query, req, timeout, memory, allow_network)
-    return Result(out["variables"], [[decode_term(t) for t in row] for row in out["rows"]])
+    out = run_isolated(built.query, req, timeout, memory, allow_network, tracer)
+    return Result(out["variables"], [[decode_term(t) for t in row] for row in out["rows"]], out.get("evidence"))

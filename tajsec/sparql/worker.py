@@ -14,9 +14,9 @@ import signal
 import socket
 import struct
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -46,6 +46,12 @@ class QueryError(TajsecError):
         self.kind = kind
 
 
+#: `tracer(variables, rows)`: the evidence member of an answer (tajsec.evidence.trace)
+RowTracer = Callable[[list[str], list[list]], dict]
+#: `trace(query, variables, rows)`: the same, for any query a worker answers
+Trace = Callable[[str, list[str], list[list]], dict]
+
+
 @dataclass
 class Request:
     query: str
@@ -61,6 +67,7 @@ class Request:
     default_graphs: list | None = None
     named_graphs: list | None = None
     query_dataset: bool = False  # the query has FROM / FROM NAMED: its dataset, not the union
+    evidence: bool = False  # a served evidence request: the worker's `trace` adds each row's evidence
 
 
 def dataset_arguments(req: Request) -> dict:
@@ -84,7 +91,7 @@ def union_by_default(store: ox.Store) -> StoreQuery:
 
 # -- terms across the process boundary ----------------------------------------------------
 
-def encode_term(t: Term | None) -> list[Any] | None:  # JSON across the process boundary
+def encode_term(t: Term | None) -> list[str | None] | None:
     if t is None:
         return None
     if isinstance(t, ox.NamedNode):
@@ -94,7 +101,7 @@ def encode_term(t: Term | None) -> list[Any] | None:  # JSON across the process 
     return ["lit", t.value, t.language, t.datatype.value]
 
 
-def decode_term(t: list[Any] | None) -> Term | None:
+def decode_term(t: list[str | None] | None) -> Term | None:
     if t is None:
         return None
     if t[0] == "iri":
@@ -115,8 +122,11 @@ def _form(res: QueryAnswer) -> str:
     return "CONSTRUCT"
 
 
-def execute(store_query: StoreQuery, req: Request) -> dict:
-    """Evaluate `req` with `store_query` (Built.query); the answer as plain data."""
+def execute(store_query: StoreQuery, req: Request, tracer: RowTracer | None = None) -> dict:
+    """Evaluate `req` with `store_query` (Built.query); the answer as plain data. `tracer`, if
+    given, is called with the SELECT answer's variables and rows and its plain-data evidence is
+    returned beside them (it runs here, in the worker, because it runs the user's WHERE clause
+    again: the same time-out, memory cap and network wall must hold)."""
     kwargs: dict = {}
     if req.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in req.substitutions.items()}
@@ -138,11 +148,11 @@ def execute(store_query: StoreQuery, req: Request) -> dict:
         value = bool(res)
         if req.output == "rows":
             return {"boolean": value}
-        fmt = _acceptable(req.output, results.WRITERS, form)
-        return {"body": results.boolean_to(fmt, value), "form": form, "format": fmt}
+        _acceptable(req.output, results.WRITERS, form)
+        return {"body": results.boolean_to(req.output, value), "form": form, "format": req.output}
     cap = req.max_rows
-    items: list = []  # solutions or triples
-    for item in cast(ox.QuerySolutions | ox.QueryTriples, res):  # not ASK: answered above
+    items = []
+    for item in res:
         if req.limit is not None and len(items) >= req.limit:
             break
         items.append(item)
@@ -150,24 +160,35 @@ def execute(store_query: StoreQuery, req: Request) -> dict:
             noun = "rows" if form == "SELECT" else "triples"
             raise QueryError(f"the answer has more than {cap} {noun}; add a LIMIT or narrow the query", "rows")
     if form == "SELECT":
-        variables = [v.value for v in cast(ox.QuerySolutions, res).variables]
+        variables = [v.value for v in res.variables]
         rows = [[sol[v] for v in variables] for sol in items]
         if req.output == "rows":
-            return {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
-        fmt = _acceptable(req.output, results.WRITERS, form)
-        return {"body": results.WRITERS[fmt](results.Result(variables, rows)), "form": form, "format": fmt}
-    fmt = _acceptable(req.graph_output, GRAPH_FORMATS, form)
-    body = ox.serialize(items, format=GRAPH_FORMATS[fmt])
-    return {"body": cast(bytes, body).decode("utf-8"), "form": form, "format": fmt}  # no output: bytes back
+            out = {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
+            if tracer is not None:
+                out["evidence"] = _traced(tracer, variables, rows)
+            return out
+        _acceptable(req.output, results.WRITERS, form)
+        evidence = _traced(tracer, variables, rows) if tracer is not None else None
+        return {"body": results.WRITERS[req.output](results.Result(variables, rows, evidence)), "form": form,
+                "format": req.output}
+    _acceptable(req.graph_output, GRAPH_FORMATS, form)
+    body = ox.serialize(items, format=GRAPH_FORMATS[req.graph_output])
+    return {"body": body.decode("utf-8"), "form": form, "format": req.graph_output}
 
 
-def _acceptable(fmt: str | None, known: Mapping[str, object], form: str) -> str:
-    """`fmt` if `known` has it, else the not-acceptable QueryError."""
-    if fmt is None or fmt not in known:
+def _traced(tracer, variables: list[str], rows: list) -> dict:
+    try:
+        return tracer(variables, rows)
+    except Exception as e:  # noqa: BLE001 - the rows stand without their evidence, never a traceback
+        return {"rows": [{"traced": False, "reason": str(e) or type(e).__name__} for _ in rows],
+                "statements": {}}
+
+
+def _acceptable(fmt: str | None, known: Mapping[str, object], form: str) -> None:
+    if fmt not in known:
         table = formats.GRAPHS if known is GRAPH_FORMATS else formats.RESULTS
         raise QueryError(f"a {form} answer cannot be given in any of the requested formats; "
                          f"supported: {', '.join(formats.media_types(table))}", "not-acceptable")
-    return fmt
 
 
 # -- framing --------------------------------------------------------------------------------
@@ -199,9 +220,9 @@ def recv_message(sock: socket.socket, deadline: float | None = None, max_bytes: 
     return json.loads(_recv_exact(sock, n, deadline))
 
 
-def answer(store_query: StoreQuery, req: Request) -> dict:
+def answer(store_query: StoreQuery, req: Request, tracer: RowTracer | None = None) -> dict:
     try:
-        return {"ok": execute(store_query, req)}
+        return {"ok": execute(store_query, req, tracer)}
     except QueryError as e:
         return {"error": str(e), "kind": e.kind}
     except MemoryError:
@@ -210,14 +231,20 @@ def answer(store_query: StoreQuery, req: Request) -> dict:
         return {"error": str(e) or type(e).__name__, "kind": "engine"}
 
 
-def serve_requests(sock: socket.socket, store_query: StoreQuery) -> None:
-    """A worker's loop: one request at a time until the other end closes."""
+def serve_requests(sock: socket.socket, store_query: StoreQuery, trace: Trace | None = None) -> None:
+    """A worker's loop: one request at a time until the other end closes. `trace(query, variables,
+    rows)`, if given, is the tracer for requests that ask for evidence (`Request.evidence`)."""
     while True:
         try:
             msg = recv_message(sock)
         except (EOFError, OSError):
             return
-        send_message(sock, answer(store_query, Request(**msg)))
+        req = Request(**msg)
+        if req.evidence and trace is None:
+            send_message(sock, {"error": "this server traces no evidence", "kind": "form"})
+            continue
+        tracer = (lambda variables, rows, query=req.query: trace(query, variables, rows)) if req.evidence else None
+        send_message(sock, answer(store_query, req, tracer))
 
 
 def enter_sandbox(memory: int, allow_network: bool) -> bool:
@@ -240,7 +267,7 @@ def stopped_message(status: int | None, memory: int) -> str:
 
 
 def run_isolated(store_query: StoreQuery, req: Request, timeout: float | None, memory: int = DEFAULT_MEMORY,
-                 allow_network: bool = False) -> dict:
+                 allow_network: bool = False, tracer: RowTracer | None = None) -> dict:
     """Run one request in a forked, sandboxed worker; its answer, or QueryError."""
     parent, child = socket.socketpair()
     pid = os.fork()
@@ -248,7 +275,7 @@ def run_isolated(store_query: StoreQuery, req: Request, timeout: float | None, m
         parent.close()
         try:
             enter_sandbox(memory, allow_network)
-            send_message(child, answer(store_query, req))
+            send_message(child, answer(store_query, req, tracer))
         finally:
             os._exit(0)
     child.close()

@@ -27,7 +27,7 @@ class PoolBusy(Exception):
 
 
 class _Worker:
-    def __init__(self, pid: int, sock: socket.socket) -> None:
+    def __init__(self, pid: int, sock: socket.socket):
         self.pid, self.sock = pid, sock
 
     def kill(self) -> None:
@@ -36,7 +36,7 @@ class _Worker:
         self.sock.close()
 
 
-def _zygote(control: socket.socket, store_query: StoreQuery, memory: int, allow_network: bool) -> None:
+def _zygote(control: socket.socket, store_query, memory: int, allow_network: bool, trace=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     isolated = False if allow_network else qworker.sandbox.isolate_network()
@@ -55,7 +55,7 @@ def _zygote(control: socket.socket, store_query: StoreQuery, memory: int, allow_
             theirs.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             qworker.enter_sandbox(memory, allow_network=True)  # network already cut by the zygote
-            qworker.serve_requests(mine, store_query)
+            qworker.serve_requests(mine, store_query, trace)
             os._exit(0)
         mine.close()
         socket.send_fds(control, [pid.to_bytes(4, "big")], [theirs.fileno()])
@@ -63,17 +63,19 @@ def _zygote(control: socket.socket, store_query: StoreQuery, memory: int, allow_
 
 
 class WorkerPool:
-    """`size` workers; `run(request, timeout)` borrows one, waiting at most `wait` seconds."""
+    """`size` workers; `run(request, timeout)` borrows one, waiting at most `wait` seconds.
+    `trace(query, variables, rows)`, if given, answers evidence requests inside the workers."""
 
     def __init__(self, store_query: StoreQuery, size: int = 2, memory: int = qworker.DEFAULT_MEMORY,
-                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20) -> None:
+                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20, trace=None):
         self.memory, self.wait, self.max_bytes = memory, wait, max_bytes
+        self.traces = trace is not None
         self._control, child = socket.socketpair()
         self._zygote_pid = os.fork()
         if self._zygote_pid == 0:
             self._control.close()
             try:
-                _zygote(child, store_query, memory, allow_network)
+                _zygote(child, store_query, memory, allow_network, trace)
             finally:
                 os._exit(0)
         child.close()

@@ -4,7 +4,8 @@ One process answers HTTP (this module); the queries run in sandboxed worker proc
 (`pool.py`): no network, a memory cap, killed when their time is up. What the HTTP side adds:
 the Host check (against DNS rebinding), SERVICE refused by parsing the query, read-only (updates
 403), bounded request size and connection count, header/idle time-outs, and content negotiation
-of the results formats (`tajsec.core.formats`).
+of the results formats (`tajsec.core.formats`). The IRIs of the graph (/id/, /onto/, /shapes)
+are dereferenced by `resources.py`, behind the same Host check.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
@@ -21,9 +22,10 @@ from tajsec.core import formats
 from tajsec.core.errors import TajsecError
 from tajsec.core.terms import StoreQuery
 from tajsec.sparql import offline
-from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request
-from tajsec.web import description
+from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request, Trace
+from tajsec.web import description, evidence
 from tajsec.web.pool import PoolBusy, WorkerPool
+from tajsec.web.resources import LinkedData
 
 DEFAULT_PORT = 7878
 MAX_QUERY_BYTES = 1_000_000
@@ -50,7 +52,7 @@ def _html_escape(s: str) -> str:
 
 
 class BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
 
@@ -68,12 +70,16 @@ class Guard(BaseHTTPRequestHandler):
     allowed_hosts: frozenset[str] = frozenset()
     cors = True  # answer cross-origin read-only queries (README: "CORS")
     graphs: ClassVar[list[str]] = []  # the named graphs, for the service description
+    linked_data: LinkedData | None = None  # dereferenceable IRIs (/id/, /onto/, /shapes, /docs/)
 
     def log_message(self, fmt: str, *args: Any) -> None:  # quiet by default; the CLI prints the URL only
         pass
 
-    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -84,7 +90,7 @@ class Guard(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _cors_headers(self) -> None:
-        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+        if self.cors and urllib.parse.urlsplit(self.path).path in ("/sparql", evidence.PATH):
             self.send_header("Access-Control-Allow-Origin", "*")
 
     def _error(self, code: int, message: str) -> None:
@@ -107,8 +113,17 @@ class Guard(BaseHTTPRequestHandler):
                 return self._protocol(params)
             except BadRequest as e:
                 return self._error(e.status, str(e))
+        if url.path == evidence.PATH:
+            try:
+                return evidence.answer(self, _form_params(url.query))
+            except BadRequest as e:
+                return self._error(e.status, str(e))
         if url.path == "/update":
             return self._error(403, "this endpoint is read-only: updates are refused")
+        # not percent-decoded: names are plain ASCII (resources.NAME), anything else is a 404
+        if self.linked_data is not None and self.linked_data.handles(url.path):
+            found = self.linked_data.answer(url.path, self.headers.get("Accept"))
+            return self._send(found.status, found.body, found.content_type, found.headers)
         return self._error(404, "not found; the SPARQL endpoint is /sparql")
 
     def do_HEAD(self) -> None:
@@ -121,7 +136,7 @@ class Guard(BaseHTTPRequestHandler):
         self.send_response(204)
         self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
         self.send_header("Content-Length", "0")
-        if self.cors and urllib.parse.urlsplit(self.path).path == "/sparql":
+        if self.cors and urllib.parse.urlsplit(self.path).path in ("/sparql", evidence.PATH):
             self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
             self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
@@ -142,15 +157,16 @@ class Guard(BaseHTTPRequestHandler):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if url.path == "/update" or ctype == "application/sparql-update":
             return self._error(403, "this endpoint is read-only: updates are refused")
-        if url.path != "/sparql":
+        if url.path not in ("/sparql", evidence.PATH):
             return self._error(404, "not found; the SPARQL endpoint is /sparql")
+        protocol = evidence.answer if url.path == evidence.PATH else type(self)._protocol
         try:
             if ctype == "application/sparql-query":
                 params = _form_params(url.query)
                 params["query"] = [body]
-                return self._protocol(params)
+                return protocol(self, params)
             if ctype == "application/x-www-form-urlencoded":
-                return self._protocol(_form_params(body))
+                return protocol(self, _form_params(body))
         except BadRequest as e:
             return self._error(e.status, str(e))
         return self._error(415, f"POST a query as application/sparql-query or application/x-www-form-urlencoded, "
@@ -194,7 +210,7 @@ class Guard(BaseHTTPRequestHandler):
         endpoint = f"http://{self.headers.get('Host')}/sparql"
         body = ox.serialize(description.service_description(endpoint, self.graphs), format=GRAPH_FORMATS[fmt],
                             prefixes={"sd": description.SD, "formats": description.FORMATS_NS})
-        return self._send(200, cast(bytes, body), formats.content_type(fmt))  # no output file: bytes back
+        return self._send(200, body, formats.content_type(fmt))
 
     def _protocol(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
@@ -208,13 +224,20 @@ class Guard(BaseHTTPRequestHandler):
             return self._error(400, "give exactly one 'query' parameter")
         return self._answer(queries[0], params)
 
-    def _answer(self, query: str, params: dict[str, list[str]]) -> None:
+    def _refusal(self, query: str) -> BadRequest | None:
+        """Why a query is refused before it runs (too long, or it would reach the network)."""
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
-            return self._error(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
+            return BadRequest(413, f"query text larger than {MAX_QUERY_BYTES:,} bytes")
         reason = offline.refusal(query, self.pool.isolated)
         if reason:
             reason = reason.replace(" unless --allow-network is given", "")
-            return self._error(400, reason + "; this endpoint refuses SERVICE")
+            return BadRequest(400, reason + "; this endpoint refuses SERVICE")
+        return None
+
+    def _answer(self, query: str, params: dict[str, list[str]]) -> None:
+        refused = self._refusal(query)
+        if refused:
+            return self._error(refused.status, str(refused))
         accept = self._accept(params)
         default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
         if default_graphs is not None or named_graphs is not None:
@@ -224,6 +247,10 @@ class Guard(BaseHTTPRequestHandler):
                       max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
                       default_graphs=default_graphs, named_graphs=named_graphs,
                       query_dataset=offline.declares_dataset(query))
+        return self._run(req)
+
+    def _run(self, req: Request) -> None:
+        """Run a request in the pool and send its answer, or the error's status."""
         try:
             out = self.pool.run(req, self.timeout_s)
         except PoolBusy as e:
@@ -264,6 +291,7 @@ class BoundedServer(ThreadingHTTPServer):
     """A threading server that refuses connections beyond `max_connections` with a 503."""
 
     daemon_threads = True
+    block_on_close = False  # stopping never waits for a client's open connection (threads are daemons)
     max_connections = 64
     request_queue_size = 128  # the listen backlog: bursts wait in the kernel, not in SYN retries
 
@@ -292,16 +320,19 @@ class BoundedServer(ThreadingHTTPServer):
 def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
                 memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
-                cors: bool = True) -> tuple[BoundedServer, WorkerPool]:
+                cors: bool = True, trace: Trace | None = None,
+                linked_data: LinkedData | None = None) -> tuple[BoundedServer, WorkerPool]:
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
     `store_query` is `Store.query` with the union of all graphs as default graph unless given a
-    dataset (`tajsec.sparql.worker.union_by_default`)."""
+    dataset (`tajsec.sparql.worker.union_by_default`). `trace` (`tajsec.web.evidence.tracing`)
+    answers evidence requests on `evidence.PATH`; without it that path says so."""
     graphs = description.named_graphs(store_query)
-    pool = WorkerPool(store_query, size=workers, memory=memory)
+    pool = WorkerPool(store_query, size=workers, memory=memory, trace=trace)
     try:
-        handler = cast(type[Guard], type("BoundGuard", (Guard,), {
+        handler = type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
-            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs}))
+            "page": query_page(example, prefixes), "cors": cors, "graphs": graphs,
+            "linked_data": linked_data})
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
@@ -309,5 +340,5 @@ def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DE
         raise
     real_port = httpd.server_address[1]
     names = {host, "127.0.0.1", "localhost", "[::1]"}
-    handler.allowed_hosts = frozenset({f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set()))
+    handler.allowed_hosts = {f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set())
     return httpd, pool

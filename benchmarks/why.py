@@ -1,0 +1,79 @@
+"""`--why` on all competency questions: how long tracing takes, embedded, against the same
+queries without it. Target (issue 15): under 1 s for all questions together, at most 5x.
+
+    .venv/bin/python benchmarks/why.py [--repeat 5]
+
+Prints a Markdown table on stdout. Three rows (in process by wall clock and by this process's CPU
+time, which a busy machine disturbs less; in workers by wall clock, since the workers' CPU is
+another process's), each the median of --repeat runs in this process
+(the graph is built once, before timing; the tracer's per-graph caches start empty in every run):
+
+- in process: `queries.run` for every question, then the same plus `Tracer.trace` (what
+  `tajsec questions --run --why` does);
+- in workers: `runner.run_select` for every question (a forked, sandboxed worker per query, as
+  `tajsec query NAME` runs it), then the same with the tracer in the worker (`tajsec query NAME --why`).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from tajsec.core.namespaces import PREFIXES
+from tajsec.core.project import Project
+from tajsec.evidence.trace import Tracer
+from tajsec.graph.build import build
+from tajsec.sparql import queries
+from tajsec.sparql.runner import run_select
+
+
+def _median(fn, repeat: int, clock=time.perf_counter) -> float:
+    times = []
+    for _ in range(repeat):
+        t = clock()
+        fn()
+        times.append(clock() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    project = Project.find()
+    built = build(project)
+    texts = [p.read_text(encoding="utf-8") for p in project.question_queries]
+
+    def plain():
+        for t in texts:
+            queries.run(built.query, t)
+
+    def traced():
+        tracer = Tracer(built, project.root, PREFIXES)
+        for t in texts:
+            res = queries.run(built.query, t)
+            tracer.trace(t, res.variables, res.rows)
+
+    def plain_worker():
+        for t in texts:
+            run_select(built, t, prefixes=PREFIXES, timeout=30)
+
+    def traced_worker():
+        tracer = Tracer(built, project.root, PREFIXES)
+        for t in texts:
+            run_select(built, t, prefixes=PREFIXES, timeout=30,
+                       tracer=lambda v, r, t=t: tracer.trace(t, v, r))
+
+    print(f"{len(texts)} competency questions, median of {args.repeat} runs\n")
+    print("| how | clock | without --why | with --why | ratio |")
+    print("|---|---|---:|---:|---:|")
+    rows = (("in process", "wall", plain, traced, time.perf_counter),
+            ("in process", "CPU", plain, traced, time.process_time),  # this process's CPU: others' load left out
+            ("in workers", "wall", plain_worker, traced_worker, time.perf_counter))
+    for name, clock_name, a, b, clock in rows:
+        ta, tb = _median(a, args.repeat, clock), _median(b, args.repeat, clock)
+        print(f"| {name} | {clock_name} | {ta:.3f} s | {tb:.3f} s | {tb / ta:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Statement cards: what the evidence of an answer shows for one node of the graph (a statement,
+a claim, or any node whose asserted triples back the row), read through the one provenance reader."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.namespaces import RDF_TYPE, TS, shorten
+from tajsec.graph.build import DERIVED_GRAPH
+from tajsec.graph.evidence import provenance
+from tajsec.graph.index import StoreView
+from tajsec.shacl.locate import subject_lines
+
+
+class Cards:
+    """Statement cards and file lines for one built graph, each read once."""
+
+    def __init__(self, built, root: Path | None = None):
+        self.built = built
+        self.view = StoreView(built.store)
+        self.root = root
+        self.cards: dict[str, dict] = {}
+        self._lines: dict[Path, dict] = {}
+        self._shown: dict[Path, str] = {}
+        self._labels: dict[str, str] = {}
+
+    def where(self, subject: object, graphs: Iterable[object]) -> list[dict]:
+        """The input files (and lines) that assert a triple of `subject`, from its named graphs."""
+        out = []
+        for g in sorted({g.value for g in graphs if isinstance(g, ox.NamedNode)}):
+            path = self.built.graphs.get(g)
+            if path is None:
+                continue
+            entry = {"file": self._show(path)}
+            if isinstance(subject, ox.NamedNode):
+                line = self._subject_lines(path).get(subject.value)
+                if line:
+                    entry["line"] = line
+            out.append(entry)
+        return out
+
+    def card(self, iri: str) -> dict:
+        if iri not in self.cards:
+            self.cards[iri] = self._read(iri)
+        return self.cards[iri]
+
+    def _read(self, iri: str) -> dict:
+        v = self.view
+        prov = provenance(v, iri)
+        types = sorted(v.iris(iri, RDF_TYPE))
+        card = {
+            "iri": iri,
+            "label": v.label(iri),
+            "kind": [shorten(t) for t in types if t.startswith(TS)] or [shorten(t) for t in types],
+            "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
+            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) for h in v.iris(q, TS + "hedge")}),
+            "sections": [self._named(s) for s in prov.sections],
+            "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
+            "sources": [self._named(w) for w in prov.sources],
+            "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
+            "quote": prov.quote,
+            "described_in": self.where(ox.NamedNode(iri), {q.graph_name for q in self.built.store.quads_for_pattern(
+                ox.NamedNode(iri), None, None, None)}),
+            "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
+        }
+        return {k: v for k, v in card.items() if v not in ([], None)}
+
+    def _own_quantities(self, iri: str) -> list[str]:
+        """The quantities a node states itself (an entity's ts:quantity shortcuts are derived: left out)."""
+        quads = self.built.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TS + "quantity"), None, None)
+        return [q.object.value for q in quads if q.graph_name != DERIVED_GRAPH and isinstance(q.object, ox.NamedNode)]
+
+    def _named(self, iri: str) -> dict:
+        if iri not in self._labels:  # sections, sources and holders recur from card to card
+            self._labels[iri] = self.view.label(iri)
+        return {"iri": iri, "label": self._labels[iri]}
+
+    def _show(self, path: Path) -> str:
+        if path not in self._shown:
+            self._shown[path] = self._relative(path)
+        return self._shown[path]
+
+    def _relative(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    def _subject_lines(self, path: Path) -> dict:
+        if path not in self._lines:
+            self._lines[path] = subject_lines(path)
+        return self._lines[path]
+

@@ -1,0 +1,194 @@
+"""The tracer: for each row of a SELECT answer, the triples its match used and the statements
+that back them.
+
+How: the query's WHERE clause runs again as SELECT * (so the variables the query does not
+project are bound too); each of its solutions belongs to the row whose projected values (or,
+for an aggregate, whose GROUP BY values) it carries; the query's triple patterns, instantiated
+with the solution, are the triples the row used. OPTIONAL and UNION patterns count only where
+the solution binds them and they hold; EXISTS, NOT EXISTS and MINUS patterns are conditions, not
+evidence. A derived triple is backed by the statements the build derived it from
+(`Built.derivations`); an asserted one is its own evidence, with its file and line.
+
+The evidence JSON (one entry per result row, in row order; `statements` shared by all rows):
+
+    {"rows": [{"traced": true, "matches": 1, "shown": 1,
+               "triples": [{"subject": TERM, "predicate": TERM, "object": TERM,
+                            "origin": "asserted" | "derived", "rules": [...],
+                            "asserted_in": [{"file": ..., "line": ...}], "statements": [IRI, ...]}],
+               "statements": [IRI, ...], "untraced": [{"pattern": ..., "reason": ...}],
+               "note": "..."} | {"traced": false, "reason": "..."}],
+     "statements": {IRI: {"iri", "label", "kind", "holders", "hedges", "sections", "footnotes",
+                          "sources", "cited_works", "quote", "described_in", "footnote_number"}}}
+
+TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.sparql_syntax import Select, SyntaxNotTraced, parse
+from tajsec.evidence.cards import Cards
+from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, variables
+from tajsec.sparql.results import json_term
+
+MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
+MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the rest counted
+NOT_EVIDENCE = ("exists", "not-exists", "minus")
+
+
+class Tracer:
+    def __init__(self, built, root: Path | None = None, prefixes: dict | None = None,
+                 substitutions: dict | None = None):
+        self.built = built
+        self.store: ox.Store = built.store
+        self.cards = Cards(built, root)
+        self.prefixes = prefixes
+        self.substitutions = substitutions or {}
+        self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
+        self._sub_solutions: dict[int, list[dict]] = {}
+
+    # -- the whole answer -------------------------------------------------------------------
+    def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
+        """The evidence of every row (see the module's docstring for the shape)."""
+        self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
+        try:
+            query = parse(text, self.prefixes)
+            entries = self._trace_rows(query, variables_, rows)
+        except (SyntaxNotTraced, NotTraced) as e:
+            entries = [{"traced": False, "reason": str(e)} for _ in rows]
+        except (RuntimeError, OSError, ValueError, SyntaxError) as e:  # the engine refused the rewritten query
+            entries = [{"traced": False, "reason": f"the WHERE clause could not be run again: {e}"} for _ in rows]
+        used = {iri for e in entries for iri in e.get("statements", [])}
+        return {"rows": entries, "statements": {iri: self.cards.card(iri) for iri in sorted(used)}}
+
+    def _solutions(self, query, sel: Select) -> tuple[list[dict], bool]:
+        text = query.text[:query.prologue_end] + "\nSELECT * WHERE " + query.where_text(sel)
+        kwargs: dict = {"use_default_graph_as_union": True}
+        if self.prefixes:
+            kwargs["prefixes"] = self.prefixes
+        subs = {ox.Variable(k): v for k, v in self.substitutions.items()}
+        if subs:
+            kwargs["substitutions"] = subs
+        res = self.store.query(text, **kwargs)
+        names = [v.value for v in res.variables]
+        out = []
+        for sol in res:
+            if len(out) >= MAX_SOLUTIONS:
+                return out, True
+            binding = {n: t for n, t in zip(names, sol, strict=False) if t is not None}
+            binding.update(self.substitutions)
+            out.append(binding)
+        return out, False
+
+    @staticmethod
+    def _keys(sel: Select, variables_: list[str]) -> list[str]:
+        if sel.grouped:
+            return [v for v in sel.group_by if v in variables_]
+        if sel.star:
+            return list(variables_)
+        return [v for v, kind in sel.projection if kind == "var"]
+
+    def _trace_rows(self, query, variables_: list[str], rows: list[list]) -> list[dict]:
+        sel = query.select
+        solutions, cut = self._solutions(query, sel)
+        keys = self._keys(sel, variables_)
+        index: dict[tuple, list[dict]] = {}
+        for b in solutions:
+            index.setdefault(tuple(b.get(k) for k in keys), []).append(b)
+        position = {v: i for i, v in enumerate(variables_)}
+        entries = []
+        for row in rows:
+            key = tuple(row[position[k]] if k in position else None for k in keys)
+            matches = index.get(key, [])
+            if not matches:
+                reason = (f"the WHERE clause has more than {MAX_SOLUTIONS} solutions; evidence not traced"
+                          if cut else "no solution of the WHERE clause gives this row")
+                entries.append({"traced": False, "reason": reason})
+                continue
+            entries.append(self._row(query, sel, matches))
+        return entries
+
+    # -- one row ----------------------------------------------------------------------------
+    def _row(self, query, sel: Select, matches: list[dict]) -> dict:
+        triples: dict[tuple, None] = {}
+        untraced: dict[tuple[str, str], None] = {}
+        for b in matches[:MAX_SHOWN]:
+            self._solution(query, sel, b, triples, untraced)
+        items = [self._triple_once(t) for t in triples]
+        statements = list(dict.fromkeys(s for it in items for s in it["statements"]))
+        entry = {"traced": True, "matches": len(matches), "shown": min(len(matches), MAX_SHOWN),
+                 "triples": items, "statements": statements}
+        if untraced:
+            entry["untraced"] = [{"pattern": p, "reason": r} for p, r in untraced]
+        if len(matches) > MAX_SHOWN:
+            entry["note"] = (f"{len(matches)} matches lie behind this row (e.g. the rows an aggregate counted); "
+                             f"evidence shown for the first {MAX_SHOWN}")
+        return entry
+
+    def _solution(self, query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
+        joint = []
+        for p in sel.patterns:
+            if p.context in NOT_EVIDENCE:
+                continue
+            if p.context in ("graph", "service"):
+                untraced[(show(p), f"{p.context.upper()} patterns are not traced")] = None
+                continue
+            if p.context != "required" and not named_variables(p) <= b.keys():
+                continue  # an OPTIONAL or UNION part this solution did not match: no evidence invented
+            if not variables(p) <= b.keys() and p.context == "required":
+                joint.append(p)
+                continue
+            try:
+                ways = match(self.store, p, b)
+            except NotTraced as e:
+                untraced[(show(p), str(e))] = None
+                continue
+            if ways:
+                triples.update(dict.fromkeys(ways[0][1]))
+            elif p.context == "required":
+                untraced[(show(p), "no matching triple found")] = None
+        if joint:
+            try:
+                ways = match_all(self.store, joint, b)
+            except NotTraced as e:
+                ways = []
+                untraced[("; ".join(show(p) for p in joint), str(e))] = None
+            if ways:
+                triples.update(dict.fromkeys(ways[0][1]))
+        for sub in sel.subselects:
+            self._subselect(query, sub, b, triples, untraced)
+
+    def _subselect(self, query, sub: Select, b: dict, triples: dict, untraced: dict) -> None:
+        if id(sub) not in self._sub_solutions:
+            self._sub_solutions[id(sub)] = self._solutions(query, sub)[0]
+        solutions = self._sub_solutions[id(sub)]
+        keys = [k for k in self._keys(sub, list(b)) if k in b]
+        inner = [s for s in solutions if all(s.get(k) == b[k] for k in keys)]
+        for s in inner[:MAX_SHOWN]:
+            self._solution(query, sub, s, triples, untraced)
+        if len(inner) > MAX_SHOWN:
+            untraced[("sub-SELECT", f"{len(inner)} matches; evidence for the first {MAX_SHOWN}")] = None
+
+    # -- one triple -------------------------------------------------------------------------
+    def _triple_once(self, t: tuple) -> dict:
+        if t not in self._triples:
+            self._triples[t] = self._triple(t)
+        return self._triples[t]
+
+    def _triple(self, t: tuple) -> dict:
+        s, p, o = t
+        item = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
+        derivations = self.built.derivations
+        if t in derivations:
+            item["origin"] = "derived"
+            item["rules"] = sorted({d.rule.name for d in derivations.of(t)})
+            item["statements"] = sorted(n.value for n in derivations.statements(self.store, t)
+                                        if isinstance(n, ox.NamedNode))
+        else:
+            item["origin"] = "asserted"
+            graphs = [q.graph_name for q in self.store.quads_for_pattern(s, p, o, None)]
+            item["asserted_in"] = self.cards.where(s, graphs)
+            item["statements"] = [s.value] if isinstance(s, ox.NamedNode) else []
+        return item

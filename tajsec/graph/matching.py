@@ -1,0 +1,196 @@
+"""Instantiating a query's triple patterns with one solution: which triples of the store that
+solution matched. Property paths are walked to the triples they crossed (fixed-length paths
+exactly; `*` and `+` by the shortest walk; negated property sets not at all)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from tajsec.core.namespaces import XSD_STRING
+from tajsec.core.sparql_syntax import Iri, Lit, Path, PathAlt, PathInv, PathMod, PathNeg, PathSeq, Pattern, Term, Var
+
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+Binding = dict[str, object]  # variable name -> pyoxigraph term
+
+MAX_WALKS = 50  # ways one pattern may match with the same bindings, kept
+MAX_DEPTH = 8  # steps of a `*` or `+` path followed
+
+
+class NotTraced(Exception):
+    """A pattern whose matched triples cannot be found (the reason is the message)."""
+
+
+def to_term(t: Term, binding: Binding) -> object:
+    """The pyoxigraph term for a pattern term, or None for an unbound variable."""
+    if isinstance(t, Var):
+        return binding.get(t.name)
+    if isinstance(t, Iri):
+        return ox.NamedNode(t.value)
+    if t.language:
+        return ox.Literal(t.value, language=t.language)
+    return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype or XSD_STRING))
+
+
+def variables(p: Pattern) -> set[str]:
+    found = {t.name for t in (p.s, p.o) if isinstance(t, Var)}
+    if isinstance(p.p, Var):
+        found.add(p.p.name)
+    return found
+
+
+def named_variables(p: Pattern) -> set[str]:
+    """The pattern's variables that a query can project (not blank nodes or [ ] nodes)."""
+    return {v for v in variables(p) if not v.startswith(" ")}
+
+
+def _invert(path: Path) -> Path:
+    if isinstance(path, PathInv):
+        return path.path
+    if isinstance(path, PathSeq):
+        return PathSeq(tuple(_invert(s) for s in reversed(path.steps)))
+    if isinstance(path, PathAlt):
+        return PathAlt(tuple(_invert(o) for o in path.options))
+    if isinstance(path, PathMod):
+        return PathMod(_invert(path.path), path.mod)
+    return PathInv(path)
+
+
+def walk(store: ox.Store, s: object, path: Path, o: object,
+         binding: Binding) -> Iterator[tuple[object, object, tuple[Triple, ...]]]:
+    """Each (start, end, triples crossed) by which `path` leads from `s` to `o` (None: any)."""
+    if isinstance(s, ox.Literal):
+        return  # no triple has a literal subject
+    if isinstance(path, (Iri, Var)):
+        p = to_term(path, binding)
+        seen = set()
+        for q in store.quads_for_pattern(s, p, o, None):
+            t = (q.subject, q.predicate, q.object)
+            if t not in seen:
+                seen.add(t)
+                yield q.subject, q.object, (t,)
+    elif isinstance(path, PathInv):
+        for a, b, ts in walk(store, o, path.path, s, binding):
+            yield b, a, ts
+    elif isinstance(path, PathAlt):
+        for option in path.options:
+            yield from walk(store, s, option, o, binding)
+    elif isinstance(path, PathSeq):
+        if s is None and o is not None:
+            for a, b, ts in walk(store, o, _invert(path), None, binding):
+                yield b, a, ts
+            return
+        yield from _sequence(store, s, path.steps, o, binding)
+    elif isinstance(path, PathMod):
+        yield from _repeat(store, s, path, o, binding)
+    elif isinstance(path, PathNeg):
+        raise NotTraced(f"negated property set {path.text}")
+    else:
+        raise NotTraced(f"unknown path {path!r}")
+
+
+def _sequence(store, s, steps, o, binding):
+    frontier = [(s, s, ())]
+    for k, step in enumerate(steps):
+        last = k == len(steps) - 1
+        nxt = []
+        for start, node, ts in frontier:
+            for first, end, more in walk(store, node, step, o if last else None, binding):
+                nxt.append((start if start is not None else first, end, ts + more))
+                if len(nxt) >= MAX_WALKS * 4:
+                    break
+        frontier = nxt
+    yield from frontier
+
+
+def _repeat(store, s, path: PathMod, o, binding):
+    if s is None and o is None:
+        raise NotTraced(f"a {path.mod} path with neither end bound")
+    if s is None:
+        for a, b, ts in _repeat(store, o, PathMod(_invert(path.path), path.mod), None, binding):
+            yield b, a, ts
+        return
+    if path.mod in ("?", "*") and (o is None or o == s):
+        yield s, s, ()
+    best = {s: ()}
+    frontier = [s]
+    for _depth in range(MAX_DEPTH if path.mod != "?" else 1):
+        nxt = []
+        for node in frontier:
+            for _, end, ts in walk(store, node, path.path, None, binding):
+                if end not in best:
+                    best[end] = best[node] + ts
+                    nxt.append(end)
+                    if o is None or end == o:
+                        yield s, end, best[end]
+        frontier = nxt
+        if not frontier:
+            return
+
+
+def match(store: ox.Store, p: Pattern, binding: Binding) -> list[tuple[Binding, tuple[Triple, ...]]]:
+    """The ways pattern `p` matches the store under `binding`: each extended binding with the
+    triples it used (at most MAX_WALKS)."""
+    s, o = to_term(p.s, binding), to_term(p.o, binding)
+    if isinstance(p.p, Var) and p.p.name not in binding:
+        raise NotTraced(f"predicate variable ?{p.p.name} unbound")
+    if s is not None and o is not None and isinstance(p.p, (Iri, Var)):  # the common case: one triple, or none
+        pred = to_term(p.p, binding)
+        if isinstance(s, ox.Literal) or not isinstance(pred, ox.NamedNode):
+            return []
+        found = next(iter(store.quads_for_pattern(s, pred, o, None)), None)
+        return [(binding, ((s, pred, o),))] if found is not None else []
+    out = []
+    for a, b, ts in walk(store, s, p.p, o, binding):
+        ext = dict(binding)
+        if isinstance(p.s, Var):
+            ext[p.s.name] = a
+        if isinstance(p.o, Var):
+            if p.o.name in ext and ext[p.o.name] != b:
+                continue
+            ext[p.o.name] = b
+        out.append((ext, ts))
+        if len(out) >= MAX_WALKS:
+            break
+    return out
+
+
+def match_all(store: ox.Store, patterns: list[Pattern], binding: Binding) -> list[tuple[Binding, tuple[Triple, ...]]]:
+    """Join `patterns` under `binding`: every way they all match, with the triples used."""
+    results = [(binding, ())]
+    for p in patterns:
+        nxt = []
+        for b, ts in results:
+            for ext, more in match(store, p, b):
+                nxt.append((ext, ts + more))
+        results = nxt[:MAX_WALKS]
+        if not results:
+            break
+    return results
+
+
+def show(p: Pattern) -> str:
+    """A pattern as SPARQL-ish text, for messages."""
+    def term(t: object) -> str:
+        if isinstance(t, Var):
+            return "[]" if t.name.startswith(" ") else "?" + t.name
+        if isinstance(t, Iri):
+            return f"<{t.value}>"
+        if isinstance(t, Lit):
+            return f'"{t.value}"'
+        return _path(t)
+
+    def _path(x) -> str:
+        if isinstance(x, (Iri, Var)):
+            return term(x)
+        if isinstance(x, PathInv):
+            return "^" + _path(x.path)
+        if isinstance(x, PathSeq):
+            return "/".join(_path(s) for s in x.steps)
+        if isinstance(x, PathAlt):
+            return "(" + "|".join(_path(s) for s in x.options) + ")"
+        if isinstance(x, PathMod):
+            return _path(x.path) + x.mod
+        return x.text
+
+    return f"{term(p.s)} {_path(p.p)} {term(p.o)}"

@@ -1,0 +1,44 @@
+"""The guard that refuses queries reaching the network (tajsec.sparql.offline), found by parsing:
+SERVICE at any depth, LOAD in updates, and what happens to a query the parser cannot read."""
+from __future__ import annotations
+
+import pytest
+
+from tajsec.sparql import offline
+
+SERVICE = "SERVICE <https://query.example.org/sparql> { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * WHERE {{ {SERVICE} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ {SERVICE} }} }}",
+    f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ {SERVICE} }} }} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ {SERVICE} }} }}",
+    f"SELECT * WHERE {{ {{ ?a ?b ?c }} UNION {{ GRAPH ?g {{ {SERVICE} }} }} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ {SERVICE} }} }}",
+    "SELECT * WHERE { \\u0053ERVICE <https://query.example.org/sparql> { ?s ?p ?o } }",
+    f"SELECT * WHERE {{ SERVICE SILENT <https://query.example.org/sparql> {{ ?s ?p ?o }} }}",
+])
+def test_service_is_found_at_any_depth(query):
+    assert offline.network_use(query) == ("SERVICE", True)
+    for sandboxed in (True, False):
+        assert "uses SERVICE" in offline.refusal(query, sandboxed)
+
+
+def test_load_in_an_update_is_refused():
+    assert offline.network_use("LOAD <https://example.org/data.ttl>") == ("LOAD", True)
+    assert "uses LOAD" in offline.refusal("LOAD <https://example.org/data.ttl>", True)
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p 'SERVICE' }", "# SERVICE <x>\nASK { }",
+                                   "INSERT DATA { <https://e.org/s> <https://e.org/p> 1 }",
+                                   "SELECT * WHERE { ?s <https://e.org/SERVICE> ?o } VALUES ?s { <https://e.org/a> }"])
+def test_queries_that_only_mention_service_run(query):
+    assert offline.network_use(query) == (None, True)
+    assert offline.refusal(query, sandboxed=False) is None
+
+
+def test_unparsable_query_runs_only_in_a_sandbox():
+    assert offline.network_use("SELECT WHERE {") == (None, False)
+    assert offline.refusal("SELECT WHERE {", sandboxed=True) is None
+    assert "could not be checked" in offline.refusal("SELECT WHERE {", sandboxed=False)
