@@ -130,7 +130,7 @@ def export_cmd(fmt: str | None, ontology: bool, citations: str | None, profile: 
         elif ontology:
             data = release_document(project, fmt or "ttl")
         else:
-            data = export(project, fmt, profile)
+            data = export(project, fmt or "ttl", profile)  # fmt is given: checked above
     except (ExportError, ReleaseError) as e:
         raise CannotRun(str(e)) from e
     if output:

@@ -1,6 +1,12 @@
 """`tajsec query`, `tajsec questions`, `tajsec describe`: asking the graph."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,9 +65,12 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
     from tajsec.sparql.runner import QueryError, parse_binding, run_select
 
     project = find_project()
-    if bool(name_or_file) == bool(expression):
+    if expression and not name_or_file:
+        text, label = expression, "-e"
+    elif name_or_file and not expression:
+        text, label = _query_file(project, name_or_file)
+    else:
         raise click.UsageError("give a question name, a query file, or -e 'SPARQL' (exactly one)")
-    text, label = (expression, "-e") if expression else _query_file(project, name_or_file)
     if cite and not why:
         raise click.UsageError("--cite goes with --why")
     if why and (endpoint or fmt in ("tsv", "xml")):
@@ -91,7 +100,8 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
     click.echo(render.result_text(res, fmt, full), nl=False)
 
 
-def _tracer(built, project: Project, text: str, prefixes, bindings):
+def _tracer(built: Built, project: Project, text: str, prefixes: dict | None,
+            bindings: dict) -> Callable[[list[str], list[list]], dict]:
     from tajsec.evidence.trace import Tracer
 
     tracer = Tracer(built, project.root, prefixes, bindings)

@@ -1,12 +1,13 @@
 """`tajsec serve`: a read-only SPARQL endpoint and query page over the built graph."""
 from __future__ import annotations
 
+import functools
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -38,7 +39,7 @@ class SitePages:
         for items, page_of in ((m.entities, entity_page), (m.classes, class_page),
                                (m.properties, property_page), (m.schemes, scheme_page)):
             for iri in items:
-                self._renderers[m.path[iri]] = lambda iri=iri, page_of=page_of: page_of(m, iri)
+                self._renderers[m.path[iri]] = functools.partial(page_of, m, iri)
         self._files: dict[str, bytes] = {}
         self._whole_site_lock = threading.Lock()
         self._whole_site_done = False
@@ -105,7 +106,7 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
             signal.signal(sig, signal.SIG_IGN)  # one stop: a second signal must not break the clean-up
         raise KeyboardInterrupt
 
-    real_host, real_port = httpd.server_address[:2]
+    real_host, real_port = cast(tuple[str, int], httpd.server_address[:2])  # an IP socket: the host is text
     shown = "127.0.0.1" if real_host in ("127.0.0.1", "") else real_host
     try:
         for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from tajsec.core.namespaces import RDF_TYPE, XSD
 
@@ -51,12 +52,12 @@ class PathAlt:
 
 @dataclass(frozen=True)
 class PathInv:
-    path: object
+    path: Path
 
 
 @dataclass(frozen=True)
 class PathMod:
-    path: object
+    path: Path
     mod: str  # "?", "*" or "+"
 
 
@@ -134,7 +135,7 @@ def tokenize(text: str) -> list[Tok]:
             break
         pos = m.end()
         if m.lastgroup != "ws":
-            toks.append(Tok(m.lastgroup, m.group(), m.start(), pos))
+            toks.append(Tok(cast(str, m.lastgroup), m.group(), m.start(), pos))  # every alternative is named
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
     return toks
@@ -163,6 +164,13 @@ class _Cursor:
     def peek(self, k: int = 0) -> Tok | None:
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else None
+
+    def here(self) -> Tok:
+        """The token at the cursor (not consumed); SyntaxNotTraced at the end of the query."""
+        t = self.peek()
+        if t is None:
+            raise SyntaxNotTraced("the query ends too early")
+        return t
 
     def next(self) -> Tok:
         t = self.peek()
@@ -362,7 +370,7 @@ class _Reader(_Triples):
                     self.i += 2 if negated else 1
                     self.group(self._sink, "not-exists" if negated else "exists")
                 else:
-                    if self.peek().kind in ("word", "pname", "iri"):
+                    if self.here().kind in ("word", "pname", "iri"):
                         self.i += 1  # a function call: FILTER regex(...)
                     self.skip_balanced()
             elif t.is_word("BIND"):
@@ -448,7 +456,7 @@ class _Reader(_Triples):
             raise SyntaxNotTraced("FROM clauses are not traced")
         if self.at_word("WHERE"):
             self.i += 1
-        start = self.peek().start
+        start = self.here().start
         self.group(sel, "required")
         sel.where_span = (start, self.toks[self.i - 1].end)
         self.modifiers(sel)
@@ -459,7 +467,7 @@ class _Reader(_Triples):
             if t.is_word("GROUP"):
                 self.expect("BY")
                 sel.grouped = True
-                while self.peek() is not None and (self.peek().kind == "var" or self.at("(")):
+                while (nxt := self.peek()) is not None and (nxt.kind == "var" or self.at("(")):
                     if self.at("("):
                         self.skip_balanced()
                     else:
@@ -494,7 +502,7 @@ def parse(text: str, prefixes: dict[str, str] | None = None) -> Query:
                 r.triples("template", sel.template)
         r.expect("}")
         r.expect("WHERE")
-        start = r.peek().start
+        start = r.here().start
         r.group(sel, "required")
         sel.where_span = (start, r.toks[r.i - 1].end)
         sel.star = True
@@ -503,7 +511,7 @@ def parse(text: str, prefixes: dict[str, str] | None = None) -> Query:
     else:
         t = r.peek()
         raise SyntaxNotTraced(f"only SELECT queries are traced, not {t.text if t else 'an empty query'}")
-    if r.peek() is not None:
-        raise SyntaxNotTraced(f"unexpected {r.peek().text!r} at offset {r.peek().start}")
+    if (extra := r.peek()) is not None:
+        raise SyntaxNotTraced(f"unexpected {extra.text!r} at offset {extra.start}")
     sel.patterns += list(r._sink.patterns)
     return Query(text, r.prefixes, end, sel)

@@ -2,8 +2,13 @@
 a claim, or any node whose asserted triples back the row), read through the one provenance reader."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -17,7 +22,7 @@ from tajsec.shacl.locate import subject_lines
 class Cards:
     """Statement cards and file lines for one built graph, each read once."""
 
-    def __init__(self, built, root: Path | None = None):
+    def __init__(self, built: Built, root: Path | None = None) -> None:
         self.built = built
         self.view = StoreView(built.store)
         self.root = root

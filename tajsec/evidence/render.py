@@ -2,6 +2,8 @@
 answer's sources as citations, ready to paste (`--why --cite`)."""
 from __future__ import annotations
 
+from typing import cast
+
 from tajsec.core.namespaces import shorten
 from tajsec.evidence.citations import PAPER, Works
 from tajsec.sparql import results
@@ -65,9 +67,10 @@ def table_with_evidence(res: Result, width: int | None = 70) -> str:
     lines = results.to_table(res, shorten, width).splitlines()
     head, rows, tail = lines[:2], lines[2:-1], lines[-1:]
     out = list(head)
-    for line, entry in zip(rows, res.evidence["rows"], strict=False):
+    evidence = cast(dict, res.evidence)  # called for a result traced with --why
+    for line, entry in zip(rows, evidence["rows"], strict=False):
         out.append(line)
-        out += [INDENT + x for x in row_evidence_lines(entry, res.evidence["statements"])]
+        out += [INDENT + x for x in row_evidence_lines(entry, evidence["statements"])]
     return "\n".join(out + tail) + "\n"
 
 
@@ -77,9 +80,10 @@ def citations_text(res: Result, works: Works) -> str:
     lines = results.to_table(res, shorten, 70).splitlines()
     head, rows, tail = lines[:2], lines[2:-1], lines[-1:]
     out = list(head)
-    cards = res.evidence["statements"]
+    evidence = cast(dict, res.evidence)  # called for a result traced with --why
+    cards = evidence["statements"]
     known_works = set(works.cited())
-    for line, entry in zip(rows, res.evidence["rows"], strict=False):
+    for line, entry in zip(rows, evidence["rows"], strict=False):
         out.append(line)
         if not entry.get("traced"):
             out.append(INDENT + f"evidence not traced: {entry.get('reason')}")

@@ -24,11 +24,18 @@ TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from tajsec.core.terms import solutions
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.sparql_syntax import Select, SyntaxNotTraced, parse
+from tajsec.core.sparql_syntax import Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
 from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, variables
 from tajsec.sparql.results import json_term
@@ -39,8 +46,8 @@ NOT_EVIDENCE = ("exists", "not-exists", "minus")
 
 
 class Tracer:
-    def __init__(self, built, root: Path | None = None, prefixes: dict | None = None,
-                 substitutions: dict | None = None):
+    def __init__(self, built: Built, root: Path | None = None, prefixes: dict | None = None,
+                 substitutions: dict | None = None) -> None:
         self.built = built
         self.store: ox.Store = built.store
         self.cards = Cards(built, root)
@@ -63,7 +70,7 @@ class Tracer:
         used = {iri for e in entries for iri in e.get("statements", [])}
         return {"rows": entries, "statements": {iri: self.cards.card(iri) for iri in sorted(used)}}
 
-    def _solutions(self, query, sel: Select) -> tuple[list[dict], bool]:
+    def _solutions(self, query: Query, sel: Select) -> tuple[list[dict], bool]:
         text = query.text[:query.prologue_end] + "\nSELECT * WHERE " + query.where_text(sel)
         kwargs: dict = {"use_default_graph_as_union": True}
         if self.prefixes:
@@ -71,9 +78,9 @@ class Tracer:
         subs = {ox.Variable(k): v for k, v in self.substitutions.items()}
         if subs:
             kwargs["substitutions"] = subs
-        res = self.store.query(text, **kwargs)
+        res = solutions(self.store.query(text, **kwargs))
         names = [v.value for v in res.variables]
-        out = []
+        out: list[dict] = []
         for sol in res:
             if len(out) >= MAX_SOLUTIONS:
                 return out, True
@@ -90,7 +97,7 @@ class Tracer:
             return list(variables_)
         return [v for v, kind in sel.projection if kind == "var"]
 
-    def _trace_rows(self, query, variables_: list[str], rows: list[list]) -> list[dict]:
+    def _trace_rows(self, query: Query, variables_: list[str], rows: list[list]) -> list[dict]:
         sel = query.select
         solutions, cut = self._solutions(query, sel)
         keys = self._keys(sel, variables_)
@@ -111,7 +118,7 @@ class Tracer:
         return entries
 
     # -- one row ----------------------------------------------------------------------------
-    def _row(self, query, sel: Select, matches: list[dict]) -> dict:
+    def _row(self, query: Query, sel: Select, matches: list[dict]) -> dict:
         triples: dict[tuple, None] = {}
         untraced: dict[tuple[str, str], None] = {}
         for b in matches[:MAX_SHOWN]:
@@ -127,7 +134,7 @@ class Tracer:
                              f"evidence shown for the first {MAX_SHOWN}")
         return entry
 
-    def _solution(self, query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
+    def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
         joint = []
         for p in sel.patterns:
             if p.context in NOT_EVIDENCE:
@@ -160,7 +167,7 @@ class Tracer:
         for sub in sel.subselects:
             self._subselect(query, sub, b, triples, untraced)
 
-    def _subselect(self, query, sub: Select, b: dict, triples: dict, untraced: dict) -> None:
+    def _subselect(self, query: Query, sub: Select, b: dict, triples: dict, untraced: dict) -> None:
         if id(sub) not in self._sub_solutions:
             self._sub_solutions[id(sub)] = self._solutions(query, sub)[0]
         solutions = self._sub_solutions[id(sub)]
@@ -179,7 +186,7 @@ class Tracer:
 
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
-        item = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
+        item: dict[str, Any] = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
         derivations = self.built.derivations
         if t in derivations:
             item["origin"] = "derived"

@@ -16,11 +16,13 @@ parts uses a property a later rule derives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import ONTOLOGY_GRAPH_BASE, RDFS
-from tajsec.core.sparql_syntax import Pattern, parse
+from tajsec.core.sparql_syntax import Pattern, Term, parse
+from tajsec.core.terms import solutions
 from tajsec.graph.matching import NotTraced, Triple, match, match_all, named_variables, to_term
 
 SCHEMA_AXIOMS = frozenset({RDFS + "subClassOf", RDFS + "subPropertyOf"})
@@ -57,7 +59,7 @@ class Derivations:
     def of(self, t: Triple) -> list[Derivation]:
         return self.by_triple.get(t, [])
 
-    def leaves(self, t: Triple) -> list[tuple[str, Triple]]:
+    def leaves(self, t: Triple) -> list[tuple[Triple, str]]:
         """The asserted triples `t` rests on, each with the rule that used it, in a stable order."""
         found: dict[Triple, str] = {}
         seen, todo = {t}, [t]
@@ -101,7 +103,8 @@ class Rule:
         """The template instantiated, as CONSTRUCT does: triples with an unbound or misplaced term are left out."""
         out = []
         for p in self.template:
-            s, pr, o = to_term(p.s, binding), to_term(p.p, binding), to_term(p.o, binding)
+            # a CONSTRUCT template has no property paths: its predicate is an IRI or a variable
+            s, pr, o = to_term(p.s, binding), to_term(cast(Term, p.p), binding), to_term(p.o, binding)
             if s is None or o is None or not isinstance(pr, ox.NamedNode) or isinstance(s, ox.Literal):
                 continue
             out.append((s, pr, o))
@@ -128,7 +131,7 @@ class Rule:
 def derive(store: ox.Store, rule: Rule, derived_graph: ox.NamedNode, record: Derivations) -> int:
     """Run one rule: add its new conclusions to `derived_graph` and record every derivation of a
     triple that is not asserted. Returns the number of triples added."""
-    res = store.query(rule.select_all, use_default_graph_as_union=True)
+    res = solutions(store.query(rule.select_all, use_default_graph_as_union=True))
     names = [v.value for v in res.variables]
     new: dict[Triple, None] = {}
     for sol in res:

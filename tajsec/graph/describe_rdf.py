@@ -5,11 +5,13 @@ and the static site (tajsec.site) give the same triples for the same IRI."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import PROV, RDF_TYPE, RDFS, TS, TSD, TSSH
 from tajsec.core.project import Project
+from tajsec.core.terms import Resource
 from tajsec.graph.build import Built
 from tajsec.io.load import parse_file
 
@@ -36,7 +38,7 @@ def describe_node(store: ox.Store, iri: str) -> list[ox.Triple]:
             for q in store.quads_for_pattern(subject, ox.NamedNode(link), None, None):
                 for p in (RDF_TYPE, RDFS + "label"):
                     found |= {ox.Triple(s.subject, s.predicate, s.object)
-                              for s in store.quads_for_pattern(q.object, ox.NamedNode(p), None, None)}
+                              for s in store.quads_for_pattern(cast(Resource, q.object), ox.NamedNode(p), None, None)}
     return sorted_triples(found)
 
 

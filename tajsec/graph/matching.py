@@ -4,6 +4,7 @@ exactly; `*` and `+` by the shortest walk; negated property sets not at all)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -11,7 +12,7 @@ from tajsec.core.namespaces import XSD_STRING
 from tajsec.core.sparql_syntax import Iri, Lit, Path, PathAlt, PathInv, PathMod, PathNeg, PathSeq, Pattern, Term, Var
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
-Binding = dict[str, object]  # variable name -> pyoxigraph term
+Binding = dict[str, Any]  # variable name -> pyoxigraph term (of any kind)
 
 MAX_WALKS = 50  # ways one pattern may match with the same bindings, kept
 MAX_DEPTH = 8  # steps of a `*` or `+` path followed
@@ -21,7 +22,7 @@ class NotTraced(Exception):
     """A pattern whose matched triples cannot be found (the reason is the message)."""
 
 
-def to_term(t: Term, binding: Binding) -> object:
+def to_term(t: Term, binding: Binding) -> Any:
     """The pyoxigraph term for a pattern term, or None for an unbound variable."""
     if isinstance(t, Var):
         return binding.get(t.name)
@@ -56,8 +57,8 @@ def _invert(path: Path) -> Path:
     return PathInv(path)
 
 
-def walk(store: ox.Store, s: object, path: Path, o: object,
-         binding: Binding) -> Iterator[tuple[object, object, tuple[Triple, ...]]]:
+def walk(store: ox.Store, s: Any, path: Path, o: Any,
+         binding: Binding) -> Iterator[tuple[Any, Any, tuple[Triple, ...]]]:
     """Each (start, end, triples crossed) by which `path` leads from `s` to `o` (None: any)."""
     if isinstance(s, ox.Literal):
         return  # no triple has a literal subject
@@ -68,7 +69,7 @@ def walk(store: ox.Store, s: object, path: Path, o: object,
             t = (q.subject, q.predicate, q.object)
             if t not in seen:
                 seen.add(t)
-                yield q.subject, q.object, (t,)
+                yield q.subject, q.object, (cast(Triple, t),)  # the loader refuses triple terms
     elif isinstance(path, PathInv):
         for a, b, ts in walk(store, o, path.path, s, binding):
             yield b, a, ts
@@ -89,8 +90,9 @@ def walk(store: ox.Store, s: object, path: Path, o: object,
         raise NotTraced(f"unknown path {path!r}")
 
 
-def _sequence(store, s, steps, o, binding):
-    frontier = [(s, s, ())]
+def _sequence(store: ox.Store, s: Any, steps: tuple, o: Any,
+              binding: Binding) -> Iterator[tuple[Any, Any, tuple[Triple, ...]]]:
+    frontier: list[tuple[Any, Any, tuple[Triple, ...]]] = [(s, s, ())]
     for k, step in enumerate(steps):
         last = k == len(steps) - 1
         nxt = []
@@ -103,7 +105,8 @@ def _sequence(store, s, steps, o, binding):
     yield from frontier
 
 
-def _repeat(store, s, path: PathMod, o, binding):
+def _repeat(store: ox.Store, s: Any, path: PathMod, o: Any,
+            binding: Binding) -> Iterator[tuple[Any, Any, tuple[Triple, ...]]]:
     if s is None and o is None:
         raise NotTraced(f"a {path.mod} path with neither end bound")
     if s is None:
@@ -112,7 +115,7 @@ def _repeat(store, s, path: PathMod, o, binding):
         return
     if path.mod in ("?", "*") and (o is None or o == s):
         yield s, s, ()
-    best = {s: ()}
+    best: dict[Any, tuple[Triple, ...]] = {s: ()}
     frontier = [s]
     for _depth in range(MAX_DEPTH if path.mod != "?" else 1):
         nxt = []
@@ -157,7 +160,7 @@ def match(store: ox.Store, p: Pattern, binding: Binding) -> list[tuple[Binding, 
 
 def match_all(store: ox.Store, patterns: list[Pattern], binding: Binding) -> list[tuple[Binding, tuple[Triple, ...]]]:
     """Join `patterns` under `binding`: every way they all match, with the triples used."""
-    results = [(binding, ())]
+    results: list[tuple[Binding, tuple[Triple, ...]]] = [(binding, ())]
     for p in patterns:
         nxt = []
         for b, ts in results:
@@ -180,7 +183,7 @@ def show(p: Pattern) -> str:
             return f'"{t.value}"'
         return _path(t)
 
-    def _path(x) -> str:
+    def _path(x: Any) -> str:
         if isinstance(x, (Iri, Var)):
             return term(x)
         if isinstance(x, PathInv):

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
 from tajsec.core.namespaces import GRAPH_BASE
-from tajsec.core.terms import QueryAnswer
+from tajsec.core.terms import QueryAnswer, solutions
 from tajsec.core.xsd import INTEGER_RANGES, XSD, xsd_well_formed
 from tajsec.io import screens
 
@@ -262,20 +262,20 @@ def _text_lines(data: bytes) -> list[str]:
     return data.decode("utf-8", errors="replace").splitlines()
 
 
-def report_ill_typed(path: Path, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
+def report_ill_typed(path: Path | str, lines: Callable[[], Iterable[str]], reasons: list[str], strict: bool,
                      warnings: list | None) -> None:
     """Ill-typed literals (`reasons`, from `ill_typed`) of one file, located on `lines()` (called
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    lines = lines_of(lines(), reasons)
+    located = lines_of(lines(), reasons)
     if strict:
-        line, why = lines[0]
+        line, why = located[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
         raise LoadError(str(path), line, None, f"ill-typed literal: {why}{more}")
     if warnings is not None:
         warnings.extend(LoadWarning(str(path), line, f"ill-typed literal kept as written: {why}")
-                        for line, why in lines)
+                        for line, why in located)
 
 
 def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) -> None:
@@ -295,7 +295,7 @@ def screen_jsonld(path: Path, data: bytes, strict: bool, warnings: list | None) 
         warnings.extend(LoadWarning(str(path), screens.line_of(text, d.text), d.why) for d in dropped)
 
 
-def refuse_triple_terms(path: Path, found: bool, data: bytes) -> None:
+def refuse_triple_terms(path: Path | str, found: bool, data: bytes) -> None:
     """RDF 1.2 triple terms (`<<( s p o )>>`) are not supported by the rest of tajsec: refused
     here, with the line of the first, rather than failing later."""
     if not found:
@@ -367,8 +367,8 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
     from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
 
-    count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
-    bad = []
+    count = next(iter(solutions(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))))["n"]
+    bad: list[str | None] = []
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
     for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)

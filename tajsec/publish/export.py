@@ -22,12 +22,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, RDFS_LABEL, XSD_STRING
 from tajsec.core.project import Project
+from tajsec.core.terms import Resource
 from tajsec.io.write import serialize_sorted
 from tajsec.io.write import sort_key as _key
 
@@ -98,11 +99,11 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
     return iri if best is None else f"{best}:{iri[len(prefixes[best]):]}"
 
 
-def _node_objects(triples, context: dict[str, str]) -> list[dict]:
+def _node_objects(triples: Iterable[ox.Triple], context: dict[str, str]) -> list[dict]:
     """One node object per subject, subjects, properties and values sorted."""
     nodes: dict[str, dict[str, list]] = {}
     for t in sorted(set(triples), key=_key):
-        s = t.subject
+        s = cast(Resource, t.subject)  # no triple terms: the loader refuses them
         sid = f"_:{s.value}" if isinstance(s, ox.BlankNode) else _compact(s.value, context)
         node = nodes.setdefault(sid, {})
         o = t.object

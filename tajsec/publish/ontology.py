@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DCTERMS, ONTOLOGY_IRI, ONTOLOGY_RELEASE_BASE, OWL, RDF_TYPE, XSD
 from tajsec.core.project import Project
+from tajsec.core.terms import Resource
 from tajsec.io.load import graph_name_for, load_into
 from tajsec.io.write import serialize_sorted
 
@@ -63,7 +65,8 @@ def source_triples(project: Project) -> list[ox.Triple]:
 
 
 def _version_of(triples: list[ox.Triple]) -> str:
-    info = [t.object.value for t in triples if t.subject == ONTOLOGY and t.predicate.value == OWL + "versionInfo"]
+    info = [cast(ox.Literal, t.object).value for t in triples
+            if t.subject == ONTOLOGY and t.predicate.value == OWL + "versionInfo"]
     if len(info) != 1:
         raise ReleaseError(f"the ontology header needs exactly one owl:versionInfo (found {len(info)})")
     return info[0]
@@ -72,7 +75,8 @@ def _version_of(triples: list[ox.Triple]) -> str:
 def release_triples(project: Project) -> tuple[list[ox.Triple], list[str]]:
     """The released ontology's triples, and a note for each header fact left out."""
     triples = source_triples(project)
-    headers = {t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == OWL + "Ontology"}
+    headers = {cast(Resource, t.subject) for t in triples  # the loader refuses triple terms
+               if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(OWL + "Ontology")}
     if headers != {ONTOLOGY}:
         found = sorted(h.value for h in headers)
         raise ReleaseError(f"expected one owl:Ontology header, {ONTOLOGY_IRI}; found {found}")

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from tajsec.core.errors import TajsecError
 from tajsec.core.namespaces import PREFIXES
+from tajsec.core.terms import AnyTerm
 from tajsec.io.load import format_for
 from tajsec.shacl.reach import Reach
 
@@ -169,7 +170,7 @@ def _within(store: ox.Store, start: set, hops: int, backwards: bool, inverse: se
         step = []
         for n in frontier:
             if backwards:
-                near = [q.subject for q in store.quads_for_pattern(None, None, n, None)]
+                near: list[AnyTerm] = [q.subject for q in store.quads_for_pattern(None, None, n, None)]
                 near += [q.object for p in inverse_nodes for q in store.quads_for_pattern(n, p, None, None)]
             else:
                 near = [q.object for q in store.quads_for_pattern(n, None, None, None)]

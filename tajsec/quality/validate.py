@@ -2,11 +2,16 @@
 with results located at the file and line where the offending subject is described."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tajsec.graph.build import Built
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -63,7 +68,7 @@ class ValidationOutcome:
 
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
-             threshold: str = "Violation", engine: str = "fast", progress: Callable[[str], object] | None = None,
+             threshold: str = "Violation", engine: str = "fast", progress: Callable[[Path], object] | None = None,
              shapes: list[Path] | None = None, changed: dict[Path, list[bytes]] | None = None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
     (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
@@ -97,7 +102,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
                              list(built.warnings), note, None if plan is None else plan.affected)
 
 
-def _incremental_plan(built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
+def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
                       ontology: list[Path]) -> tuple[incremental.Plan | None, str]:
     """The part of the store an incremental run validates (None: all of it), and a note saying so."""
     schema = {f.resolve() for f in list(shape_files) + list(ontology)}
@@ -118,7 +123,7 @@ def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
     the loader kept (it passed the loader's checks when the store was built)."""
     import pyoxigraph as ox
 
-    out = []
+    out: list[ox.Quad] = []
     for f in files:
         data = texts[str(f)].encode("utf-8")
         out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))

@@ -104,7 +104,7 @@ class _Walker:
             return self.path(optional, forward)
         return sum(self.path(m, forward) for m in sg.rdf_list(node))   # a sequence path
 
-    def _sparql(self, constraint) -> int:
+    def _sparql(self, constraint: Node) -> int:
         """A SPARQL constraint made of basic triple patterns reading forwards from $this: the
         longest chain of patterns from $this. Anything else: unbounded."""
         select = self.sg.one(constraint, SH + "select")

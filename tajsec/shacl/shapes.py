@@ -47,7 +47,7 @@ class ShapesGraph:
         v = self.objs(s, p)
         return v[0] if v else None
 
-    def has(self, s: Node, p: str) -> bool:
+    def has(self, s: Node | None, p: str) -> bool:
         return bool(self.objs(s, p))
 
     def rdf_list(self, node: Node | None) -> list[Node]:

@@ -7,7 +7,7 @@ block for search engines."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
@@ -42,7 +42,7 @@ def rdf_files(m: SiteModel) -> dict[str, bytes]:
         triples = _canonical(triples)
         stem = path[: -len(".html")]
         for ext, _, fmt in ALTERNATES:
-            files[stem + ext] = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+            files[stem + ext] = cast(bytes, ox.serialize(triples, format=fmt, prefixes=PREFIXES))  # no file: bytes
     return files
 
 

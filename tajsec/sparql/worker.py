@@ -7,6 +7,7 @@ Requests and answers cross the process boundary as length-prefixed JSON: plain d
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import select
@@ -16,7 +17,7 @@ import struct
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -91,7 +92,7 @@ def union_by_default(store: ox.Store) -> StoreQuery:
 
 # -- terms across the process boundary ----------------------------------------------------
 
-def encode_term(t: Term | None) -> list[str | None] | None:
+def encode_term(t: Term | None) -> list[Any] | None:  # JSON across the process boundary
     if t is None:
         return None
     if isinstance(t, ox.NamedNode):
@@ -101,7 +102,7 @@ def encode_term(t: Term | None) -> list[str | None] | None:
     return ["lit", t.value, t.language, t.datatype.value]
 
 
-def decode_term(t: list[str | None] | None) -> Term | None:
+def decode_term(t: list[Any] | None) -> Term | None:
     if t is None:
         return None
     if t[0] == "iri":
@@ -148,11 +149,11 @@ def execute(store_query: StoreQuery, req: Request, tracer: RowTracer | None = No
         value = bool(res)
         if req.output == "rows":
             return {"boolean": value}
-        _acceptable(req.output, results.WRITERS, form)
-        return {"body": results.boolean_to(req.output, value), "form": form, "format": req.output}
+        fmt = _acceptable(req.output, results.WRITERS, form)
+        return {"body": results.boolean_to(fmt, value), "form": form, "format": fmt}
     cap = req.max_rows
-    items = []
-    for item in res:
+    items: list = []  # solutions or triples
+    for item in cast(ox.QuerySolutions | ox.QueryTriples, res):  # not ASK: answered above
         if req.limit is not None and len(items) >= req.limit:
             break
         items.append(item)
@@ -160,23 +161,23 @@ def execute(store_query: StoreQuery, req: Request, tracer: RowTracer | None = No
             noun = "rows" if form == "SELECT" else "triples"
             raise QueryError(f"the answer has more than {cap} {noun}; add a LIMIT or narrow the query", "rows")
     if form == "SELECT":
-        variables = [v.value for v in res.variables]
+        variables = [v.value for v in cast(ox.QuerySolutions, res).variables]
         rows = [[sol[v] for v in variables] for sol in items]
         if req.output == "rows":
             out = {"variables": variables, "rows": [[encode_term(t) for t in r] for r in rows]}
             if tracer is not None:
                 out["evidence"] = _traced(tracer, variables, rows)
             return out
-        _acceptable(req.output, results.WRITERS, form)
+        fmt = _acceptable(req.output, results.WRITERS, form)
         evidence = _traced(tracer, variables, rows) if tracer is not None else None
-        return {"body": results.WRITERS[req.output](results.Result(variables, rows, evidence)), "form": form,
-                "format": req.output}
-    _acceptable(req.graph_output, GRAPH_FORMATS, form)
-    body = ox.serialize(items, format=GRAPH_FORMATS[req.graph_output])
-    return {"body": body.decode("utf-8"), "form": form, "format": req.graph_output}
+        return {"body": results.WRITERS[fmt](results.Result(variables, rows, evidence)), "form": form,
+                "format": fmt}
+    fmt = _acceptable(req.graph_output, GRAPH_FORMATS, form)
+    body = ox.serialize(items, format=GRAPH_FORMATS[fmt])
+    return {"body": cast(bytes, body).decode("utf-8"), "form": form, "format": fmt}  # no output: bytes back
 
 
-def _traced(tracer, variables: list[str], rows: list) -> dict:
+def _traced(tracer: RowTracer, variables: list[str], rows: list) -> dict:
     try:
         return tracer(variables, rows)
     except Exception as e:  # noqa: BLE001 - the rows stand without their evidence, never a traceback
@@ -184,11 +185,13 @@ def _traced(tracer, variables: list[str], rows: list) -> dict:
                 "statements": {}}
 
 
-def _acceptable(fmt: str | None, known: Mapping[str, object], form: str) -> None:
-    if fmt not in known:
+def _acceptable(fmt: str | None, known: Mapping[str, object], form: str) -> str:
+    """`fmt` if `known` has it, else the not-acceptable QueryError."""
+    if fmt is None or fmt not in known:
         table = formats.GRAPHS if known is GRAPH_FORMATS else formats.RESULTS
         raise QueryError(f"a {form} answer cannot be given in any of the requested formats; "
                          f"supported: {', '.join(formats.media_types(table))}", "not-acceptable")
+    return fmt
 
 
 # -- framing --------------------------------------------------------------------------------
@@ -243,7 +246,9 @@ def serve_requests(sock: socket.socket, store_query: StoreQuery, trace: Trace | 
         if req.evidence and trace is None:
             send_message(sock, {"error": "this server traces no evidence", "kind": "form"})
             continue
-        tracer = (lambda variables, rows, query=req.query: trace(query, variables, rows)) if req.evidence else None
+        tracer: RowTracer | None = None
+        if req.evidence and trace is not None:
+            tracer = functools.partial(trace, req.query)
         send_message(sock, answer(store_query, req, tracer))
 
 

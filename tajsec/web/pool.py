@@ -36,7 +36,8 @@ class _Worker:
         self.sock.close()
 
 
-def _zygote(control: socket.socket, store_query, memory: int, allow_network: bool, trace=None) -> None:
+def _zygote(control: socket.socket, store_query: StoreQuery, memory: int, allow_network: bool,
+            trace: qworker.Trace | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     isolated = False if allow_network else qworker.sandbox.isolate_network()
@@ -67,7 +68,8 @@ class WorkerPool:
     `trace(query, variables, rows)`, if given, answers evidence requests inside the workers."""
 
     def __init__(self, store_query: StoreQuery, size: int = 2, memory: int = qworker.DEFAULT_MEMORY,
-                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20, trace=None):
+                 allow_network: bool = False, wait: float = 5.0, max_bytes: int = 64 << 20,
+                 trace: qworker.Trace | None = None) -> None:
         self.memory, self.wait, self.max_bytes = memory, wait, max_bytes
         self.traces = trace is not None
         self._control, child = socket.socketpair()

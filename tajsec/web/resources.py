@@ -9,17 +9,17 @@ queries) has nothing to bound. The docs pages come from a `DocsPages` the caller
 (`tajsec.cli.serve.SitePages`: web/ and site/ sit in the same layer and do not import each other).
 
 The RDF of a node (tajsec.graph.describe_rdf, shared with the static site) is its Concise Bounded
-Description (every triple with it as subject, and those of the blank nodes they reach); for an
-/id/ node, plus its statements (the statements, events and agreements that point to it other
-than by citing it, each with its own triples) and their sources (the label and type of what they and the node cite with prov:wasDerivedFrom,
-ts:inSection and ts:footnote). The HTML is the docs page with a `<base>` under `/docs/`, where
-this module serves the rest of the docs site.
+Description (every triple with it as subject, and those of the blank nodes they reach); for an /id/
+node, plus its statements (the statements, events and agreements that point to it other than by
+citing it, each with its own triples) and their sources (the label and type of what they and the
+node cite with prov:wasDerivedFrom, ts:inSection and ts:footnote). The HTML is the docs page with a
+`<base>` under `/docs/`, where this module serves the rest of the docs site.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 
@@ -101,7 +101,7 @@ class LinkedData:
         if fmt == "html":
             return self._html(iri, headers)
         body = ox.serialize(self.describe(iri), format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
-        return Answer(200, body, formats.content_type(fmt), headers)
+        return Answer(200, cast(bytes, body), formats.content_type(fmt), headers)  # no output file: bytes back
 
     def _iri(self, path: str) -> str | None:
         """The IRI `path` stands for, if the graph (or the shapes) knows it."""

@@ -14,7 +14,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pyoxigraph as ox
 
@@ -210,7 +210,7 @@ class Guard(BaseHTTPRequestHandler):
         endpoint = f"http://{self.headers.get('Host')}/sparql"
         body = ox.serialize(description.service_description(endpoint, self.graphs), format=GRAPH_FORMATS[fmt],
                             prefixes={"sd": description.SD, "formats": description.FORMATS_NS})
-        return self._send(200, body, formats.content_type(fmt))
+        return self._send(200, cast(bytes, body), formats.content_type(fmt))  # no output file: bytes back
 
     def _protocol(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
@@ -329,10 +329,10 @@ def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DE
     graphs = description.named_graphs(store_query)
     pool = WorkerPool(store_query, size=workers, memory=memory, trace=trace)
     try:
-        handler = type("BoundGuard", (Guard,), {
+        handler = cast(type[Guard], type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
             "page": query_page(example, prefixes), "cors": cors, "graphs": graphs,
-            "linked_data": linked_data})
+            "linked_data": linked_data}))
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:
@@ -340,5 +340,5 @@ def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DE
         raise
     real_port = httpd.server_address[1]
     names = {host, "127.0.0.1", "localhost", "[::1]"}
-    handler.allowed_hosts = {f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set())
+    handler.allowed_hosts = frozenset({f"{n}:{real_port}" for n in names} | (names if real_port == 80 else set()))
     return httpd, pool
