@@ -32,14 +32,15 @@ def test_ruff_finds_nothing():
 
 
 def test_ruff_uses_the_project_rules():
-    """A probe with an unsorted import block, a zip without strict= and a line of 130 characters
-    is rejected under the project's configuration (so the rules above are the ones that ran)."""
-    probe = ("import sys\nimport os\n\n\ndef pairs(a: list, b: list) -> list:\n"
-             f"    return list(zip(a, b))  # {'x' * 100}\n\n\nprint(os.sep, sys.argv)\n")
+    """A probe with an unsorted import block, a mutable default argument and a line of 130
+    characters is rejected under the project's configuration (so the rules above are the ones
+    that ran)."""
+    probe = ("import sys\nimport os\n\n\ndef pairs(a: list = []) -> list:\n"
+             f"    return list(a)  # {'x' * 110}\n\n\nprint(os.sep, sys.argv)\n")
     res = _run([*_tool("ruff"), "check", "--no-cache", "--output-format", "concise",
                 "--stdin-filename", "tajsec/_probe.py", "-"], stdin=probe)
     assert res.returncode == 1
-    for code in ("I001", "B905", "E501"):
+    for code in ("I001", "B006", "E501"):
         assert code in res.stdout, res.stdout
 
 

@@ -68,7 +68,7 @@ def table_with_evidence(res: Result, width: int | None = 70) -> str:
     head, rows, tail = lines[:2], lines[2:-1], lines[-1:]
     out = list(head)
     evidence = cast(dict, res.evidence)  # called for a result traced with --why
-    for line, entry in zip(rows, evidence["rows"], strict=False):
+    for line, entry in zip(rows, evidence["rows"]):
         out.append(line)
         out += [INDENT + x for x in row_evidence_lines(entry, evidence["statements"])]
     return "\n".join(out + tail) + "\n"
@@ -83,7 +83,7 @@ def citations_text(res: Result, works: Works) -> str:
     evidence = cast(dict, res.evidence)  # called for a result traced with --why
     cards = evidence["statements"]
     known_works = set(works.cited())
-    for line, entry in zip(rows, evidence["rows"], strict=False):
+    for line, entry in zip(rows, evidence["rows"]):
         out.append(line)
         if not entry.get("traced"):
             out.append(INDENT + f"evidence not traced: {entry.get('reason')}")

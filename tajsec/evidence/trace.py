@@ -84,7 +84,7 @@ class Tracer:
         for sol in res:
             if len(out) >= MAX_SOLUTIONS:
                 return out, True
-            binding = {n: t for n, t in zip(names, sol, strict=False) if t is not None}
+            binding = {n: t for n, t in zip(names, sol) if t is not None}
             binding.update(self.substitutions)
             out.append(binding)
         return out, False

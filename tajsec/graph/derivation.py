@@ -135,7 +135,7 @@ def derive(store: ox.Store, rule: Rule, derived_graph: ox.NamedNode, record: Der
     names = [v.value for v in res.variables]
     new: dict[Triple, None] = {}
     for sol in res:
-        binding = {n: t for n, t in zip(names, sol, strict=False) if t is not None}
+        binding = {n: t for n, t in zip(names, sol) if t is not None}
         derivation = None
         for t in rule.conclusions(binding):
             if t not in record and t not in new:

@@ -61,7 +61,7 @@ def changed_since(root: Path, rev: str) -> tuple[list[Path], dict[Path, bytes]]:
     top = Path(git("rev-parse", "--show-toplevel").stdout.decode().strip() or root)
     files = [(top / n).resolve() for n in names]
     before: dict[Path, bytes] = {}
-    for n, f in zip(names, files, strict=False):
+    for n, f in zip(names, files):
         old = git("show", f"{rev}:{n}")
         if old.returncode == 0:
             before[f] = old.stdout

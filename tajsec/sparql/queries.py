@@ -90,7 +90,7 @@ def compare(result: Result, expected_path: Path) -> list[str]:
         problems.append(f"columns {result.variables} != expected {header}")
         return problems
     booleans = [bool(rows) and all(r[i] in ("true", "false") for r in rows) for i in range(len(header))]
-    got = sorted([[_lexical(t, b) for t, b in zip(row, booleans, strict=True)] for row in result.rows])
+    got = sorted([[_lexical(t, b) for t, b in zip(row, booleans)] for row in result.rows])
     want = sorted(rows)
     for r in want:
         if r not in got:

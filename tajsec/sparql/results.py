@@ -54,7 +54,7 @@ def to_csv(result: Result) -> str:
     else:  # one more column: the IRIs of each row's supporting statements, space-separated
         w.writerow([*result.variables, EVIDENCE_COLUMN])
         w.writerows([_plain(t) for t in row] + [" ".join(e.get("statements", []))]
-                    for row, e in zip(result.rows, result.evidence["rows"], strict=False))
+                    for row, e in zip(result.rows, result.evidence["rows"]))
     return out.getvalue()
 
 
@@ -79,7 +79,7 @@ def json_term(t: Term) -> dict:
 
 
 def to_json(result: Result) -> str:
-    bindings = [{v: json_term(t) for v, t in zip(result.variables, row, strict=False) if t is not None}
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None}
                 for row in result.rows]
     doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     if result.evidence is not None:  # a top-level member, one entry per binding: readers of SPARQL JSON skip it
@@ -118,7 +118,7 @@ def to_xml(result: Result) -> str:
     rows = []
     for row in result.rows:
         cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                        for v, t in zip(result.variables, row, strict=False) if t is not None)
+                        for v, t in zip(result.variables, row) if t is not None)
         rows.append(f"<result>{cells}</result>")
     return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
             f"<head>{head}</head><results>{''.join(rows)}</results></sparql>\n")
@@ -153,7 +153,7 @@ def to_table(result: Result, shorten: Callable[[str], str] | None = None, width:
              for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
     if width:
         widths = [min(w, width) for w in widths]
 
@@ -161,7 +161,7 @@ def to_table(result: Result, shorten: Callable[[str], str] | None = None, width:
         return c if not width or len(c) <= width else c[:width - 3] + "..."
 
     def fmt(row: list[str]) -> str:
-        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
+        return " | ".join(cut(c).ljust(w) for c, w in zip(row, widths)).rstrip()
 
     lines = [fmt(result.variables), "-+-".join("-" * w for w in widths)]
     lines += [fmt(r) for r in cells]
