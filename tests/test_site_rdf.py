@@ -75,8 +75,56 @@ def test_every_node_page_links_its_rdf_files(site_files):
         folder = path.rsplit("/", 1)[0]
         for _, href in links:
             assert site_files[f"{folder}/{href}"], path
-    for page in ("index.html", "entities/index.html", "questions/index.html"):  # no RDF of their own
-        assert 'rel="alternate"' not in site_files[page].decode("utf-8")
+
+
+def _alternates(site_files, page: str) -> list[tuple[str, str]]:
+    head = site_files[page].decode("utf-8").split("</head>")[0]
+    return re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)">', head)
+
+
+def test_every_page_has_an_alternate_that_exists(site_files):
+    pages = [p for p in site_files if p.endswith(".html")]
+    assert len(pages) > 600
+    for page in pages:
+        links = _alternates(site_files, page)
+        assert links, f"{page} has no <link rel=alternate>"
+        folder = page.rpartition("/")[0]
+        for _, href in links:
+            assert (f"{folder}/{href}" if folder else href) in site_files, (page, href)
+
+
+def test_the_home_page_offers_the_dataset_description(site_files):
+    assert _alternates(site_files, "index.html") == [("text/turtle", "void.ttl"),
+                                                     ("application/ld+json", "void.jsonld")]
+    ttl = _triples(site_files["void.ttl"], ox.RdfFormat.TURTLE)
+    assert _canonical(ttl) == _canonical(_triples(site_files["void.jsonld"], ox.RdfFormat.JSON_LD))
+    void = "http://rdfs.org/ns/void#"
+    datasets = {t.subject for t in ttl if t.predicate.value.endswith("#type") and t.object.value == void + "Dataset"}
+    assert len(datasets) == 1
+    triples = {t.predicate.value: t.object.value for t in ttl if t.subject in datasets}
+    assert int(triples[void + "triples"]) > 10_000
+
+
+def test_the_entities_index_lists_each_entity_with_type_and_label(site_files):
+    ttl = _triples(site_files["entities/index.ttl"], ox.RdfFormat.TURTLE)
+    listed = {t.subject.value for t in ttl}
+    pages = [p for p in site_files if p.startswith("entities/") and p.endswith(".html") and p != "entities/index.html"]
+    assert len(listed) >= len(pages) - 100 > 300  # section pages are entities too; statements have none
+    mirzoev = {(t.predicate.value, t.object.value) for t in ttl if t.subject.value == TSD + "gaffur-mirzoev"}
+    assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", TS + "Person") in mirzoev
+    assert any(p.endswith("#label") and o == "Gaffur Mirzoev" for p, o in mirzoev)
+
+
+def test_question_pages_offer_their_query_and_expected_answer(site_files, project):
+    page = "questions/drugs-dca-head-mid-2004.html"
+    assert _alternates(site_files, page) == [("application/sparql-query", "drugs-dca-head-mid-2004.rq"),
+                                             ("text/csv", "drugs-dca-head-mid-2004.csv")]
+    source = project.root / "queries" / "questions"
+    assert site_files["questions/drugs-dca-head-mid-2004.rq"] == (source / "drugs-dca-head-mid-2004.rq").read_bytes()
+    assert site_files["questions/drugs-dca-head-mid-2004.csv"] == (source / "drugs-dca-head-mid-2004.csv").read_bytes()
+    index = site_files["questions/index.csv"].decode("utf-8").split("\r\n")
+    assert index[0] == "name,title,query,expected"
+    assert len([line for line in index if line]) == 1 + len(project.question_queries)
 
 
 @pytest.mark.parametrize("page, kind", [("entities/gaffur-mirzoev.html", "Person"),

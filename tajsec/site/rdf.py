@@ -3,7 +3,12 @@ property, concept scheme; the ontology's and the shapes' index pages stand for t
 ontology and all the shapes, as /onto and /shapes do in serve), its description in Turtle and
 JSON-LD (the same triples `tajsec serve` gives for the IRI: tajsec.graph.describe_rdf),
 `<link rel="alternate">` to them in the page's head, and on an entity page a schema.org JSON-LD
-block for search engines."""
+block for search engines.
+
+Pages that describe no node have alternates too: the home page the dataset's VoID/DCAT
+description (`void.ttl`, `void.jsonld`), the entities index the type and label of every entity
+it lists, a question page its SPARQL query and expected answer (`NAME.rq`, `NAME.csv`), and the
+questions index a CSV of the questions and their files."""
 from __future__ import annotations
 
 import json
@@ -11,10 +16,12 @@ from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
-from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, TS
+from tajsec.core.namespaces import ONTOLOGY_IRI, PREFIXES, RDF_TYPE, RDFS, TS
 from tajsec.graph.describe_rdf import ALL_SHAPES, describe_node, graph_triples, ontology_graphs, shapes_store
-from tajsec.site.text import esc
+from tajsec.publish.void import dataset_description
+from tajsec.site.text import esc, slug
 from tajsec.site.vocab import ALT, SCHEMA
+from tajsec.sparql.queries import QueryFile
 
 if TYPE_CHECKING:
     from tajsec.site.links import PageContext
@@ -40,10 +47,55 @@ def rdf_files(m: SiteModel) -> dict[str, bytes]:
         else:
             triples = describe_node(m.built.store, iri)
         triples = _canonical(triples)
-        stem = path[: -len(".html")]
-        for ext, _, fmt in ALTERNATES:
-            files[stem + ext] = cast(bytes, ox.serialize(triples, format=fmt, prefixes=PREFIXES))  # no file: bytes
+        files.update(_rdf_beside(path, triples))
+    void = list(ox.parse(dataset_description(m.project, m.built).encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    files.update(_rdf_beside(HOME, [ox.Triple(q.subject, q.predicate, q.object) for q in void], stem="void"))
+    files.update(_rdf_beside(ENTITIES_INDEX, _entity_list(m)))
+    files.update(_question_files(m))
     return files
+
+
+HOME, ENTITIES_INDEX, QUESTIONS_INDEX = "index.html", "entities/index.html", "questions/index.html"
+
+
+def _rdf_beside(page: str, triples: list[ox.Triple], stem: str | None = None) -> dict[str, bytes]:
+    """The Turtle and JSON-LD files of `triples`, named after `page` (or `stem`) in its folder."""
+    folder, _, name = page.rpartition("/")
+    base = (folder + "/" if folder else "") + (stem or name[: -len(".html")])
+    triples = _canonical(triples)
+    return {base + ext: cast(bytes, ox.serialize(triples, format=fmt, prefixes=PREFIXES))  # no file: bytes
+            for ext, _, fmt in ALTERNATES}
+
+
+def _entity_list(m: SiteModel) -> list[ox.Triple]:
+    """What the entities index says of each entity: its ts: types and its English label."""
+    out = []
+    for e in m.entities:
+        node = ox.NamedNode(e)
+        out += [ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(t))
+                for t in sorted(m.g.iris(e, RDF_TYPE)) if t.startswith(TS)]
+        out.append(ox.Triple(node, ox.NamedNode(RDFS + "label"), ox.Literal(m.g.label(e), language="en")))
+    return out
+
+
+def _question_files(m: SiteModel) -> dict[str, bytes]:
+    """Beside each question page its query and expected answer, and the questions index as CSV."""
+    files, lines = {}, ["name,title,query,expected"]
+    for path in m.project.question_queries:
+        qf = QueryFile.read(path)
+        name = slug(qf.name)
+        files[f"questions/{name}.rq"] = path.read_bytes()
+        expected = m.project.question_expected(path)
+        if expected.is_file():
+            files[f"questions/{name}.csv"] = expected.read_bytes()
+        lines.append(",".join(_csv_cell(v) for v in (qf.name, qf.title, f"{name}.rq",
+                                                    f"{name}.csv" if expected.is_file() else "")))
+    files["questions/index.csv"] = ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    return files
+
+
+def _csv_cell(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\r\n') else value
 
 
 def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -55,13 +107,19 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def alternate_links(ctx: PageContext) -> str:
-    """The `<link rel="alternate">` elements of the page `ctx.here`: its node's RDF files, if it
-    is a node's page or the ontology's or the shapes' index; the home page and the other
-    indexes (entities, questions) have no RDF of their own."""
-    if ctx.here not in ctx.model.described:
-        return ""
+    """The `<link rel="alternate">` elements of the page `ctx.here` (see the module's docstring)."""
     stem = ctx.here.rsplit("/", 1)[-1][: -len(".html")]
-    return "".join(f'\n<link rel="alternate" type="{media}" href="{esc(stem + ext)}">' for ext, media, _ in ALTERNATES)
+    if ctx.here in ctx.model.described or ctx.here == ENTITIES_INDEX:
+        links = [(stem + ext, media) for ext, media, _ in ALTERNATES]
+    elif ctx.here == HOME:
+        links = [("void" + ext, media) for ext, media, _ in ALTERNATES]
+    elif ctx.here == QUESTIONS_INDEX:
+        links = [("index.csv", "text/csv")]
+    elif ctx.here.startswith("questions/"):
+        links = [(stem + ".rq", "application/sparql-query"), (stem + ".csv", "text/csv")]
+    else:
+        return ""
+    return "".join(f'\n<link rel="alternate" type="{media}" href="{esc(href)}">' for href, media in links)
 
 
 def schema_org_block(m: SiteModel, e: str) -> str:
