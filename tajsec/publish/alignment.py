@@ -128,6 +128,7 @@ def _key(text: str) -> str:
 def _index(built):
     labels: dict[str, set[str]] = {}
     alts: dict[str, set[str]] = {}
+    linked: dict[str, set[str]] = {}  # Wikidata QID -> the entities whose skos:exactMatch names it
     pref: dict[str, str] = {}
     types: dict[str, set[str]] = {}
     skip = set()
@@ -146,7 +147,9 @@ def _index(built):
             pref.setdefault(s.value, q.object.value)
         elif p == SKOS + "altLabel" and isinstance(q.object, ox.Literal):
             alts.setdefault(_key(q.object.value), set()).add(s.value)
-    return labels, alts, pref, types
+        elif p == SKOS + "exactMatch" and q.object.value.startswith(WIKIDATA):
+            linked.setdefault(q.object.value[len(WIKIDATA):], set()).add(s.value)
+    return labels, alts, linked, pref, types
 
 
 def _classes_for(entity_type: str) -> list[str] | None:
@@ -164,7 +167,7 @@ def sssom_rows(project: Project, verified_tsv: Path, built: Built | None = None)
         from tajsec.graph.build import build
 
         built = build(project)
-    labels, alts, pref, types = _index(built)
+    labels, alts, linked, pref, types = _index(built)
     rows: list[SSSOMRow] = []
     left: list[LeftOut] = []
     warnings: list[str] = []
@@ -176,6 +179,9 @@ def sssom_rows(project: Project, verified_tsv: Path, built: Built | None = None)
         if not hits:
             hits = set().union(*(alts.get(_key(n), set()) for n in names))
             where = "skos:altLabel"
+        if not hits:  # the paper's wording differs from the list's ("ethnic Uzbeks" for "Uzbeks")
+            hits = linked.get(qid, set())
+            where = "skos:exactMatch"
         classes = _classes_for(etype)
         if len(hits) > 1 and classes:
             typed = {h for h in hits if types.get(h, set()) & set(classes)}
