@@ -157,6 +157,23 @@ def test_entity_page_shows_statements_with_provenance(site, built):
     assert whens and whens[0].startswith("June 1999")
 
 
+def test_entity_page_shows_denials_modality_and_trends(site):
+    """Issue 13b: a negated claim reads as a denial by its holder (its text already says 'not'),
+    not as a claim the paper rejects; modality and trend direction show as relations."""
+    out, _ = site
+    mos = (out / "entities" / "ministry-of-security.html").read_text(encoding="utf-8")
+    spy = mos[mos.index("does not harass believers or spy in mosques"):]
+    spy = spy[:spy.index("</article>")]
+    card_start = mos.rindex("<article", 0, mos.index("does not harass believers or spy in mosques"))
+    assert "a denial: the holder says that something is not so" in mos[card_start:mos.index(spy) + len(spy)]
+    assert "the paper says this is not so" not in mos[card_start:mos.index(spy) + len(spy)]
+    assert "has modality" in mos and "possible" in mos  # the hedged view on Islamic groups
+    dca = (out / "entities" / "drug-control-agency.html").read_text(encoding="utf-8")
+    assert "negated: the paper says this is not so" in dca  # relation statements keep their wording
+    russia = (out / "entities" / "russia.html").read_text(encoding="utf-8")
+    assert "direction of change" in russia and "increase" in russia
+
+
 def test_question_pages_show_question_sparql_and_answer(site, project, built):
     out, _ = site
     page = (out / "questions" / "agencies-largest-by-personnel.html").read_text(encoding="utf-8")

@@ -23,7 +23,10 @@ def card(ctx: PageContext, n: str, roles: list[str] | None = None, anchor: bool 
     if st.span:
         head.append(f'<span class="when">{esc(st.span.pretty())}</span>')
     head += [f'<span class="kind">{ctx.iri_link(k)}</span>' for k in kinds]
-    if negated:
+    if negated and TS + "Claim" in g.all_types(n):
+        # a negated claim states the denial in its own text: it is a denial, not a claim the paper rejects
+        head.append('<span class="neg">a denial: the holder says that something is not so</span>')
+    elif negated:
         head.append('<span class="neg">negated: the paper says this is not so</span>')
     if roles:
         head.append('<span class="role">as ' + ", ".join(ctx.prop_name(r) for r in roles) + "</span>")
