@@ -29,6 +29,7 @@ CAUGHT = {
     "equivalent-own-classes": "https://w3id.org/tajsec/onto/CycleA",
     "deprecated-term-in-use": "https://w3id.org/tajsec/id/old-style",
     "state-body-without-state": "https://w3id.org/tajsec/id/stateless-ministry",
+    "note-names-unlinked-node": "https://w3id.org/tajsec/id/noted-agency",
 }
 
 
