@@ -66,7 +66,7 @@ docs: $(VENV)/.installed
 # The picture the README shows, drawn afresh (tests/test_golden.py fails while it is stale).
 readme-picture: $(VENV)/.installed
 	$(BIN)/python -c "from pathlib import Path; from tajsec.graph.build import build; from tajsec.core.project import Project; \
-	  from tajsec.io.rdf import atomic_write_bytes; from tajsec.site.pictures import draw; \
+	  from tajsec.io.write import atomic_write_bytes; from tajsec.site.pictures import draw; \
 	  atomic_write_bytes(Path('docs/img/assistance.png'), draw('assistance', build(Project(Path('.').resolve()))).png)"
 
 clean:

@@ -33,6 +33,9 @@ CAUGHT = {
     "change-without-direction": "https://w3id.org/tajsec/id/q-unsigned-change",
     "state-body-without-state": "https://w3id.org/tajsec/id/stateless-ministry",
     "note-names-unlinked-node": "https://w3id.org/tajsec/id/noted-agency",
+    "count-without-counted-kind": "https://w3id.org/tajsec/id/q-uncounted",
+    "route-without-ends": "https://w3id.org/tajsec/id/ev-routeless",
+    "movement-event-without-ends": "https://w3id.org/tajsec/id/ev-unplaced-move",
 }
 
 

@@ -127,7 +127,7 @@ def test_hermit_finds_the_release_consistent_and_owlready2_lists_the_concepts(pr
     path.write_bytes(nt)
     run = subprocess.run([sys.executable, "-c", _INDIVIDUALS, str(path)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert int(run.stdout.split()[-1]) >= 121 + 12  # every concept and every scheme is an owl:NamedIndividual
+    assert int(run.stdout.split()[-1]) >= 132 + 14  # every concept and every scheme is an owl:NamedIndividual
 
 
 def _owlapi() -> list[str] | None:
@@ -167,7 +167,7 @@ def test_owl_api_finds_the_release_in_the_owl2_dl_profile(project, tmp_path):
 
 def test_every_concept_is_a_typed_top_concept_with_a_preferred_label(source):
     concepts = set(source.subjects(SKOS.inScheme, None))
-    assert len(concepts) == 143  # 121 + issue 13b (12) + 13c (10)
+    assert len(concepts) == 154  # 121 + issue 13b (12), 13c (10), 13a (11)
     for c in concepts:
         assert (c, rdflib.RDF.type, SKOS.Concept) in source, c
         assert (c, rdflib.RDF.type, OWL.NamedIndividual) in source, c
