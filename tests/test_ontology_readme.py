@@ -17,7 +17,7 @@ NOT_VALUES = {"xsd:gYearMonth", "@ru"}
 
 
 def test_patterns_collected():
-    assert len(PATTERNS) == 9
+    assert len(PATTERNS) == 11
 
 
 @pytest.mark.parametrize("sparql,expected", PATTERNS, ids=lambda v: v.splitlines()[0] if "\n" in v else "")
