@@ -87,7 +87,8 @@ def dev_context_cmd() -> None:
 
 @dev_group.command("stated-in")
 @click.option("--source", type=click.Path(dir_okay=False, path_type=Path),
-              help="The paper's text  [default: ../shared/source/matveeva-tajikistan-security-sector.txt beside the checkout]")
+              help="The paper's text  [default: ../shared/source/matveeva-tajikistan-security-sector.txt "
+                   "beside the checkout]")
 @click.option("--dry-run", is_flag=True, help="Report only; write nothing.")
 def dev_stated_in_cmd(source: Path | None, dry_run: bool) -> None:
     """Give every statement one ts:statedIn (the section or footnote whose text holds its evidence
