@@ -67,7 +67,7 @@ P = {k: iri(k) for k in [
     "prov:wasDerivedFrom", "org:member", "org:organization", "org:role", "org:memberDuring",
     "time:hasBeginning", "time:hasEnd", "time:inXSDDate", "time:inXSDgYearMonth", "time:inXSDgYear",
     "dcterms:title", "dcterms:language", "dcterms:creator",
-    "ts:inSection", "ts:evidenceQuote", "ts:footnote", "ts:footnoteNumber", "ts:sectionNumber",
+    "ts:inSection", "ts:statedIn", "ts:evidenceQuote", "ts:footnote", "ts:footnoteNumber", "ts:sectionNumber",
     "ts:cites", "ts:subject", "ts:predicate", "ts:object", "ts:value", "ts:negated",
     "ts:measuredEntity", "ts:aspect", "ts:quantity", "ts:unit", "ts:hedge", "ts:valueText",
     "ts:claimHolder", "ts:claimKind", "ts:claimText", "ts:designator", "ts:designatedGroup",
@@ -182,7 +182,7 @@ class Country:
 
     def provenance(self, s: str, quote_names=()):
         sec = self.rng.choice(self.sections)
-        po = [(P["prov:wasDerivedFrom"], self.paper), (P["ts:inSection"], sec),
+        po = [(P["prov:wasDerivedFrom"], self.paper), (P["ts:inSection"], sec), (P["ts:statedIn"], sec),
               (P["ts:evidenceQuote"], lit(self.sentence(*quote_names)))]
         if self.rng.random() < 0.5:
             fn, works = self.rng.choice(self.footnotes)
@@ -216,8 +216,11 @@ class Country:
         label_lit = lit(label, "en")
         if self.defect("label-not-tagged"):
             label_lit = lit(label)
+        sec = self.rng.choice(self.sections)
+        if any(t in EVENT_KINDS for t in types):  # an event is a statement: where the paper states it
+            extra.append((P["ts:statedIn"], sec))
         self.w.add(s, *[(A, iri(t)) for t in types], (LABEL, label_lit), *po, *extra,
-                   (P["ts:inSection"], self.rng.choice(self.sections)),
+                   (P["ts:inSection"], sec),
                    (P["ts:evidenceQuote"], lit(self.sentence(label))))
         return s
 

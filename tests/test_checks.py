@@ -36,6 +36,8 @@ CAUGHT = {
     "count-without-counted-kind": "https://w3id.org/tajsec/id/q-uncounted",
     "route-without-ends": "https://w3id.org/tajsec/id/ev-routeless",
     "movement-event-without-ends": "https://w3id.org/tajsec/id/ev-unplaced-move",
+    "tenure-without-time-or-status": "https://w3id.org/tajsec/id/tenure-timeless",
+    "date-more-precise-than-evidence": "https://w3id.org/tajsec/id/ev-overdated",
 }
 
 

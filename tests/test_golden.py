@@ -57,11 +57,12 @@ def test_golden_files_read_right():
     assert "<h1>Gaffur Mirzoev</h1>" in page
     assert "<code>https://w3id.org/tajsec/id/gaffur-mirzoev</code>" in page
     assert "\u201cMirzoev\u201d" in page  # skos:altLabel
-    assert '<span class="when">January 2004 – August 2004</span>' in page  # his DCA tenure
+    # his DCA tenure: the paper dates its end (his detention), not its beginning (issue 13, item 10)
+    assert '<span class="when">… – August 2004</span>' in page
     card = (GOLDEN / "describe-gaffur-mirzoev.txt").read_text(encoding="utf-8")
     assert card.startswith("Gaffur Mirzoev  <https://w3id.org/tajsec/id/gaffur-mirzoev>\n")
-    assert "[2004-01 – 2004-08] Gaffur Mirzoev as head of the DCA" in card
-    assert "[? – 2004-01] Gaffur Mirzoev as head of the Presidential Guard(s)" in card
+    assert "[? – 2004-08] Gaffur Mirzoev as head of the DCA" in card
+    assert "[undated] Gaffur Mirzoev as head of the Presidential Guard(s)" in card
     term = (GOLDEN / "term-Tenure.html").read_text(encoding="utf-8")
     assert "<h1>Tenure" in term
 

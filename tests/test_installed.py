@@ -96,5 +96,6 @@ def test_installed_query_by_name_answers_the_expected_row(venv, elsewhere):
     rows = list(csv.reader(io.StringIO(res.stdout)))
     header, expected = queries.read_expected(ROOT / "queries" / "questions" / "drugs-dca-head-mid-2004.csv")
     assert rows == [header, *expected]
-    # the paper: Mirzoev, dismissed from the Presidential Guard in January 2004, was given the DCA
-    assert rows[1][:2] == ["https://w3id.org/tajsec/id/gaffur-mirzoev", "2004-01"]
+    # the paper: Mirzoev, whom the President moved to dismiss from the Presidential Guard in
+    # January 2004, was given the DCA at an undated moment: no stated start, bounds from January
+    assert rows[1][:3] == ["https://w3id.org/tajsec/id/gaffur-mirzoev", "", "2004-01-01T00:00:00"]

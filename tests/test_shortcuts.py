@@ -53,13 +53,55 @@ def test_former_relations_give_no_shortcut(built):
     assert ("https://w3id.org/tajsec/id/ministry-of-security",) not in rows
 
 
-def test_tenures_give_membership_and_post(built):
+def test_tenures_held_at_the_present_give_membership_and_post(built):
     rows = select(built, """
         PREFIX org: <http://www.w3.org/ns/org#>
         PREFIX ts: <https://w3id.org/tajsec/onto/>
         SELECT ?t WHERE { ?t a ts:Tenure ; org:member ?p ; org:organization ?o ; org:role ?r .
+                          FILTER NOT EXISTS { ?t ts:status ts:status-former }
                           FILTER NOT EXISTS { ?p org:memberOf ?o ; ts:heldPost ?r } }""")
     assert rows == []
+
+
+def test_former_tenures_give_no_membership(built):
+    """Plain triples are facts of the paper's present: a former Interior Minister and the current
+    one are not both members of the ministry, and Mirzoev is a member of nothing."""
+    rows = select(built, """
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX tsd: <https://w3id.org/tajsec/id/>
+        SELECT ?p ?o WHERE { ?p org:memberOf ?o .
+          FILTER(?p IN (tsd:yakub-salimov, tsd:khumdin-sharipov, tsd:gaffur-mirzoev, tsd:former-presidential-adviser)) }
+        ORDER BY ?p""")
+    assert rows == [("https://w3id.org/tajsec/id/khumdin-sharipov", "https://w3id.org/tajsec/id/ministry-of-interior")]
+
+
+def test_a_tenure_ended_before_the_present_gives_no_membership(project):
+    """Without a status, an end certainly before the paper's present is enough."""
+    from tajsec.graph.build import build
+
+    data = """
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix ts: <https://w3id.org/tajsec/onto/> .
+@prefix tsd: <https://w3id.org/tajsec/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+tsd:t-ended a ts:Tenure ; org:member tsd:p1 ; org:organization tsd:o1 ; org:memberDuring tsd:i-ended .
+tsd:i-ended a ts:Interval ; time:hasEnd tsd:e1 .
+tsd:e1 a ts:Instant ; time:inXSDgYearMonth "2004-08"^^xsd:gYearMonth .
+tsd:t-year a ts:Tenure ; org:member tsd:p2 ; org:organization tsd:o1 ; org:memberDuring tsd:i-year .
+tsd:i-year a ts:Interval ; time:hasEnd tsd:e2 .
+tsd:e2 a ts:Instant ; time:inXSDgYear "2004"^^xsd:gYear .
+tsd:time-paper-present ts:notBefore "2004-11-03T00:00:00"^^xsd:dateTime .
+"""
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "t.ttl"
+        f.write_text(data, encoding="utf-8")
+        b = build(project, [*project.ontology_files, f])
+        rows = select(b, "SELECT ?p WHERE { ?p <http://www.w3.org/ns/org#memberOf> ?o } ORDER BY ?p")
+    # an end in August 2004 is before the present; an end "in 2004" may be after 3 November 2004
+    assert rows == [("https://w3id.org/tajsec/id/p2",)]
 
 
 def test_only_done_assistance_gives_assists(built):

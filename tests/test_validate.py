@@ -38,6 +38,7 @@ USER_DATA = """@prefix org: <http://www.w3.org/ns/org#> .
     org:member <https://example.org/kg/minister> ;
     org:organization <https://example.org/kg/ministry> ;
     ts:inSection <https://example.org/kg/section-1> ;
+    ts:statedIn <https://example.org/kg/section-1> ;
     ts:evidenceQuote "The minister heads the ministry." ;
     prov:wasDerivedFrom <https://example.org/kg/report> .
 
@@ -50,7 +51,7 @@ USER_DATA = """@prefix org: <http://www.w3.org/ns/org#> .
     ts:valueText "between 7,000 and 6,000" .
 """
 TENURE_LINE = 20
-QUANTITY_LINE = 28
+QUANTITY_LINE = 29
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def test_warnings_fail_only_at_warning_threshold(runner, tmp_path):
     rdfs:label "a claim without text"@en ;
     ts:claimHolder <https://example.org/kg/minister> ;
     ts:inSection <https://example.org/kg/section-1> ;
+    ts:statedIn <https://example.org/kg/section-1> ;
     ts:evidenceQuote "The minister says so." ;
     prov:wasDerivedFrom <https://example.org/kg/report> .
 """

@@ -85,4 +85,35 @@ def dev_context_cmd() -> None:
     click.echo(f"wrote {write_context(find_project())}")
 
 
+@dev_group.command("stated-in")
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path),
+              help="The paper's text  [default: ../shared/source/matveeva-tajikistan-security-sector.txt "
+                   "beside the checkout]")
+@click.option("--dry-run", is_flag=True, help="Report only; write nothing.")
+def dev_stated_in_cmd(source: Path | None, dry_run: bool) -> None:
+    """Give every statement one ts:statedIn (the section or footnote whose text holds its evidence
+    quote), rewriting instances/*.ttl; exit 1 if a statement could not be placed."""
+    from tajsec.graph.build import build
+    from tajsec.quality.stated_in import place_statements, write_stated_in
+
+    project = find_project()
+    source = source or project.root.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"
+    if not source.is_file():
+        raise CannotRun(f"{source}: no such file (give --source PATH)")
+    placed = place_statements(source.read_text(encoding="utf-8"), build(project))
+    for m in placed.mismatches:
+        click.echo(f"  note: {m}")
+    for p in placed.problems:
+        click.echo(f"  NOT PLACED {p}")
+    missing: set[str] = set()
+    if not dry_run:
+        changed, missing = write_stated_in(project.instance_files, placed.statements)
+        for f in changed:
+            click.echo(f"wrote {f}")
+        for n in sorted(missing):
+            click.echo(f"  NOT WRITTEN {n}: no block with a one-line ts:inSection in instances/")
+    click.echo(f"{len(placed.statements)} statements placed, {len(placed.problems)} not placed")
+    sys.exit(1 if placed.problems or missing else 0)
+
+
 COMMANDS = [dev_group]
