@@ -116,4 +116,29 @@ def dev_stated_in_cmd(source: Path | None, dry_run: bool) -> None:
     sys.exit(1 if placed.problems or missing else 0)
 
 
+@dev_group.command("time-bounds")
+@click.option("--dry-run", is_flag=True, help="Report only; write nothing.")
+def dev_time_bounds_cmd(dry_run: bool) -> None:
+    """Give every stated instant ts:notBefore/ts:notAfter/ts:precision and every single-dated event
+    time:hasTime its instant, rewriting instances/*.ttl (run `make format` after); exit 1 on a
+    problem."""
+    from tajsec.graph.build import build
+    from tajsec.quality.time_bounds import plan_time_bounds, write_time_bounds
+
+    project = find_project()
+    plan = plan_time_bounds(build(project))
+    for p in plan.problems:
+        click.echo(f"  PROBLEM {p}")
+    missing: set[str] = set()
+    if not dry_run:
+        changed, missing = write_time_bounds(project.instance_files, plan)
+        for f in changed:
+            click.echo(f"wrote {f}")
+        for n in sorted(missing):
+            click.echo(f"  NOT WRITTEN {n}: no block with a one-line value or schema:startDate in instances/")
+    click.echo(f"{len(plan.instants)} stated instants, {len(plan.events)} events to link, "
+               f"{len(plan.problems)} problems")
+    sys.exit(1 if plan.problems or missing else 0)
+
+
 COMMANDS = [dev_group]
