@@ -167,7 +167,7 @@ def test_owl_api_finds_the_release_in_the_owl2_dl_profile(project, tmp_path):
 
 def test_every_concept_is_a_typed_top_concept_with_a_preferred_label(source):
     concepts = set(source.subjects(SKOS.inScheme, None))
-    assert len(concepts) == 154  # 121 + issue 13b (12), 13c (10), 13a (11)
+    assert len(concepts) == 156  # 121 + issue 13b (12), 13c (10), 13a (11), 14a (2: in effect)
     for c in concepts:
         assert (c, rdflib.RDF.type, SKOS.Concept) in source, c
         assert (c, rdflib.RDF.type, OWL.NamedIndividual) in source, c

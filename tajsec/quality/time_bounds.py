@@ -174,7 +174,7 @@ def _add_prefix(text: str, prefix: str) -> str:
     at = next((k for k, x in enumerate(lines) if x.startswith("@prefix ") and x > line), None)
     if at is None:
         at = max((k + 1 for k, x in enumerate(lines) if x.startswith("@prefix ")), default=0)
-    return "".join(lines[:at] + [line] + lines[at:])
+    return "".join([*lines[:at], line, *lines[at:]])
 
 
 def write_time_bounds(files: list[Path], plan: Plan) -> tuple[list[Path], set[str]]:
