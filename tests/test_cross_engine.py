@@ -94,7 +94,7 @@ def shapes_graph(project) -> rdflib.Graph:
 
 
 def test_cases_cover_every_fixture():
-    assert len(CASES) == 1 + 33 + 92  # instances, the valid and the invalid fixtures (test_shapes.py)
+    assert len(CASES) == 1 + 34 + 93  # instances, the valid and the invalid fixtures (test_shapes.py)
 
 
 def test_the_invalid_cases_are_not_all_conforming(ours):
