@@ -7,7 +7,7 @@ The rules (the time model; ontology/README.md, "As of a date"). Given a date D w
   - possibly: b1 <= De and e2 >= Ds (the bounds overlap D), but not certainly;
   - otherwise not in effect. An event is an instant: its beginning is its end.
 Open bounds, before that test: an unknown beginning is open below, but no later than the paper's
-present (P, tsd:time-paper-present) or than the thing's end, since the paper reports it; an
+present (P, tsd:time-paper-present), its end or its `ts:reportedOn`, since it was reported; an
 unknown end is open above and no earlier than P for a current thing (the paper states it in its
 present), no later than P for a former one (ts:status-former). A plan (planned, envisaged,
 promised, pledged) is in effect as a plan from when it was reported (`ts:reportedOn`; unknown:
@@ -58,16 +58,18 @@ def effective_bounds(tl: Timeline, thing: Thing) -> tuple[Bounds, Bounds]:
     k, present = thing.key, tl.present
     b, e = tl.begin(k), tl.end(k)
     if thing.status == "plan":
-        due = e if e.known else b
+        due = e if e.hi != MAX else b  # an end known only from below (its beginning) is open
         reported = thing.reported or Bounds(MIN, present.hi)
-        return reported, due if due.known else Bounds(present.lo, MAX)
+        return reported, due if due.hi != MAX else Bounds(max(present.lo, due.lo), MAX)
+    if thing.reported is not None:  # what was reported had begun by then
+        b = b.meet(Bounds(MIN, thing.reported.hi))
     if k in tl.instants:
         when = b.meet(e)
         return (when, when) if when.known else (Bounds(MIN, present.hi),) * 2
     if thing.status == "former":
         e = e.meet(Bounds(MIN, present.hi))
-    elif not e.known:
-        e = Bounds(max(present.lo, b.lo), MAX)
+    elif e.hi == MAX:  # open above: a current thing holds at the paper's present
+        e = Bounds(max(present.lo, e.lo), MAX)
     if b.hi == MAX:
         b = Bounds(b.lo, min(present.hi, e.hi))
     return b, e
