@@ -130,9 +130,10 @@ class _Triples:
         for p in predicates:
             table: dict[str, list] = defaultdict(list)
             for q in store.quads_for_pattern(None, ox.NamedNode(p), None, None):
-                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, (ox.NamedNode, ox.Literal)):
-                    if q.object not in table[q.subject.value]:
-                        table[q.subject.value].append(q.object)
+                s, o = q.subject, q.object
+                if isinstance(s, ox.NamedNode) and isinstance(o, (ox.NamedNode, ox.Literal)) \
+                        and o not in table[s.value]:
+                    table[s.value].append(o)
             self.by[p] = table
 
     def objects(self, s: str, p: str) -> list:
@@ -146,11 +147,12 @@ class _Triples:
         return list(self.by[p])
 
 
-_THINGS = """
-SELECT DISTINCT ?n ?k WHERE {
-  ?n a ?c . ?c <%s>* ?k . VALUES ?k { %s }
+_KIND_IRIS = " ".join(f"<{k}>" for k in KINDS)
+_THINGS = f"""
+SELECT DISTINCT ?n ?k WHERE {{
+  ?n a ?c . ?c <{RDFS}subClassOf>* ?k . VALUES ?k {{ {_KIND_IRIS} }}
   FILTER(isIRI(?n))
-}""" % (RDFS + "subClassOf", " ".join(f"<{k}>" for k in KINDS))
+}}"""
 
 _PREDICATES = (RDF_TYPE, *TIME_NODE_PROPERTIES, TS + "quantity", TS + "referencePeriod", TIME_HAS_BEGINNING,
                TIME_HAS_END, *TIME_INSTANT_VALUES, TS_NOT_BEFORE, TS_NOT_AFTER, SCHEMA + "startDate",

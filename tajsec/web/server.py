@@ -22,8 +22,8 @@ from tajsec.core import formats
 from tajsec.core.errors import TajsecError
 from tajsec.core.terms import StoreQuery
 from tajsec.sparql import offline
-from tajsec.timeline.bounds import BadDate, parse_as_of
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request, Trace
+from tajsec.timeline.bounds import BadDate, parse_as_of
 from tajsec.web import description, evidence
 from tajsec.web.pool import PoolBusy, WorkerPool
 from tajsec.web.resources import LinkedData
