@@ -10,6 +10,7 @@ from tajsec.sparql import queries
 from tajsec.graph.build import build
 
 BROKEN = Path(__file__).parent / "data" / "broken-for-checks.ttl"
+BROKEN_TIME = Path(__file__).parent / "data" / "timeline" / "broken-time.ttl"  # the time-*.rq checks
 
 # check name -> an entity of broken-for-checks.ttl it must report
 CAUGHT = {
@@ -28,12 +29,15 @@ CAUGHT = {
     "property-kind-misuse": "https://w3id.org/tajsec/id/old-style",
     "equivalent-own-classes": "https://w3id.org/tajsec/onto/CycleA",
     "deprecated-term-in-use": "https://w3id.org/tajsec/id/old-style",
+    "time-bounds-inverted": "https://w3id.org/tajsec/id/bt-inverted",
+    "time-interval-ends-before-it-begins": "https://w3id.org/tajsec/id/bt-interval",
+    "time-order-contradicted": "https://w3id.org/tajsec/id/bt-later",
 }
 
 
 def test_every_check_has_a_broken_case(project):
     names = sorted(p.stem for p in project.check_queries)
-    assert len(names) == 15
+    assert len(names) == 18
     assert names == sorted(CAUGHT)
 
 
@@ -46,7 +50,7 @@ def test_check_passes_on_our_graph(project, built, name):
 
 @pytest.fixture(scope="module")
 def broken(project):
-    return build(project, project.ontology_files + [BROKEN])
+    return build(project, project.ontology_files + [BROKEN, BROKEN_TIME])
 
 
 @pytest.mark.parametrize("name", sorted(CAUGHT))

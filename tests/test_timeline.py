@@ -215,3 +215,32 @@ def test_every_thing_has_bounds_and_no_contradiction_on_the_paper(paper):
     assert TSD + "treaty-joint-patrolling-1993" in v.effects  # in force from its signing
     assert TSD + "treaty-joint-patrolling-1993" not in paper.view("1992").effects
     assert isinstance(v.built.store, ox.Store)
+
+
+# -- the time checks (queries/checks/time-*.rq) -------------------------------------------
+
+TIME_CHECKS = {
+    "time-bounds-inverted": {"bt-inverted", "bt-outside"},
+    "time-interval-ends-before-it-begins": {"bt-interval", "bt-event"},
+    "time-order-contradicted": {"bt-later", "bt-after"},
+}
+
+
+def _check(built, name: str) -> set[str]:
+    from tajsec.sparql import queries
+
+    qf = queries.QueryFile.read(ROOT / "queries" / "checks" / f"{name}.rq")
+    return {row[0][len(TSD):] for row in queries.run(built.query, qf.text).lexical_rows()}
+
+
+@pytest.mark.parametrize("name", sorted(TIME_CHECKS))
+def test_time_checks_fire_on_their_defects_only(project, synthetic, name):
+    broken = build(project, files=project.ontology_files + [DATA / "broken-time.ttl"])
+    assert _check(broken, name) == TIME_CHECKS[name]
+    assert _check(synthetic.built, name) == set()  # valid bounds, open ends and orders
+
+
+def test_the_constraint_pass_agrees_with_the_order_check(project):
+    broken = build(project, files=project.ontology_files + [DATA / "broken-time.ttl"])
+    keys = {i.key for i in read_timeline(broken.store).inconsistencies}
+    assert TSD + "bt-later" in keys or TSD + "bt-earlier" in keys
