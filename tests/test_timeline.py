@@ -244,3 +244,21 @@ def test_the_constraint_pass_agrees_with_the_order_check(project):
     broken = build(project, files=project.ontology_files + [DATA / "broken-time.ttl"])
     keys = {i.key for i in read_timeline(broken.store).inconsistencies}
     assert TSD + "bt-later" in keys or TSD + "bt-earlier" in keys
+
+
+def _quads(view) -> set:
+    return {(q.subject, q.predicate, q.object, q.graph_name) for q in view.built.store.quads_for_pattern(None, None, None, None)}
+
+
+def test_a_view_reached_through_others_is_the_view_made_afresh(project):
+    """Views are changes to one working store: going 2004-06 -> 1993 -> 2005-06 -> 2004-06 must
+    give exactly the store a new AsOf gives for 2004-06 (no triple left behind or lost)."""
+    built = build(project)
+    fresh = _quads(AsOf(built, project).view("2004-06"))
+    walked = AsOf(built, project)
+    for d in ("2004-06", "1993", "2005-06", "2004-06"):
+        v = walked.view(d)
+    assert _quads(v) == fresh
+    # and the full graph's store is never touched
+    assert sum(1 for _ in built.store.quads_for_pattern(None, None, None, None)) == (
+        built.asserted_triples + built.derived_triples)

@@ -14,9 +14,9 @@ promised, pledged) is in effect as a plan from when it was reported (`ts:reporte
 no later than P) until the planned thing was to be done (its end, else its beginning; unknown:
 still outstanding at P).
 
-The view is a new store: every asserted triple except those whose subject is a statement, event
+The view is a store with every asserted triple except those whose subject is a statement, event
 or agreement not in effect; the build rules (queries/construct-*.rq, then queries/as-of-*.rq)
-run again over it into the derived graph; and the graph AS_OF_GRAPH holds one
+derive over it into the derived graph; and the graph AS_OF_GRAPH holds one
 `?thing ts:inEffect ts:in-effect-certainly` (or `...-possibly`) per thing kept, and the date.
 """
 from __future__ import annotations
@@ -86,32 +86,46 @@ def in_effect(begin: Bounds, end: Bounds, date: Bounds) -> str | None:
 
 @dataclass
 class View:
-    """The graph as of `date`: `built` (its store is the view), and each thing kept with its mark."""
+    """The graph as of `date`: `built` (its store is the view), and each thing kept with its mark.
+    A view lives in its AsOf's one working store: it is valid until that AsOf's next `view`."""
     date: str
     span: Bounds
     built: Built
     effects: dict[str, str]
 
 
+def _per_view(rule: Rule) -> bool:
+    """Whether a build rule runs again in each view: the shortcut rules, the as-of rules, and the
+    property closure (it reads any triple, so the shortcuts too). The others (types, labels,
+    units) read only asserted triples whose subjects come and go with their statements."""
+    return "shortcut" in rule.name or rule.name.startswith("as-of") or "property-closure" in rule.name
+
+
 class AsOf:
-    """Views of one built graph as of any date. The timeline is read once; each view copies the
-    graph without the things not in effect and runs the rules again."""
+    """Views of one built graph as of any date. The timeline is read once, and one working store
+    made: the asserted graph with the build rules that do not depend on the date already run.
+    Each view then takes out the things not in effect (and their derived triples), puts back those
+    that are, and runs the per-view rules again (`_per_view`): a small change, not a copy."""
 
     def __init__(self, built: Built, project: Project) -> None:
         self.built = built
         self.timeline = read_timeline(built.store)
         self.bounds = {iri: effective_bounds(self.timeline, t) for iri, t in self.timeline.things.items()}
         self.rules = [Rule(p.stem, p.read_text(encoding="utf-8")) for p in as_of_rules(project)]
-        self.base: list[ox.Quad] = []
+        self.store = ox.Store()
+        self.store.extend(q for q in built.store.quads_for_pattern(None, None, None, None)
+                          if q.graph_name != DERIVED_GRAPH)
+        self.static = Derivations()
+        for rule in self.rules:
+            if not _per_view(rule) and not rule.name.startswith("as-of"):
+                derive(self.store, rule, DERIVED_GRAPH, self.static)
         self.own: dict[str, list[ox.Quad]] = defaultdict(list)
-        for q in built.store.quads_for_pattern(None, None, None, None):
-            if q.graph_name == DERIVED_GRAPH:
-                continue
-            s = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
-            if s is not None and s in self.timeline.things:
-                self.own[s].append(q)
-            else:
-                self.base.append(q)
+        for q in self.store.quads_for_pattern(None, None, None, None):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value in self.timeline.things:
+                self.own[q.subject.value].append(q)
+        self.asserted = sum(1 for _ in built.store.quads_for_pattern(None, None, None, None)) - built.derived_triples
+        self.present: set[str] = set(self.timeline.things)  # the things whose triples are in the store
+        self.derived: list[ox.Quad] = []  # what the per-view rules added for the current view
 
     def effects(self, date: Bounds) -> dict[str, str]:
         """Each thing in effect at `date`, with "certainly" or "possibly"."""
@@ -126,22 +140,29 @@ class AsOf:
         """The view as of `text` (YYYY, YYYY-MM or YYYY-MM-DD; BadDate otherwise)."""
         date, span = parse_as_of(text)
         effects = self.effects(span)
-        store = ox.Store()
-        quads = list(self.base)
-        for iri in effects:
-            quads += self.own.get(iri, ())
-        graph = ox.NamedNode(AS_OF_GRAPH)
+        store, graph = self.store, ox.NamedNode(AS_OF_GRAPH)
+        for q in self.derived:
+            store.remove(q)
+        store.remove_graph(graph)
+        for iri in self.present - effects.keys():
+            for q in self.own.get(iri, ()):
+                store.remove(q)
+        store.extend(q for iri in effects.keys() - self.present for q in self.own.get(iri, ()))
+        self.present = set(effects)
+        record = Derivations()
+        n = sum(derive(store, rule, DERIVED_GRAPH, record) for rule in self.rules if _per_view(rule))
+        self.derived = [ox.Quad(s, p, o, DERIVED_GRAPH) for s, p, o in record.by_triple]  # all new (derive)
+        dt = ox.NamedNode(XSD + "dateTime")
         marks = [ox.Quad(ox.NamedNode(iri), ox.NamedNode(TS_IN_EFFECT), ox.NamedNode(MARKS[m]), graph)
                  for iri, m in effects.items()]
-        dt = ox.NamedNode(XSD + "dateTime")
         marks += [ox.Quad(graph, ox.NamedNode(TS_AS_OF_DATE),
                           ox.Literal(date, datatype=ox.NamedNode(_DATATYPES[precision(date) or "day"])), graph),
                   ox.Quad(graph, ox.NamedNode(TS_NOT_BEFORE), ox.Literal(iso(span.lo) or "", datatype=dt), graph),
                   ox.Quad(graph, ox.NamedNode(TS_NOT_AFTER), ox.Literal(iso(span.hi) or "", datatype=dt), graph)]
-        store.extend(quads + marks)
-        record = Derivations()
-        derived = sum(derive(store, rule, DERIVED_GRAPH, record) for rule in self.rules)
-        built = Built(store, self.built.files, len(quads), derived, dict(self.built.graphs), [], record)
+        store.extend(marks)
+        record.by_triple.update(self.static.by_triple)
+        built = Built(store, self.built.files, self.asserted, len(self.static) + n, dict(self.built.graphs), [],
+                      record)
         return View(date, span, built, effects)
 
 

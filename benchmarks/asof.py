@@ -1,0 +1,97 @@
+"""Time as data: how long a view of the graph as of a date takes, embedded, and what `tajsec
+check` costs before and after the timeline code (issue 14).
+
+    .venv/bin/python benchmarks/asof.py                      # views only
+    .venv/bin/python benchmarks/asof.py --before /work/main  # and `tajsec check`, that checkout vs this
+
+A view (`tajsec.timeline.asof.AsOf.view`) is measured inside one process on the full paper graph:
+reading the timeline once (`AsOf(...)`), then each date's view (classify every statement, event
+and agreement, copy the graph without those not in effect, run the build rules again), then one
+query on the view. `tajsec check` is measured as whole child processes (`python -m tajsec check`
+with each checkout's own package on PYTHONPATH), after one warm-up run so that HermiT answers
+from its cache in both, as in everyday use. Figures: median, fastest and slowest of --repeat runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATES = ["1993", "2003-06", "2004-06", "2004-10", "2004-11-03", "2005-06"]
+QUERY = ("PREFIX org: <http://www.w3.org/ns/org#> PREFIX ts: <https://w3id.org/tajsec/onto/> "
+         "SELECT ?p ?org ?m WHERE { ?t a ts:Tenure ; org:member ?p ; org:organization ?org ; ts:inEffect ?m }")
+
+
+def _stats(xs: list[float]) -> str:
+    return f"{statistics.median(xs):8.1f} | {min(xs):8.1f} | {max(xs):8.1f}"
+
+
+def views(repeat: int) -> None:
+    from tajsec.core.project import Project
+    from tajsec.graph.build import build
+    from tajsec.timeline.asof import AsOf, view_counts
+
+    project = Project.find(ROOT)
+    built = build(project)
+    inits = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        as_of = AsOf(built, project)
+        inits.append((time.perf_counter() - t) * 1000)
+    print(f"Graph: {built.asserted_triples} triples asserted, {built.derived_triples} derived; "
+          f"{len(as_of.timeline.things)} statements, events and agreements; repeat {repeat}.\n")
+    print("| step | median ms | fastest | slowest | kept (certainly / possibly) |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| read the timeline (once per graph) | {_stats(inits)} | |")
+    for d in DATES:
+        times, qtimes = [], []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            v = as_of.view(d)
+            times.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            list(v.built.query(QUERY))
+            qtimes.append((time.perf_counter() - t) * 1000)
+        c = view_counts(v)
+        print(f"| view as of {d} | {_stats(times)} | {c.get('certainly', 0)} / {c.get('possibly', 0)} |")
+        print(f"| ... a query on it (tenures in effect) | {_stats(qtimes)} | |")
+
+
+def check_times(checkout: Path, repeat: int) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(checkout), TAJSEC_ROOT=str(checkout))
+    cmd = [sys.executable, "-m", "tajsec", "check"]
+    subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, check=False)  # warm-up (HermiT cache)
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        res = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True, check=False)
+        out.append(time.perf_counter() - t)
+        if res.returncode != 0:
+            raise SystemExit(f"tajsec check failed in {checkout}:\n{res.stdout}{res.stderr}")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--before", type=Path, help="a checkout without the timeline code, for `tajsec check`")
+    args = ap.parse_args()
+    views(args.repeat)
+    if args.before:
+        before, after = check_times(args.before, args.repeat), check_times(ROOT, args.repeat)
+        print("\n| `tajsec check` (whole process) | median s | fastest | slowest |")
+        print("|---|---:|---:|---:|")
+        print(f"| before ({args.before}) | {statistics.median(before):.2f} | {min(before):.2f} | {max(before):.2f} |")
+        print(f"| after (this checkout) | {statistics.median(after):.2f} | {min(after):.2f} | {max(after):.2f} |")
+        print(f"\nchange: {100 * (statistics.median(after) / statistics.median(before) - 1):+.1f}%")
+
+
+if __name__ == "__main__":
+    main()
