@@ -76,28 +76,36 @@ def views(repeat: int) -> None:
         print(f"| ... a query on it (tenures in effect) | {_stats(qtimes)} | |")
 
 
-def check_times(checkout: Path, repeat: int) -> list[float]:
+def _check_once(checkout: Path) -> float:
     env = dict(os.environ, PYTHONPATH=str(checkout), TAJSEC_ROOT=str(checkout))
-    cmd = [sys.executable, "-m", "tajsec", "check"]
-    subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, check=False)  # warm-up (HermiT cache)
-    out = []
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "tajsec", "check"], cwd=checkout, env=env, capture_output=True,
+                         text=True, check=False)
+    if res.returncode != 0:
+        raise SystemExit(f"tajsec check failed in {checkout}:\n{res.stdout}{res.stderr}")
+    return time.perf_counter() - t
+
+
+def check_times(before: Path, after: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """Runs of `tajsec check` in each checkout, interleaved (before, after, before, ...) so that the
+    load of a shared machine falls on both alike; one warm-up run each (HermiT's cache)."""
+    _check_once(before), _check_once(after)
+    b, a = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
-        res = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True, check=False)
-        out.append(time.perf_counter() - t)
-        if res.returncode != 0:
-            raise SystemExit(f"tajsec check failed in {checkout}:\n{res.stdout}{res.stderr}")
-    return out
+        b.append(_check_once(before))
+        a.append(_check_once(after))
+    return b, a
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--check-repeat", type=int, default=11, help="runs of `tajsec check` in each checkout")
     ap.add_argument("--before", type=Path, help="a checkout without the timeline code, for `tajsec check`")
     args = ap.parse_args()
     views(args.repeat)
     if args.before:
-        before, after = check_times(args.before, args.repeat), check_times(ROOT, args.repeat)
+        before, after = check_times(args.before, ROOT, args.check_repeat)
         print("\n| `tajsec check` (whole process) | median s | fastest | slowest |")
         print("|---|---:|---:|---:|")
         print(f"| before ({args.before}) | {statistics.median(before):.2f} | {min(before):.2f} | {max(before):.2f} |")
