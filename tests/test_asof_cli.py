@@ -151,3 +151,14 @@ def test_endpoint_as_of_keeps_service_refused(server):
     q = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
     code, body = _get(server, [("query", q), ("as-of", "2004")])
     assert code == 400 and "SERVICE" in body
+
+
+def test_why_as_of_traces_rows_to_the_statements_in_effect(runner):
+    res = runner.invoke(main, ["query", "-e", MEMBERS, "--as-of", "2004-06", "--why", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    answer = json.loads(res.output)
+    statements = set(answer["evidence"]["statements"])
+    assert f"{TSD}tenure-mirzoev-head-of-dca" in statements
+    later = runner.invoke(main, ["query", "-e", MEMBERS, "--as-of", "2004-10", "--why", "--format", "json"])
+    assert later.exit_code == 0, later.output
+    assert f"{TSD}tenure-mirzoev-head-of-dca" not in set(json.loads(later.output)["evidence"]["statements"])
