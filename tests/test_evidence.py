@@ -112,7 +112,8 @@ def test_untraceable_query_keeps_its_rows_and_says_why():
     from click.testing import CliRunner
 
     from tajsec.cli import main
-    r = CliRunner().invoke(main, ["query", "-e", "SELECT ?x WHERE { ?x !(<http://example.org/p>) ?y } LIMIT 1", "--why"])
+    r = CliRunner().invoke(main, ["query", "-e", "SELECT ?x WHERE { ?x ?p ?y OPTIONAL { << ?x ?p ?y >> ?q ?z } } LIMIT 1",
+                                  "--why"])
     assert r.exit_code == 0, r.output
     assert "not traced" in r.output and "Traceback" not in r.output
 

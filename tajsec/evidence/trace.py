@@ -6,8 +6,14 @@ project are bound too); each of its solutions belongs to the row whose projected
 for an aggregate, whose GROUP BY values) it carries; the query's triple patterns, instantiated
 with the solution, are the triples the row used. OPTIONAL and UNION patterns count only where
 the solution binds them and they hold; EXISTS, NOT EXISTS and MINUS patterns are conditions, not
-evidence. A derived triple is backed by the statements the build derived it from
-(`Built.derivations`); an asserted one is its own evidence, with its file and line.
+evidence. Patterns with blank nodes (`[ ]`, RDF collections) are matched together, as one join per
+group (the required part, each OPTIONAL group, each UNION branch). A pattern inside GRAPH is
+matched in that graph; the others in the query's default graph: the union of all graphs, or, if
+the query has FROM clauses, the merge of those graphs (FROM NAMED limits the graphs GRAPH ?g
+ranges over; the solutions, run with the same clauses, say which). Negated property sets are
+followed exactly; SERVICE patterns are not traced. A derived triple is backed by the statements
+the build derived it from (`Built.derivations`); an asserted one is its own evidence, with its
+file and line.
 
 The evidence JSON (one entry per result row, in row order; `statements` shared by all rows):
 
@@ -35,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.sparql_syntax import Query, Select, SyntaxNotTraced, parse
+from tajsec.core.sparql_syntax import Pattern, Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
 from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, variables
 from tajsec.sparql.results import json_term
@@ -55,6 +61,7 @@ class Tracer:
         self.substitutions = substitutions or {}
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
         self._sub_solutions: dict[int, list[dict]] = {}
+        self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
@@ -71,8 +78,9 @@ class Tracer:
         return {"rows": entries, "statements": {iri: self.cards.card(iri) for iri in sorted(used)}}
 
     def _solutions(self, query: Query, sel: Select) -> tuple[list[dict], bool]:
-        text = query.text[:query.prologue_end] + "\nSELECT * WHERE " + query.where_text(sel)
-        kwargs: dict = {"use_default_graph_as_union": True}
+        text = (query.text[:query.prologue_end] + "\nSELECT * " + query.dataset_text + " WHERE "
+                + query.where_text(sel))
+        kwargs: dict = {"use_default_graph_as_union": not query.declares_dataset}
         if self.prefixes:
             kwargs["prefixes"] = self.prefixes
         subs = {ox.Variable(k): v for k, v in self.substitutions.items()}
@@ -99,6 +107,8 @@ class Tracer:
 
     def _trace_rows(self, query: Query, variables_: list[str], rows: list[list]) -> list[dict]:
         sel = query.select
+        self._default = (None if query.default_graphs is None
+                         else tuple(ox.NamedNode(g) for g in query.default_graphs))
         solutions, cut = self._solutions(query, sel)
         keys = self._keys(sel, variables_)
         index: dict[tuple, list[dict]] = {}
@@ -135,20 +145,22 @@ class Tracer:
         return entry
 
     def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
-        joint = []
+        joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
+        unmatched = {p.group for p in sel.patterns  # OPTIONAL groups and UNION branches this solution did not match
+                     if p.context in ("optional", "union") and not named_variables(p) <= b.keys()}
         for p in sel.patterns:
             if p.context in NOT_EVIDENCE:
                 continue
-            if p.context in ("graph", "service"):
-                untraced[(show(p), f"{p.context.upper()} patterns are not traced")] = None
+            if p.context == "service":
+                untraced[(show(p), "SERVICE patterns are not traced")] = None
                 continue
-            if p.context != "required" and not named_variables(p) <= b.keys():
+            if p.group in unmatched:
                 continue  # an OPTIONAL or UNION part this solution did not match: no evidence invented
-            if not variables(p) <= b.keys() and p.context == "required":
-                joint.append(p)
+            if not variables(p) <= b.keys():
+                joints.setdefault(p.group, []).append(p)
                 continue
             try:
-                ways = match(self.store, p, b)
+                ways = match(self.store, p, b, self._default)
             except NotTraced as e:
                 untraced[(show(p), str(e))] = None
                 continue
@@ -156,14 +168,16 @@ class Tracer:
                 triples.update(dict.fromkeys(ways[0][1]))
             elif p.context == "required":
                 untraced[(show(p), "no matching triple found")] = None
-        if joint:
+        for group, joint in joints.items():
             try:
-                ways = match_all(self.store, joint, b)
+                ways = match_all(self.store, joint, b, self._default)
             except NotTraced as e:
                 ways = []
                 untraced[("; ".join(show(p) for p in joint), str(e))] = None
             if ways:
                 triples.update(dict.fromkeys(ways[0][1]))
+            elif group == 0:
+                untraced[("; ".join(show(p) for p in joint), "no matching triples found")] = None
         for sub in sel.subselects:
             self._subselect(query, sub, b, triples, untraced)
 

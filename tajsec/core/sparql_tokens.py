@@ -1,0 +1,60 @@
+"""SPARQL's tokens, for the fast reader of query shapes (`tajsec.core.sparql_syntax`)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import cast
+
+
+class SyntaxNotTraced(ValueError):
+    """A query this reader cannot follow (the engine may still run it)."""
+
+
+_TOKEN = re.compile(r"""
+   (?P<ws>\s+|\#[^\n]*)
+ | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+ | (?P<str>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+ | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+ | (?P<bnode>_:[A-Za-z0-9_\u00B7-\uFFFF.-]*[A-Za-z0-9_\u00B7-\uFFFF-])
+ | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*)?:(?:[\w\u00B7-\uFFFF:%-]|\\.|\.(?=[\w:%-]))*)
+ | (?P<num>[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+))
+ | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+ | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+ | (?P<punct>\^\^|&&|\|\||<=|>=|!=|[{}()\[\];,./|^*+?!=<>-])
+""", re.X)
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    def is_word(self, *words: str) -> bool:
+        return self.kind == "word" and self.text.upper() in words
+
+
+def tokenize(text: str) -> list[Tok]:
+    toks, pos = [], 0
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            break
+        pos = m.end()
+        if m.lastgroup != "ws":
+            toks.append(Tok(cast(str, m.lastgroup), m.group(), m.start(), pos))  # every alternative is named
+    if pos < len(text):
+        raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
+    return toks
+
+
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def unescape(body: str) -> str:
+    return re.sub(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)",
+                  lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] in "uU" and len(m.group(1)) > 1
+                  else _ESCAPES.get(m.group(1), m.group(1)), body)
+
+
+__all__ = ["SyntaxNotTraced", "Tok", "tokenize", "unescape"]
