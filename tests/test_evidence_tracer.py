@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+
 from tajsec.core.namespaces import PREFIXES
 from tajsec.evidence.trace import Tracer
 from tajsec.graph.build import build
@@ -130,8 +131,8 @@ def test_from_named_limits_graph_and_empties_the_default_graph(two):
 
 
 def test_optional_with_a_blank_node_joins_its_group(two):
-    rows, ev = _trace(two, "SELECT ?s ?v WHERE { ?s ex:list ?l OPTIONAL { ?l <%sfirst> [ ex:nothing ?v ] } } "
-                      "ORDER BY ?s" % RDF)
+    rows, ev = _trace(two, f"SELECT ?s ?v WHERE {{ ?s ex:list ?l OPTIONAL {{ ?l <{RDF}first> [ ex:nothing ?v ] }} }} "
+                      "ORDER BY ?s")
     assert [r[1] for r in rows] == [None, None]
     for entry in ev:  # the optional part did not match: only the required triple
         assert [t[1] for t in _triples(entry)] == ["list"]

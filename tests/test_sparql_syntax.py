@@ -48,7 +48,7 @@ def test_dataset_graph_collections_negated_sets_and_groups():
     assert q.dataset_text == "FROM <http://g/1> FROM NAMED <http://g/2>"
     by = {(p.s, p.p, p.o): p for p in q.select.patterns}
     rdf = RDF_TYPE.removesuffix("type")
-    head = [p for p in q.select.patterns if p.p == Iri(TS + "p")][0].o
+    head = next(p for p in q.select.patterns if p.p == Iri(TS + "p")).o
     second = by[(head, Iri(rdf + "rest"), Var(" anon2"))].o
     assert by[(head, Iri(rdf + "first"), Lit("1", datatype="http://www.w3.org/2001/XMLSchema#integer"))]
     assert by[(second, Iri(rdf + "first"), Var("b"))] and by[(second, Iri(rdf + "rest"), Iri(rdf + "nil"))]

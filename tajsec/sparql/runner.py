@@ -12,8 +12,16 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import expand
 from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
-from tajsec.sparql.worker import (DEFAULT_MEMORY, QueryError, Request, RowTracer, decode_term, encode_term, run_isolated,
-                                  union_by_default)
+from tajsec.sparql.worker import (
+    DEFAULT_MEMORY,
+    QueryError,
+    Request,
+    RowTracer,
+    decode_term,
+    encode_term,
+    run_isolated,
+    union_by_default,
+)
 
 if TYPE_CHECKING:
     from tajsec.graph.build import Built
