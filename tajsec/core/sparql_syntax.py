@@ -193,7 +193,7 @@ class _Triples(_Cursor):
             p, local = t.text.split(":", 1)
             if p not in self.prefixes:
                 raise SyntaxNotTraced(f"undeclared prefix {p!r}")
-            return Iri(self.prefixes[p] + re.sub(r"\\(.)", r"\1", local))
+            return Iri(self.prefixes[p] + (re.sub(r"\\(.)", r"\1", local) if "\\" in local else local))
         if t.is_word("A") and t.text == "a":
             return Iri(RDF_TYPE)
         raise SyntaxNotTraced(f"expected an IRI, found {t.text!r} at offset {t.start}")

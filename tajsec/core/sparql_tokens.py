@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 
 class SyntaxNotTraced(ValueError):
     """A query this reader cannot follow (the engine may still run it)."""
 
 
+# possessive runs (`++`, `*+`): a run of name or string characters is read at once, never backtracked
 _TOKEN = re.compile(r"""
    (?P<ws>\s+|\#[^\n]*)
  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
- | (?P<str>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+ | (?P<str>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"|'''(?:[^'\\]++|\\.|'(?!''))*+'''
+           |"(?:[^"\\\n]++|\\.)*+"|'(?:[^'\\\n]++|\\.)*+')
  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
  | (?P<bnode>_:[A-Za-z0-9_\u00B7-\uFFFF.-]*[A-Za-z0-9_\u00B7-\uFFFF-])
- | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*)?:(?:[\w\u00B7-\uFFFF:%-]|\\.|\.(?=[\w:%-]))*)
+ | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*+)?:(?:[\w\u00B7-\uFFFF:%-]++|\\.|\.(?=[\w:%-]))*+)
  | (?P<num>[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+))
  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
@@ -24,8 +25,7 @@ _TOKEN = re.compile(r"""
 """, re.X)
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):  # a tuple, not a dataclass: a query has hundreds, made in a hurry
     kind: str
     text: str
     start: int
@@ -36,13 +36,16 @@ class Tok:
 
 
 def tokenize(text: str) -> list[Tok]:
-    toks, pos = [], 0
+    toks: list[Tok] = []
+    append, pos = toks.append, 0
     for m in _TOKEN.finditer(text):
-        if m.start() != pos:
+        start, end = m.span()
+        if start != pos:
             break
-        pos = m.end()
-        if m.lastgroup != "ws":
-            toks.append(Tok(cast(str, m.lastgroup), m.group(), m.start(), pos))  # every alternative is named
+        pos = end
+        kind = m.lastgroup
+        if kind != "ws":
+            append(Tok(cast(str, kind), m.group(), start, end))  # every alternative is named
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
     return toks

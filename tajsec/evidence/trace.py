@@ -30,7 +30,7 @@ TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tajsec.core.terms import solutions
 
@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.sparql_syntax import Pattern, Query, Select, SyntaxNotTraced, parse
+from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
-from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, variables
+from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
 from tajsec.sparql.results import json_term
 
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
@@ -61,12 +61,14 @@ class Tracer:
         self.substitutions = substitutions or {}
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
         self._sub_solutions: dict[int, list[dict]] = {}
+        self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
         self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
+        self._plans = {}
         try:
             query = parse(text, self.prefixes)
             entries = self._trace_rows(query, variables_, rows)
@@ -144,20 +146,35 @@ class Tracer:
                              f"evidence shown for the first {MAX_SHOWN}")
         return entry
 
+    def _plan(self, sel: Select) -> list[tuple[Pattern, frozenset, frozenset, bool]]:
+        """The patterns that can be evidence, each with its projectable and all its variables, and
+        whether, once bound, it is one triple as written (an IRI predicate, no GRAPH, no literal:
+        the solution's own triple); worked out once per query, used for every solution."""
+        if id(sel) not in self._plans:
+            self._plans[id(sel)] = [
+                (p, frozenset(named_variables(p)), frozenset(variables(p)),
+                 isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
+                for p in sel.patterns if p.context not in NOT_EVIDENCE]
+        return self._plans[id(sel)]
+
     def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
         joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
-        unmatched = {p.group for p in sel.patterns  # OPTIONAL groups and UNION branches this solution did not match
-                     if p.context in ("optional", "union") and not named_variables(p) <= b.keys()}
-        for p in sel.patterns:
-            if p.context in NOT_EVIDENCE:
-                continue
+        plan = self._plan(sel)
+        bound = b.keys()
+        unmatched = {p.group for p, named, _, _ in plan  # OPTIONAL groups and UNION branches not matched
+                     if p.context in ("optional", "union") and not named <= bound}
+        for p, _, all_vars, direct in plan:
             if p.context == "service":
                 untraced[(show(p), "SERVICE patterns are not traced")] = None
                 continue
             if p.group in unmatched:
                 continue  # an OPTIONAL or UNION part this solution did not match: no evidence invented
-            if not variables(p) <= b.keys():
+            if not all_vars <= bound:
                 joints.setdefault(p.group, []).append(p)
+                continue
+            if direct and p.context == "required" and self._default is None:
+                # the engine matched this very triple for this solution: no need to look it up
+                triples[(to_term(p.s, b), to_term(cast(Iri, p.p), b), to_term(p.o, b))] = None
                 continue
             try:
                 ways = match(self.store, p, b, self._default)
