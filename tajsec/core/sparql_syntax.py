@@ -120,6 +120,7 @@ class _Cursor:
     def __init__(self, text: str, prefixes: dict[str, str] | None):
         self.text = text
         self.toks = tokenize(text)
+        self.n = len(self.toks)
         self.i = 0
         self.prefixes = dict(prefixes or {})
         self.anon = 0
@@ -131,7 +132,7 @@ class _Cursor:
     # -- cursor ----------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Tok | None:
         j = self.i + k
-        return self.toks[j] if j < len(self.toks) else None
+        return self.toks[j] if j < self.n else None
 
     def here(self) -> Tok:
         """The token at the cursor (not consumed); SyntaxNotTraced at the end of the query."""
@@ -141,19 +142,19 @@ class _Cursor:
         return t
 
     def next(self) -> Tok:
-        t = self.peek()
-        if t is None:
+        i = self.i
+        if i >= self.n:
             raise SyntaxNotTraced("the query ends too early")
-        self.i += 1
-        return t
+        self.i = i + 1
+        return self.toks[i]
 
     def at(self, text: str) -> bool:
-        t = self.peek()
-        return t is not None and t.kind == "punct" and t.text == text
+        i = self.i
+        return i < self.n and self.toks[i].text == text and self.toks[i].kind == "punct"
 
     def at_word(self, *words: str) -> bool:
-        t = self.peek()
-        return t is not None and t.is_word(*words)
+        i = self.i
+        return i < self.n and self.toks[i].kind == "word" and self.toks[i].text.upper() in words
 
     def expect(self, text: str) -> Tok:
         t = self.next()

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 
 class SyntaxNotTraced(ValueError):
     """A query this reader cannot follow (the engine may still run it)."""
 
 
-# possessive runs (`++`, `*+`): a run of name or string characters is read at once, never backtracked
-_TOKEN = re.compile(r"""
-   (?P<ws>\s+|\#[^\n]*)
- | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+# One match per token, with the white space and comments before it (half as many matches as
+# matching those apart); possessive runs (`++`, `*+`): a run of name or string characters is read
+# at once, never backtracked.
+_SPACE = re.compile(r"(?:\s+|\#[^\n]*)*+")
+_TOKEN = re.compile(r"""(?:\s+|\#[^\n]*)*+(?:
+   (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
  | (?P<str>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"|'''(?:[^'\\]++|\\.|'(?!''))*+'''
            |"(?:[^"\\\n]++|\\.)*+"|'(?:[^'\\\n]++|\\.)*+')
  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
@@ -22,7 +24,7 @@ _TOKEN = re.compile(r"""
  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
  | (?P<punct>\^\^|&&|\|\||<=|>=|!=|[{}()\[\];,./|^*+?!=<>-])
-""", re.X)
+)""", re.X)
 
 
 class Tok(NamedTuple):  # a tuple, not a dataclass: a query has hundreds, made in a hurry
@@ -39,13 +41,12 @@ def tokenize(text: str) -> list[Tok]:
     toks: list[Tok] = []
     append, pos = toks.append, 0
     for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        if start != pos:
+        if m.start() != pos:
             break
-        pos = end
-        kind = m.lastgroup
-        if kind != "ws":
-            append(Tok(cast(str, kind), m.group(), start, end))  # every alternative is named
+        kind = m.lastgroup or ""  # every alternative is named
+        start, pos = m.span(kind)
+        append(Tok(kind, m.group(kind), start, pos))
+    pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string too
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
     return toks

@@ -63,7 +63,7 @@ class Cards:
 
     def _read(self, iri: str) -> dict:
         v = self.view
-        _, graphs = v.node(iri)  # the card's node, read at once
+        by, graphs = v.node(iri)  # the card's node, read at once
         prov = provenance(v, iri)
         types = sorted(v.iris(iri, RDF_TYPE))
         card = {
@@ -71,7 +71,8 @@ class Cards:
             "label": v.label(iri),
             "kind": [self._short(t) for t in types if t.startswith(TS)] or [self._short(t) for t in types],
             "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
-            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) for h in v.iris(q, TS + "hedge")}),
+            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) if TS + "quantity" in by
+                              for h in v.iris(q, TS + "hedge")}),
             "sections": [self._named(s) for s in prov.sections],
             "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
             "sources": [self._named(w) for w in prov.sources],

@@ -60,6 +60,7 @@ class Tracer:
         self.prefixes = prefixes
         self.substitutions = substitutions or {}
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
+        self._terms: dict[Any, dict] = {}  # each term's JSON, made once
         self._sub_solutions: dict[int, list[dict]] = {}
         self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
@@ -91,11 +92,15 @@ class Tracer:
         res = solutions(self.store.query(text, **kwargs))
         names = [v.value for v in res.variables]
         out: list[dict] = []
+        substitutions = self.substitutions
         for sol in res:
             if len(out) >= MAX_SOLUTIONS:
                 return out, True
-            binding = {n: t for n, t in zip(names, sol) if t is not None}
-            binding.update(self.substitutions)
+            binding = dict(zip(names, sol))
+            if None in binding.values():  # an unbound variable is left out
+                binding = {n: t for n, t in binding.items() if t is not None}
+            if substitutions:
+                binding.update(substitutions)
             out.append(binding)
         return out, False
 
@@ -215,9 +220,14 @@ class Tracer:
             self._triples[t] = self._triple(t)
         return self._triples[t]
 
+    def _json(self, term: Any) -> dict:
+        if term not in self._terms:  # the same predicates and subjects recur from triple to triple
+            self._terms[term] = json_term(term)
+        return self._terms[term]
+
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
-        item: dict[str, Any] = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
+        item: dict[str, Any] = {"subject": self._json(s), "predicate": self._json(p), "object": self._json(o)}
         derivations = self.built.derivations
         if t in derivations:
             item["origin"] = "derived"

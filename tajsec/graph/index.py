@@ -87,23 +87,30 @@ class NodeView(_Reads):
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.nodes: dict[str, tuple[dict[str, list[Term]], set]] = {}
+        self.nodes: dict[str, tuple[dict[str, set | list[Term]], set]] = {}
         self.asked: dict[tuple[str, str], list[Term]] = {}
 
-    def node(self, s: str) -> tuple[dict[str, list[Term]], set]:
-        """The node's objects by predicate, and the graphs its triples are in."""
+    def node(self, s: str) -> tuple[dict[str, set | list[Term]], set]:
+        """The node's objects by predicate (a set until first asked for, then a sorted list), and
+        the graphs its triples are in."""
         if s not in self.nodes:
-            by: dict[str, set] = {}
+            by: dict[str, set | list[Term]] = {}
             graphs = set()
             for q in self.store.quads_for_pattern(ox.NamedNode(s), None, None, None):
-                by.setdefault(q.predicate.value, set()).add(q.object)
+                cast(set, by.setdefault(q.predicate.value, set())).add(q.object)
                 graphs.add(q.graph_name)
-            self.nodes[s] = ({p: sorted(o, key=term_key) for p, o in by.items()}, graphs)
+            self.nodes[s] = (by, graphs)
         return self.nodes[s]
 
     def objects(self, s: str, p: str) -> list[Term]:
         if s in self.nodes:
-            return self.nodes[s][0].get(p, [])
+            by = self.nodes[s][0]
+            found = by.get(p)
+            if found is None:
+                return []
+            if isinstance(found, set):  # sorted when first asked for: most are never asked for
+                found = by[p] = sorted(found, key=term_key)
+            return found
         if (s, p) not in self.asked:
             quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
             self.asked[(s, p)] = sorted({cast(Term, q.object) for q in quads}, key=term_key)
