@@ -61,6 +61,7 @@ class Tracer:
         self.substitutions = substitutions or {}
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
         self._terms: dict[Any, dict] = {}  # each term's JSON, made once
+        self._where: dict[tuple, list[dict]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
         self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
@@ -236,7 +237,9 @@ class Tracer:
                                         if isinstance(n, ox.NamedNode))
         else:
             item["origin"] = "asserted"
-            graphs = [q.graph_name for q in self.store.quads_for_pattern(s, p, o, None)]
-            item["asserted_in"] = self.cards.where(s, graphs)
+            graphs = tuple(q.graph_name for q in self.store.quads_for_pattern(s, p, o, None))
+            if (s, graphs) not in self._where:  # a statement's triples share their subject and file
+                self._where[(s, graphs)] = self.cards.where(s, graphs)
+            item["asserted_in"] = self._where[(s, graphs)]
             item["statements"] = [s.value] if isinstance(s, ox.NamedNode) else []
         return item
