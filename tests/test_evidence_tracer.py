@@ -25,11 +25,14 @@ ex:a ex:list ( ex:x ex:y ) .
 ex:f ex:list ( ex:x ex:w ) .
 """
 OTHER = f"""@prefix ex: <{EX}> .
+@prefix ts: <https://w3id.org/tajsec/onto/> .
 
 ex:a ex:p ex:e .
 ex:e ex:s ex:z .
+ex:st ts:quantity ex:q .
+ex:q ex:value 5 .
 """
-# lines, by hand: theirs.ttl: ex:a on 3, ex:b on 5, ex:d on 6, the lists on 7 and 8; other.ttl: 3 and 4
+# lines, by hand: theirs.ttl: ex:a on 3, ex:b on 5, ex:d on 6, the lists on 7 and 8; other.ttl: 4, 5, 6, 7
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,7 @@ def test_negated_property_set_inverse_and_mixed(two):
     assert len(rows) == 5 and {EX + x for x in "bcde"} < set(by_row)
     assert _triples(by_row[EX + "d"]) == [("d", "r", "a")]
     assert _triples(by_row[EX + "b"]) == [("a", "p", "b")]
-    assert _triples(by_row[EX + "e"]) == [("a", "p", "e")] and _files(by_row[EX + "e"]) == [[("other.ttl", 3)]]
+    assert _triples(by_row[EX + "e"]) == [("a", "p", "e")] and _files(by_row[EX + "e"]) == [[("other.ttl", 4)]]
 
 
 def test_graph_pattern_matched_in_its_graph_only(two):
@@ -91,7 +94,7 @@ def test_graph_pattern_matched_in_its_graph_only(two):
     # the same path through either file: each row's evidence stays inside its own graph
     assert _triples(by_graph[names["theirs"]]) == [("a", "p", "b"), ("b", "s", "z")]
     assert _triples(by_graph[names["other"]]) == [("a", "p", "e"), ("e", "s", "z")]
-    assert _files(by_graph[names["other"]]) == [[("other.ttl", 3)], [("other.ttl", 4)]]
+    assert _files(by_graph[names["other"]]) == [[("other.ttl", 4)], [("other.ttl", 5)]]
     rows, ev = _trace(two, f"SELECT ?o WHERE {{ GRAPH <{names['other']}> {{ ex:a ex:p ?o }} }}")
     assert rows == [[EX + "e"]] and _triples(ev[0]) == [("a", "p", "e")]
 
@@ -136,6 +139,14 @@ def test_optional_with_a_blank_node_joins_its_group(two):
     assert [r[1] for r in rows] == [None, None]
     for entry in ev:  # the optional part did not match: only the required triple
         assert [t[1] for t in _triples(entry)] == ["list"]
+
+
+def test_a_quantity_is_backed_by_the_statement_that_states_it(two):
+    rows, ev = _trace(two, "SELECT ?v WHERE { ?q ex:value ?v }")
+    assert rows == [["5"]]
+    assert ev[0]["statements"] == [EX + "q", EX + "st"]  # the quantity node, and ex:st, whose ts:quantity it is
+    rows, ev = _trace(two, "SELECT ?o WHERE { ex:a ex:q ?o }")
+    assert ev[0]["statements"] == [EX + "a"]  # not a quantity: its own evidence only
 
 
 def test_what_the_tracer_cannot_follow_is_said_per_row(two):

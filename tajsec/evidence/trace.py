@@ -13,7 +13,8 @@ the query has FROM clauses, the merge of those graphs (FROM NAMED limits the gra
 ranges over; the solutions, run with the same clauses, say which). Negated property sets are
 followed exactly; SERVICE patterns are not traced. A derived triple is backed by the statements
 the build derived it from (`Built.derivations`); an asserted one is its own evidence, with its
-file and line.
+file and line, and a quantity's (which has no quote of its own) is backed by the statements that
+state that quantity too (their asserted `ts:quantity`).
 
 The evidence JSON (one entry per result row, in row order; `statements` shared by all rows):
 
@@ -41,11 +42,14 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from tajsec.core.namespaces import TS
 from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
+from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
 from tajsec.sparql.results import json_term
 
+QUANTITY = ox.NamedNode(TS + "quantity")
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
 MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the rest counted
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
@@ -62,6 +66,7 @@ class Tracer:
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
         self._terms: dict[Any, dict] = {}  # each term's JSON, made once
         self._where: dict[tuple, list[dict]] = {}
+        self._stated: dict[ox.NamedNode, list[str]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
         self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
@@ -241,5 +246,13 @@ class Tracer:
             if (s, graphs) not in self._where:  # a statement's triples share their subject and file
                 self._where[(s, graphs)] = self.cards.where(s, graphs)
             item["asserted_in"] = self._where[(s, graphs)]
-            item["statements"] = [s.value] if isinstance(s, ox.NamedNode) else []
+            item["statements"] = [s.value, *self._stating(s)] if isinstance(s, ox.NamedNode) else []
         return item
+
+    def _stating(self, node: ox.NamedNode) -> list[str]:
+        """The statements that state `node` as their quantity (asserted, not the build's shortcuts)."""
+        if node not in self._stated:
+            quads = self.store.quads_for_pattern(None, QUANTITY, node, None)
+            self._stated[node] = sorted({q.subject.value for q in quads
+                                         if q.graph_name != DERIVED_GRAPH and isinstance(q.subject, ox.NamedNode)})
+        return self._stated[node]
