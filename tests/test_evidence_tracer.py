@@ -95,6 +95,10 @@ def test_graph_pattern_matched_in_its_graph_only(two):
     assert _triples(by_graph[names["theirs"]]) == [("a", "p", "b"), ("b", "s", "z")]
     assert _triples(by_graph[names["other"]]) == [("a", "p", "e"), ("e", "s", "z")]
     assert _files(by_graph[names["other"]]) == [[("other.ttl", 4)], [("other.ttl", 5)]]
+    rows, ev = _trace(two, "SELECT ?g WHERE { GRAPH ?g { ex:a ex:p ?mid . ?mid ex:s ex:z } } ORDER BY ?g")
+    by_graph = {r[0]: e for r, e in zip(rows, ev)}  # ?mid not projected: the WHERE clause runs again
+    assert _triples(by_graph[names["theirs"]]) == [("a", "p", "b"), ("b", "s", "z")]
+    assert _triples(by_graph[names["other"]]) == [("a", "p", "e"), ("e", "s", "z")]
     rows, ev = _trace(two, f"SELECT ?o WHERE {{ GRAPH <{names['other']}> {{ ex:a ex:p ?o }} }}")
     assert rows == [[EX + "e"]] and _triples(ev[0]) == [("a", "p", "e")]
 
@@ -122,6 +126,10 @@ def test_from_is_the_default_graph_of_the_answer_and_of_its_evidence(two):
     assert _triples(ev[0]) == [("a", "p", "e"), ("e", "s", "z")]  # not a p b / b s z, from theirs.ttl
     rows, ev = _trace(two, f"SELECT ?o FROM <{names['other']}> WHERE {{ ex:a ex:q ?o }}")
     assert rows == []  # ex:q is in theirs.ttl only
+    # a variable the query does not project: its WHERE clause runs again, over the same FROM graphs
+    rows, ev = _trace(two, f"SELECT ?o FROM <{names['other']}> WHERE {{ ex:a ex:p ?mid . ?mid ex:s ?o }}")
+    assert rows == [[EX + "z"]] and ev[0]["matches"] == 1  # without FROM: two, through ex:b and ex:e
+    assert _triples(ev[0]) == [("a", "p", "e"), ("e", "s", "z")]
 
 
 def test_from_named_limits_graph_and_empties_the_default_graph(two):

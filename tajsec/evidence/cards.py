@@ -71,7 +71,7 @@ class Cards:
             "label": v.label(iri),
             "kind": [self._short(t) for t in types if t.startswith(TS)] or [self._short(t) for t in types],
             "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
-            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) if TS + "quantity" in by
+            "hedges": sorted({v.label(h) for q in (self._own_quantities(iri) if TS + "quantity" in by else [])
                               for h in v.iris(q, TS + "hedge")}),
             "sections": [self._named(s) for s in prov.sections],
             "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],

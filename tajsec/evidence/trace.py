@@ -46,6 +46,7 @@ from tajsec.core.namespaces import TS
 from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
 from tajsec.graph.build import DERIVED_GRAPH
+from tajsec.graph.evidence import EVIDENCE_QUOTE
 from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
 from tajsec.sparql.results import json_term
 
@@ -110,6 +111,20 @@ class Tracer:
             out.append(binding)
         return out, False
 
+    def _rows_are_solutions(self, sel: Select, variables_: list[str]) -> bool:
+        """Whether each row is itself a solution of the WHERE clause, as far as its evidence goes:
+        nothing aggregated, merged (DISTINCT) or nested, and every variable of the patterns
+        projected as it is. Then the WHERE clause need not run again."""
+        if sel.grouped or sel.distinct or sel.subselects:
+            return False
+        projected = {v for v, kind in sel.projection if kind == "var"} | (set(variables_) if sel.star else set())
+        return all(named <= projected for _, named, _, _ in self._plan(sel))
+
+    def _as_solution(self, variables_: list[str], row: list) -> dict:
+        binding = {v: t for v, t in zip(variables_, row) if t is not None}
+        binding.update(self.substitutions)
+        return binding
+
     @staticmethod
     def _keys(sel: Select, variables_: list[str]) -> list[str]:
         if sel.grouped:
@@ -122,7 +137,10 @@ class Tracer:
         sel = query.select
         self._default = (None if query.default_graphs is None
                          else tuple(ox.NamedNode(g) for g in query.default_graphs))
-        solutions, cut = self._solutions(query, sel)
+        if self._rows_are_solutions(sel, variables_):
+            solutions, cut = [self._as_solution(variables_, row) for row in rows], False
+        else:
+            solutions, cut = self._solutions(query, sel)
         keys = self._keys(sel, variables_)
         index: dict[tuple, list[dict]] = {}
         for b in solutions:
@@ -250,8 +268,12 @@ class Tracer:
         return item
 
     def _stating(self, node: ox.NamedNode) -> list[str]:
-        """The statements that state `node` as their quantity (asserted, not the build's shortcuts)."""
+        """The statements that state `node` as their quantity (asserted, not the build's shortcuts);
+        looked for only if `node` has no quote of its own (a statement has one, a quantity not)."""
         if node not in self._stated:
+            if self.cards.view.objects(node.value, EVIDENCE_QUOTE):
+                self._stated[node] = []
+                return []
             quads = self.store.quads_for_pattern(None, QUANTITY, node, None)
             self._stated[node] = sorted({q.subject.value for q in quads
                                          if q.graph_name != DERIVED_GRAPH and isinstance(q.subject, ox.NamedNode)})
