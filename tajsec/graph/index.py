@@ -94,12 +94,16 @@ class NodeView(_Reads):
         """The node's objects by predicate (a set until first asked for, then a sorted list), and
         the graphs its triples are in."""
         if s not in self.nodes:
-            by: dict[str, set | list[Term]] = {}
+            by: dict[str, set] = {}
             graphs = set()
             for q in self.store.quads_for_pattern(ox.NamedNode(s), None, None, None):
-                cast(set, by.setdefault(q.predicate.value, set())).add(q.object)
+                p = q.predicate.value
+                if p in by:
+                    by[p].add(q.object)
+                else:
+                    by[p] = {q.object}
                 graphs.add(q.graph_name)
-            self.nodes[s] = (by, graphs)
+            self.nodes[s] = (cast(dict, by), graphs)
         return self.nodes[s]
 
     def objects(self, s: str, p: str) -> list[Term]:
