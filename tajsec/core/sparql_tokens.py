@@ -11,19 +11,21 @@ class SyntaxNotTraced(ValueError):
 
 # One match per token, with the white space and comments before it (half as many matches as
 # matching those apart); possessive runs (`++`, `*+`): a run of name or string characters is read
-# at once, never backtracked.
+# at once, never backtracked; the most frequent kinds are tried first ("brace": the marks no other
+# token can start with, punctuation as the rest).
 _SPACE = re.compile(r"(?:\s+|\#[^\n]*)*+")
 _TOKEN = re.compile(r"""(?:\s+|\#[^\n]*)*+(?:
-   (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+   (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+ | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*+)?:(?:[\w\u00B7-\uFFFF:%-]++|\\.|\.(?=[\w:%-]))*+)
+ | (?P<bnode>_:[A-Za-z0-9_\u00B7-\uFFFF.-]*[A-Za-z0-9_\u00B7-\uFFFF-])
+ | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+ | (?P<brace>[{};,()\[\]])
+ | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
  | (?P<str>\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"|'''(?:[^'\\]++|\\.|'(?!''))*+'''
            |"(?:[^"\\\n]++|\\.)*+"|'(?:[^'\\\n]++|\\.)*+')
- | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
- | (?P<bnode>_:[A-Za-z0-9_\u00B7-\uFFFF.-]*[A-Za-z0-9_\u00B7-\uFFFF-])
- | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*+)?:(?:[\w\u00B7-\uFFFF:%-]++|\\.|\.(?=[\w:%-]))*+)
  | (?P<num>[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+))
  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
- | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
- | (?P<punct>\^\^|&&|\|\||<=|>=|!=|[{}()\[\];,./|^*+?!=<>-])
+ | (?P<punct>\^\^|&&|\|\||<=|>=|!=|[./|^*+?!=<>-])
 )""", re.X)
 
 
@@ -43,9 +45,9 @@ def tokenize(text: str) -> list[Tok]:
     for m in _TOKEN.finditer(text):
         if m.start() != pos:
             break
-        kind = m.lastgroup or ""  # every alternative is named
-        start, pos = m.span(kind)
-        append(Tok(kind, m.group(kind), start, pos))
+        group = m.lastgroup or ""  # every alternative is named
+        start, pos = m.span(group)
+        append(Tok("punct" if group == "brace" else group, m.group(group), start, pos))
     pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string too
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
