@@ -45,6 +45,7 @@ XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
 RDF_LANG_STRING = RDF + "langString"
+RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"  # RDF collections in query patterns
 # tajsec.shacl.terms: the private datatype prefix under which SHACL holds literals as written
 AS_WRITTEN = "urn:tajsec:as-written:"
 OWL_IMPORTS = OWL + "imports"
