@@ -78,6 +78,7 @@ class Cards:
             "sources": [self._named(w) for w in prov.sources],
             "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
             "quote": prov.quote,
+            "quotes": list(prov.quotes) if len(prov.quotes) > 1 else [],  # all, when there are several
             "described_in": self.where(ox.NamedNode(iri), graphs),
             "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }

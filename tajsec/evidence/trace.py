@@ -25,7 +25,8 @@ The evidence JSON (one entry per result row, in row order; `statements` shared b
                "statements": [IRI, ...], "untraced": [{"pattern": ..., "reason": ...}],
                "note": "..."} | {"traced": false, "reason": "..."}],
      "statements": {IRI: {"iri", "label", "kind", "holders", "hedges", "sections", "footnotes",
-                          "sources", "cited_works", "quote", "described_in", "footnote_number"}}}
+                          "sources", "cited_works", "quote", "quotes", "described_in", "footnote_number"}}}
+("quote" is the first evidence quote; "quotes" lists them all when a statement has several)
 
 TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
