@@ -17,7 +17,7 @@ LAYERS = [
     {"io"},
     {"graph"},
     {"sparql", "shacl", "reason"},
-    {"merge", "publish", "quality", "evidence"},
+    {"merge", "publish", "quality", "evidence", "timeline"},
     {"site", "web"},
     {"cli"},
 ]

@@ -10,6 +10,7 @@ from tajsec.sparql import queries
 from tajsec.graph.build import build
 
 BROKEN = Path(__file__).parent / "data" / "broken-for-checks.ttl"
+BROKEN_TIME = Path(__file__).parent / "data" / "timeline" / "broken-time.ttl"  # the time-*.rq checks
 
 # check name -> an entity of broken-for-checks.ttl it must report
 CAUGHT = {
@@ -40,6 +41,9 @@ CAUGHT = {
     "date-more-precise-than-evidence": "https://w3id.org/tajsec/id/ev-overdated",
     "time-text-without-time": "https://w3id.org/tajsec/id/st-timeless-words",
     "instant-bounds-disagree-with-value": "https://w3id.org/tajsec/id/time-bounds-off",
+    "time-bounds-inverted": "https://w3id.org/tajsec/id/bt-inverted",
+    "time-interval-ends-before-it-begins": "https://w3id.org/tajsec/id/bt-interval",
+    "time-order-contradicted": "https://w3id.org/tajsec/id/bt-later",
 }
 
 
@@ -76,7 +80,7 @@ def test_check_passes_on_our_graph(project, built, name):
 
 @pytest.fixture(scope="module")
 def broken(project):
-    return build(project, project.ontology_files + [BROKEN])
+    return build(project, project.ontology_files + [BROKEN, BROKEN_TIME])
 
 
 @pytest.mark.parametrize("name", sorted(CAUGHT))

@@ -92,7 +92,7 @@ def test_counts_and_layout(site, project):
     assert counts["entities"] == len(list((out / "entities").glob("*.html"))) - 1  # minus entities/index.html
     assert counts["terms"] > 150
     for rel in ["index.html", "style.css", MARKER, "entities/index.html", "terms/index.html",
-                "questions/index.html", "shapes/index.html"]:
+                "questions/index.html", "shapes/index.html", "timeline.html"]:
         assert (out / rel).is_file(), rel
     assert not any(k.startswith("second") for k in counts), "counts only, no timings"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tajsec.core.namespaces import RDF_TYPE, TS
-from tajsec.core.sparql_syntax import Iri, Lit, PathInv, PathMod, PathSeq, SyntaxNotTraced, Var, parse
+from tajsec.core.sparql_syntax import Iri, Lit, PathInv, PathMod, PathNeg, PathSeq, SyntaxNotTraced, Var, parse
 
 P = f"PREFIX ts: <{TS}>\n"
 
@@ -38,9 +38,36 @@ def test_sub_select_and_default_prefixes():
     assert sub.grouped and sub.group_by == ["x"] and sub.patterns[0].p == Iri(TS + "v")
 
 
-@pytest.mark.parametrize("text", ["ASK { ?s ?p ?o }", "SELECT ?s FROM <http://e/> WHERE { ?s ?p ?o }",
-                                  "SELECT ?s WHERE { ?s nope:p ?o }", "SELECT ?s WHERE { ?s ?p ( 1 2 ) }",
-                                  "SELECT ?s WHERE { ?s ?p ?o", "SELECT ?s WHERE { ?s ?p ?o } ` "])
+def test_dataset_graph_collections_negated_sets_and_groups():
+    q = parse(P + """SELECT ?a FROM <http://g/1> FROM NAMED <http://g/2> WHERE {
+        ?a ts:p ( 1 ?b ) .
+        GRAPH ?g { ?a !(ts:q|^ts:r) ?c OPTIONAL { ?c ts:s [ ts:t ?d ] } }
+        { ?a ts:u ?e } UNION { ?a ts:v ?e }
+        ?a !a ?f ; ts:w () }""")
+    assert q.default_graphs == ["http://g/1"] and q.named_graphs == ["http://g/2"] and q.declares_dataset
+    assert q.dataset_text == "FROM <http://g/1> FROM NAMED <http://g/2>"
+    by = {(p.s, p.p, p.o): p for p in q.select.patterns}
+    rdf = RDF_TYPE.removesuffix("type")
+    head = next(p for p in q.select.patterns if p.p == Iri(TS + "p")).o
+    second = by[(head, Iri(rdf + "rest"), Var(" anon2"))].o
+    assert by[(head, Iri(rdf + "first"), Lit("1", datatype="http://www.w3.org/2001/XMLSchema#integer"))]
+    assert by[(second, Iri(rdf + "first"), Var("b"))] and by[(second, Iri(rdf + "rest"), Iri(rdf + "nil"))]
+    assert by[(Var("a"), Iri(TS + "w"), Iri(rdf + "nil"))].context == "required"
+    neg = [p for p in q.select.patterns if isinstance(p.p, PathNeg)]
+    assert [(n.p.forward, n.p.inverse) for n in neg] == [((TS + "q",), (TS + "r",)), ((RDF_TYPE,), ())]
+    assert neg[0].graph == Var("g") and neg[1].graph is None
+    optional = [p for p in q.select.patterns if p.context == "optional"]
+    assert len(optional) == 2 and {p.graph for p in optional} == {Var("g")} and len({p.group for p in optional}) == 1
+    branches = [p for p in q.select.patterns if p.context == "union"]
+    assert len({p.group for p in branches} | {optional[0].group, 0}) == 4  # each its own group
+    assert parse("SELECT * FROM NAMED <http://g/2> WHERE { }").default_graphs == []  # the default graph is empty
+    assert parse("SELECT * WHERE { }").declares_dataset is False
+
+
+@pytest.mark.parametrize("text", ["ASK { ?s ?p ?o }", "SELECT ?s FROM ?g WHERE { ?s ?p ?o }",
+                                  "SELECT ?s WHERE { ?s nope:p ?o }", "SELECT ?s WHERE { << ?s ?p ?o >> ?q ?r }",
+                                  "SELECT ?s WHERE { ?s ?p ?o", "SELECT ?s WHERE { ?s ?p ?o } ` ",
+                                  "SELECT ?s WHERE { GRAPH 'g' { ?s ?p ?o } }", "SELECT ?s WHERE { ?s !(?p) ?o }"])
 def test_what_it_does_not_follow_is_said(text):
     with pytest.raises(SyntaxNotTraced):
         parse(text)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tajsec.graph.build import Built
+    from tajsec.timeline.asof import View
 
 from typing import TYPE_CHECKING
 
@@ -56,9 +57,14 @@ from tajsec.core.project import Project
 @click.option("--graph", "graph", metavar="IRI",
               help="With --endpoint: query only this graph (sent as default-graph-uri), e.g. the one "
                    "`tajsec load --graph` filled.")
+@click.option("--as-of", "as_of", metavar="DATE", callback=lambda c, p, v: _as_of_date(v),
+              help="Query the graph as of DATE (YYYY, YYYY-MM or YYYY-MM-DD): only the statements, events and "
+                   "agreements in effect then, each marked `ts:inEffect ts:in-effect-certainly` or "
+                   "`...-possibly`, with the shortcut layer derived from those alone (README, \"As of a date\").")
 def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: bool, no_default_prefixes: bool,
               binds: tuple[str, ...], limit: int | None, timeout: float, max_memory: int,
-              allow_network: bool, why: bool, cite: bool, endpoint: str | None, graph: str | None) -> None:
+              allow_network: bool, why: bool, cite: bool, endpoint: str | None, graph: str | None,
+              as_of: str | None) -> None:
     """Run a competency question by name, a query file, or -e TEXT over the built graph."""
     from tajsec.core.namespaces import PREFIXES
     from tajsec.graph.build import build
@@ -75,6 +81,8 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
         raise click.UsageError("--cite goes with --why")
     if why and (endpoint or fmt in ("tsv", "xml")):
         raise click.UsageError("--why works on embedded queries, with --format table, json or csv")
+    if endpoint and as_of:
+        raise click.UsageError("--as-of works on embedded queries (a tajsec server takes it as the as-of parameter)")
     if endpoint:
         if binds:
             raise click.UsageError("--bind is for embedded queries; a remote endpoint takes the query as it is")
@@ -85,6 +93,8 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
         try:
             bindings = dict(parse_binding(b) for b in binds)
             built = build(project)
+            if as_of:
+                built = _view(built, project, as_of).built
             prefixes = None if no_default_prefixes else PREFIXES
             tracer = _tracer(built, project, text, prefixes, bindings) if why else None
             res = run_select(built, text, bindings, limit, timeout or None, allow_network, max_memory << 20,
@@ -98,6 +108,24 @@ def query_cmd(name_or_file: str | None, expression: str | None, fmt: str, full: 
             click.echo(citations_text(res, Works(built.store)), nl=False)
             return
     click.echo(render.result_text(res, fmt, full), nl=False)
+
+
+def _as_of_date(value: str | None) -> str | None:
+    """`--as-of`'s value, checked: click's usage error (exit 2) names what is wrong."""
+    if value is None:
+        return None
+    from tajsec.timeline.bounds import BadDate, parse_as_of
+
+    try:
+        return parse_as_of(value)[0]
+    except BadDate as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _view(built: Built, project: Project, as_of: str) -> View:
+    from tajsec.timeline.asof import AsOf
+
+    return AsOf(built, project).view(as_of)
 
 
 def _tracer(built: Built, project: Project, text: str, prefixes: dict | None,
@@ -172,12 +200,17 @@ def questions_cmd(run_them: bool, why: bool) -> None:
 @click.command("describe")
 @click.argument("term")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def describe_cmd(term: str, fmt: str) -> None:
+@click.option("--as-of", "as_of", metavar="DATE", callback=lambda c, p, v: _as_of_date(v),
+              help="The card as of DATE (YYYY, YYYY-MM or YYYY-MM-DD): only the statements in effect then, each "
+                   "marked certainly or possibly.")
+def describe_cmd(term: str, fmt: str, as_of: str | None) -> None:
     """An entity card: TERM is an IRI, a prefixed name (tsd:gaffur-mirzoev) or a label ("Mirzoev")."""
+    from tajsec.core.namespaces import expand
     from tajsec.graph.build import build
     from tajsec.graph.describe import Ambiguous, NotFound, card_text, describe, resolve
 
-    built = build(find_project())
+    project = find_project()
+    built = build(project)
     try:
         iri = resolve(built, term)
     except NotFound as e:
@@ -185,7 +218,14 @@ def describe_cmd(term: str, fmt: str) -> None:
     except Ambiguous as e:
         raise CannotRun(f"{term!r} matches {len(e.candidates)} entities; give one of these:\n" + "\n".join(
             f"  {iri}  {label}  ({types})" for iri, label, types in e.candidates)) from e
-    card = describe(built, iri)
+    if as_of:
+        view = _view(built, project, as_of)
+        card = describe(view.built, iri)
+        card["asOf"] = view.date
+        for entry in card["statements"]:
+            entry["inEffect"] = view.effects.get(expand(entry["node"]) or entry["node"])
+    else:
+        card = describe(built, iri)
     click.echo(json.dumps(card, indent=2, ensure_ascii=False) if fmt == "json" else card_text(card))
 
 

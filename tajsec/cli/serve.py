@@ -87,17 +87,21 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     from tajsec.core.namespaces import sparql_prologue
     from tajsec.graph.build import build
     from tajsec.sparql.worker import union_by_default
+    from tajsec.timeline.asof import AsOf
+    from tajsec.web.asof import as_of_query
     from tajsec.web.evidence import tracing
     from tajsec.web.resources import LinkedData
     from tajsec.web.server import ServeError, make_server
 
     project = find_project()
     built = build(project)
+    store_query = as_of_query(AsOf(built, project), union_by_default(built.store))
     try:
-        httpd, pool = make_server(union_by_default(built.store), host, port, timeout, max_rows,
+        httpd, pool = make_server(store_query, host, port, timeout, max_rows,
                                   render.example_query(project), sparql_prologue(), workers, max_memory << 20,
                                   max_connections, idle_timeout, cors, tracing(built, project.root),
-                                  linked_data=LinkedData(project, built, SitePages(project, built)))
+                                  linked_data=LinkedData(project, built, SitePages(project, built)),
+                                  as_of_views=True)
     except (ServeError, OSError) as e:
         raise CannotRun(f"cannot start the server: {e}") from e
 

@@ -45,9 +45,35 @@ XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
 RDF_LANG_STRING = RDF + "langString"
+RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"  # RDF collections in query patterns
 # tajsec.shacl.terms: the private datatype prefix under which SHACL holds literals as written
 AS_WRITTEN = "urn:tajsec:as-written:"
 OWL_IMPORTS = OWL + "imports"
+
+# -- time as data (issue 14; the time model in ontology/README.md, "Time") ----------------------
+TS_NOT_BEFORE = TS + "notBefore"  # the earliest moment an instant can be (xsd:dateTime, inclusive)
+TS_NOT_AFTER = TS + "notAfter"  # the latest moment (xsd:dateTime, inclusive)
+TS_PRECISION = TS + "precision"  # time:unitYear / unitMonth / unitDay: the precision the paper gives
+TS_BOUND_REASON = TS + "boundReason"
+TS_BOUNDED_BY = TS + "boundedBy"
+TS_STATUS_FORMER = TS + "status-former"
+TS_PLAN_STATUSES = tuple(TS + "status-" + s for s in ("planned", "envisaged", "promised", "pledged"))
+PAPER_PRESENT = TSD + "time-paper-present"
+TIME_HAS_TIME = TIME + "hasTime"
+TIME_HAS_BEGINNING = TIME + "hasBeginning"
+TIME_HAS_END = TIME + "hasEnd"
+TIME_INSTANT_VALUES = tuple(TIME + p for p in ("inXSDDateTimeStamp", "inXSDDateTime", "inXSDDate",
+                                               "inXSDgYearMonth", "inXSDgYear"))
+TIME_RELATIONS = tuple(TIME + p for p in (
+    "before", "after", "intervalBefore", "intervalAfter", "intervalMeets", "intervalMetBy",
+    "intervalOverlaps", "intervalOverlappedBy", "intervalStarts", "intervalStartedBy", "intervalDuring",
+    "intervalContains", "intervalFinishes", "intervalFinishedBy", "intervalEquals"))
+# the as-of view (tajsec.timeline.asof): its one extra graph and the marks it holds
+AS_OF_GRAPH = GRAPH_BASE + "as-of"
+TS_IN_EFFECT = TS + "inEffect"
+TS_IN_EFFECT_CERTAINLY = TS + "in-effect-certainly"
+TS_IN_EFFECT_POSSIBLY = TS + "in-effect-possibly"
+TS_AS_OF_DATE = TS + "asOfDate"
 
 # -- Wikidata --------------------------------------------------------------------------------------
 WIKIDATA = "http://www.wikidata.org/"

@@ -1,6 +1,8 @@
 """The shape of a SPARQL SELECT or CONSTRUCT query, read fast and without an engine: its prefixes,
 what it projects, its GROUP BY, and the triple patterns of its WHERE clause with where each sits
-(plain, OPTIONAL, UNION branch, EXISTS, NOT EXISTS, MINUS, sub-SELECT).
+(plain, OPTIONAL, UNION branch, EXISTS, NOT EXISTS, MINUS, sub-SELECT; in which GRAPH), its
+dataset (FROM, FROM NAMED). RDF collections in patterns become their rdf:first/rdf:rest triples,
+as the engine reads them.
 
 Used to trace which triples produced an answer (`tajsec.evidence`) and which statements produced
 a derived triple (`tajsec.graph.derivation`). Expressions (FILTER, BIND, projections) are skipped,
@@ -10,14 +12,10 @@ but takes ~80 ms a query; this reader takes well under 1 ms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass, field, replace
 
-from tajsec.core.namespaces import RDF_TYPE, XSD
-
-
-class SyntaxNotTraced(ValueError):
-    """A query this reader cannot follow (the engine may still run it)."""
+from tajsec.core.namespaces import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD
+from tajsec.core.sparql_tokens import SyntaxNotTraced, Tok, tokenize, unescape
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,11 @@ class PathMod:
 
 @dataclass(frozen=True)
 class PathNeg:
-    text: str  # !(...): negated property sets are not traced
+    """A negated property set `!(p1|^p2)`: any predicate but the forward ones, and (inverted) any
+    but the inverse ones; a side with no members is not walked unless the other has none either."""
+    text: str
+    forward: tuple[str, ...] = ()
+    inverse: tuple[str, ...] = ()
 
 
 Path = Iri | Var | PathSeq | PathAlt | PathInv | PathMod | PathNeg
@@ -74,7 +76,9 @@ class Pattern:
     s: Term
     p: Path
     o: Term
-    context: str = "required"  # required, optional, union, exists, not-exists, minus, subselect, graph, service
+    context: str = "required"  # required, optional, union, exists, not-exists, minus, service
+    graph: Term | None = None  # the GRAPH the pattern sits in (an IRI or a variable); None: the default graph
+    group: int = 0  # the OPTIONAL group or UNION branch (0: the query's required part): joined together
 
 
 @dataclass
@@ -97,57 +101,17 @@ class Query:
     prefixes: dict[str, str]
     prologue_end: int  # where the prologue (BASE and PREFIX lines) ends
     select: Select
+    default_graphs: list[str] | None = None  # FROM graphs (None: no dataset clause)
+    named_graphs: list[str] | None = None  # FROM NAMED graphs
+    dataset_text: str = ""  # the FROM and FROM NAMED clauses as written
+
+    @property
+    def declares_dataset(self) -> bool:
+        return self.default_graphs is not None or self.named_graphs is not None
 
     def where_text(self, select: Select | None = None) -> str:
         a, b = (select or self.select).where_span
         return self.text[a:b]
-
-
-_TOKEN = re.compile(r"""
-   (?P<ws>\s+|\#[^\n]*)
- | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
- | (?P<str>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
- | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
- | (?P<bnode>_:[A-Za-z0-9_\u00B7-\uFFFF.-]*[A-Za-z0-9_\u00B7-\uFFFF-])
- | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*)?:(?:[\w\u00B7-\uFFFF:%-]|\\.|\.(?=[\w:%-]))*)
- | (?P<num>[+-]?(?:\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+))
- | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
- | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
- | (?P<punct>\^\^|&&|\|\||<=|>=|!=|[{}()\[\];,./|^*+?!=<>-])
-""", re.X)
-
-
-@dataclass(frozen=True)
-class Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
-
-
-def tokenize(text: str) -> list[Tok]:
-    toks, pos = [], 0
-    for m in _TOKEN.finditer(text):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        if m.lastgroup != "ws":
-            toks.append(Tok(cast(str, m.lastgroup), m.group(), m.start(), pos))  # every alternative is named
-    if pos < len(text):
-        raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")
-    return toks
-
-
-_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape(body: str) -> str:
-    return re.sub(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)",
-                  lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] in "uU" and len(m.group(1)) > 1
-                  else _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
 class _Cursor:
@@ -156,14 +120,19 @@ class _Cursor:
     def __init__(self, text: str, prefixes: dict[str, str] | None):
         self.text = text
         self.toks = tokenize(text)
+        self.n = len(self.toks)
         self.i = 0
         self.prefixes = dict(prefixes or {})
         self.anon = 0
+        self.groups = 0  # OPTIONAL groups and UNION branches numbered so far
+        self.default_graphs: list[str] | None = None
+        self.named_graphs: list[str] | None = None
+        self.dataset_span = (0, 0)
 
     # -- cursor ----------------------------------------------------------------------------
     def peek(self, k: int = 0) -> Tok | None:
         j = self.i + k
-        return self.toks[j] if j < len(self.toks) else None
+        return self.toks[j] if j < self.n else None
 
     def here(self) -> Tok:
         """The token at the cursor (not consumed); SyntaxNotTraced at the end of the query."""
@@ -173,19 +142,19 @@ class _Cursor:
         return t
 
     def next(self) -> Tok:
-        t = self.peek()
-        if t is None:
+        i = self.i
+        if i >= self.n:
             raise SyntaxNotTraced("the query ends too early")
-        self.i += 1
-        return t
+        self.i = i + 1
+        return self.toks[i]
 
     def at(self, text: str) -> bool:
-        t = self.peek()
-        return t is not None and t.kind == "punct" and t.text == text
+        i = self.i
+        return i < self.n and self.toks[i].text == text and self.toks[i].kind == "punct"
 
     def at_word(self, *words: str) -> bool:
-        t = self.peek()
-        return t is not None and t.is_word(*words)
+        i = self.i
+        return i < self.n and self.toks[i].kind == "word" and self.toks[i].text.upper() in words
 
     def expect(self, text: str) -> Tok:
         t = self.next()
@@ -225,7 +194,7 @@ class _Triples(_Cursor):
             p, local = t.text.split(":", 1)
             if p not in self.prefixes:
                 raise SyntaxNotTraced(f"undeclared prefix {p!r}")
-            return Iri(self.prefixes[p] + re.sub(r"\\(.)", r"\1", local))
+            return Iri(self.prefixes[p] + (re.sub(r"\\(.)", r"\1", local) if "\\" in local else local))
         if t.is_word("A") and t.text == "a":
             return Iri(RDF_TYPE)
         raise SyntaxNotTraced(f"expected an IRI, found {t.text!r} at offset {t.start}")
@@ -244,7 +213,7 @@ class _Triples(_Cursor):
             return Var(" " + t.text)
         if t.kind == "str":
             q = 3 if t.text[:3] in ('"""', "'''") else 1
-            value = _unescape(t.text[q:-q])
+            value = unescape(t.text[q:-q])
             nxt = self.peek()
             if nxt is not None and nxt.kind == "lang":
                 self.i += 1
@@ -267,8 +236,25 @@ class _Triples(_Cursor):
             self.expect("]")
             return node
         if t.text == "(":
-            raise SyntaxNotTraced("RDF collections ( ... ) in patterns are not traced")
+            return self.collection(ctx, out)
         raise SyntaxNotTraced(f"expected a term, found {t.text!r} at offset {t.start}")
+
+    def collection(self, ctx: str, out: list) -> Term:
+        """An RDF collection `( a b )` (its "(" read): the list's triples, as the engine makes
+        them with fresh blank nodes; its head (rdf:nil for `()`)."""
+        if self.at(")"):
+            self.i += 1
+            return Iri(RDF_NIL)
+        head = node = self.fresh()
+        while True:
+            out.append(Pattern(node, Iri(RDF_FIRST), self.term(ctx, out), ctx))
+            if self.at(")"):
+                self.i += 1
+                out.append(Pattern(node, Iri(RDF_REST), Iri(RDF_NIL), ctx))
+                return head
+            rest = self.fresh()
+            out.append(Pattern(node, Iri(RDF_REST), rest, ctx))
+            node = rest
 
     # -- paths -----------------------------------------------------------------------------
     def path(self) -> Path:
@@ -294,12 +280,7 @@ class _Triples(_Cursor):
             p = self.path()
             self.expect(")")
         elif t.text == "!":
-            start = t.start
-            if self.at("("):
-                self.skip_balanced()
-            else:
-                self.next()
-            p = PathNeg(self.text[start:self.toks[self.i - 1].end])
+            p = self.negated(t.start)
         else:
             p = self.iri(t)
         nxt = self.peek()
@@ -307,6 +288,25 @@ class _Triples(_Cursor):
             self.i += 1
             p = PathMod(p, nxt.text)
         return PathInv(p) if inverse else p
+
+    def negated(self, start: int) -> PathNeg:
+        """A negated property set, its "!" read: `!iri`, `!^iri` or `!( ... | ... )`."""
+        forward: list[str] = []
+        inverse: list[str] = []
+        grouped = self.at("(")
+        if grouped:
+            self.i += 1
+        while not (grouped and self.at(")")):
+            inverted = self.at("^")
+            if inverted:
+                self.i += 1
+            (inverse if inverted else forward).append(self.iri(self.next()).value)
+            if not (grouped and self.at("|")):
+                break
+            self.i += 1
+        if grouped:
+            self.expect(")")
+        return PathNeg(self.text[start:self.toks[self.i - 1].end], tuple(forward), tuple(inverse))
 
     def verb(self) -> Path:
         t = self.peek()
@@ -359,7 +359,7 @@ class _Reader(_Triples):
                 self.i += 1
             elif t.is_word("OPTIONAL"):
                 self.i += 1
-                self.group(sel, "optional" if ctx == "required" else ctx)
+                self.branch(sel, "optional" if ctx == "required" else ctx)
             elif t.is_word("MINUS"):
                 self.i += 1
                 self.group(self._sink, "minus")
@@ -379,30 +379,61 @@ class _Reader(_Triples):
             elif t.is_word("VALUES"):
                 self.i += 1
                 self.values()
-            elif t.is_word("GRAPH", "SERVICE"):
-                kind = t.text.lower()
+            elif t.is_word("SERVICE"):
                 self.i += 1
                 if self.at_word("SILENT"):
                     self.i += 1
                 self.next()
-                self.group(sel, kind)
+                self.group(sel, "service")
+            elif t.is_word("GRAPH"):
+                self.i += 1
+                self.graph(sel, ctx)
             elif t.text == "{":
                 self.union(sel, ctx)
             else:
                 self.triples(ctx, sel.patterns)
         self.expect("}")
 
-    def union(self, sel: Select, ctx: str) -> None:
+    def graph(self, sel: Select, ctx: str) -> None:
+        """`GRAPH g { ... }`, its GRAPH read: the group's patterns (and sub-SELECTs') sit in g."""
+        name = self.term(ctx, [])
+        if isinstance(name, Lit):
+            raise SyntaxNotTraced(f"GRAPH {name.value!r}: a graph is named by an IRI or a variable")
+        first, first_sub = len(sel.patterns), len(sel.subselects)
+        self.group(sel, ctx)
+        _in_graph(sel, name, first, first_sub)
+
+    def branch(self, sel: Select, ctx: str) -> None:
+        """An OPTIONAL group or a UNION branch: its own patterns get a group number of their own."""
         first = len(sel.patterns)
         self.group(sel, ctx)
-        if not self.at_word("UNION"):
+        self.groups += 1
+        sel.patterns[first:] = [replace(p, group=self.groups) if p.group == 0 else p for p in sel.patterns[first:]]
+
+    def union(self, sel: Select, ctx: str) -> None:
+        first = len(sel.patterns)
+        if not self._union_follows():
+            self.group(sel, ctx)
             return
+        self.branch(sel, ctx)
         while self.at_word("UNION"):
             self.i += 1
-            self.group(sel, ctx)
+            self.branch(sel, ctx)
         if ctx in ("required", "optional"):  # a branch's patterns need not match for the row
-            sel.patterns[first:] = [Pattern(p.s, p.p, p.o, "union") if p.context == ctx else p
+            sel.patterns[first:] = [replace(p, context="union") if p.context == ctx else p
                                     for p in sel.patterns[first:]]
+
+    def _union_follows(self) -> bool:
+        """Whether the group at the cursor is the first branch of a UNION."""
+        depth, j = 0, self.i
+        while j < len(self.toks):
+            t = self.toks[j]
+            depth += t.text == "{" and t.kind == "punct"
+            depth -= t.text == "}" and t.kind == "punct"
+            j += 1
+            if depth == 0:
+                return j < len(self.toks) and self.toks[j].is_word("UNION")
+        return False
 
     def values(self) -> None:
         if self.at("("):
@@ -452,14 +483,32 @@ class _Reader(_Triples):
                 sel.grouped |= aggregate
             else:
                 raise SyntaxNotTraced(f"unexpected {t.text!r} in the SELECT clause")
-        if self.at_word("FROM"):
-            raise SyntaxNotTraced("FROM clauses are not traced")
+        self.dataset()
         if self.at_word("WHERE"):
             self.i += 1
         start = self.here().start
         self.group(sel, "required")
         sel.where_span = (start, self.toks[self.i - 1].end)
         self.modifiers(sel)
+
+    def dataset(self) -> None:
+        """FROM and FROM NAMED clauses, if any."""
+        start = self.here().start
+        while self.at_word("FROM"):
+            self.i += 1
+            named = self.at_word("NAMED")
+            if named:
+                self.i += 1
+            iri = self.iri(self.next()).value
+            if named:
+                self.named_graphs = (self.named_graphs or []) + [iri]
+            else:
+                self.default_graphs = (self.default_graphs or []) + [iri]
+            self.dataset_span = (start, self.toks[self.i - 1].end)
+        if self.named_graphs is not None and self.default_graphs is None:
+            self.default_graphs = []  # FROM NAMED alone: the default graph is empty
+        if self.default_graphs is not None and self.named_graphs is None:
+            self.named_graphs = []  # FROM alone: no named graphs
 
     def modifiers(self, sel: Select) -> None:
         while self.peek() is not None and not self.at("}"):
@@ -514,4 +563,13 @@ def parse(text: str, prefixes: dict[str, str] | None = None) -> Query:
     if (extra := r.peek()) is not None:
         raise SyntaxNotTraced(f"unexpected {extra.text!r} at offset {extra.start}")
     sel.patterns += list(r._sink.patterns)
-    return Query(text, r.prefixes, end, sel)
+    a, b = r.dataset_span
+    return Query(text, r.prefixes, end, sel, r.default_graphs, r.named_graphs, text[a:b])
+
+
+def _in_graph(sel: Select, name: Term, first: int, first_sub: int) -> None:
+    """The patterns from `first` on (and the sub-SELECTs from `first_sub` on) sit in graph `name`
+    unless an inner GRAPH already placed them."""
+    sel.patterns[first:] = [replace(p, graph=name) if p.graph is None else p for p in sel.patterns[first:]]
+    for sub in sel.subselects[first_sub:]:
+        _in_graph(sub, name, 0, 0)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import RDF_TYPE, TS, shorten
 from tajsec.graph.build import DERIVED_GRAPH
 from tajsec.graph.evidence import provenance
-from tajsec.graph.index import StoreView
+from tajsec.graph.index import NodeView
 from tajsec.shacl.locate import subject_lines
 
 
@@ -24,27 +24,37 @@ class Cards:
 
     def __init__(self, built: Built, root: Path | None = None) -> None:
         self.built = built
-        self.view = StoreView(built.store)
+        self.view = NodeView(built.store)
         self.root = root
         self.cards: dict[str, dict] = {}
         self._lines: dict[Path, dict] = {}
         self._shown: dict[Path, str] = {}
         self._labels: dict[str, str] = {}
+        self._shortened: dict[str, str] = {}
+        self._files: dict[str, tuple[str, dict] | None] = {}
 
     def where(self, subject: object, graphs: Iterable[object]) -> list[dict]:
         """The input files (and lines) that assert a triple of `subject`, from its named graphs."""
         out = []
         for g in sorted({g.value for g in graphs if isinstance(g, ox.NamedNode)}):
-            path = self.built.graphs.get(g)
-            if path is None:
+            found = self._file(g)
+            if found is None:
                 continue
-            entry = {"file": self._show(path)}
+            shown, lines = found
+            entry: dict = {"file": shown}
             if isinstance(subject, ox.NamedNode):
-                line = self._subject_lines(path).get(subject.value)
+                line = lines.get(subject.value)
                 if line:
                     entry["line"] = line
             out.append(entry)
         return out
+
+    def _file(self, graph: str) -> tuple[str, dict] | None:
+        """The file a named graph was loaded from, as shown, and its subjects' lines (read once)."""
+        if graph not in self._files:
+            path = self.built.graphs.get(graph)
+            self._files[graph] = None if path is None else (self._show(path), self._subject_lines(path))
+        return self._files[graph]
 
     def card(self, iri: str) -> dict:
         if iri not in self.cards:
@@ -53,21 +63,23 @@ class Cards:
 
     def _read(self, iri: str) -> dict:
         v = self.view
+        by, graphs = v.node(iri)  # the card's node, read at once
         prov = provenance(v, iri)
         types = sorted(v.iris(iri, RDF_TYPE))
         card = {
             "iri": iri,
             "label": v.label(iri),
-            "kind": [shorten(t) for t in types if t.startswith(TS)] or [shorten(t) for t in types],
+            "kind": [self._short(t) for t in types if t.startswith(TS)] or [self._short(t) for t in types],
             "holders": [self._named(h) for h in v.iris(iri, TS + "claimHolder")],
-            "hedges": sorted({v.label(h) for q in self._own_quantities(iri) for h in v.iris(q, TS + "hedge")}),
+            "hedges": sorted({v.label(h) for q in (self._own_quantities(iri) if TS + "quantity" in by else [])
+                              for h in v.iris(q, TS + "hedge")}),
             "sections": [self._named(s) for s in prov.sections],
             "footnotes": [{"iri": f.iri, "number": f.number} for f in prov.footnotes],
             "sources": [self._named(w) for w in prov.sources],
             "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
             "quote": prov.quote,
-            "described_in": self.where(ox.NamedNode(iri), {q.graph_name for q in self.built.store.quads_for_pattern(
-                ox.NamedNode(iri), None, None, None)}),
+            "quotes": list(prov.quotes) if len(prov.quotes) > 1 else [],  # all, when there are several
+            "described_in": self.where(ox.NamedNode(iri), graphs),
             "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }
         return {k: v for k, v in card.items() if v not in ([], None)}
@@ -76,6 +88,11 @@ class Cards:
         """The quantities a node states itself (an entity's ts:quantity shortcuts are derived: left out)."""
         quads = self.built.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(TS + "quantity"), None, None)
         return [q.object.value for q in quads if q.graph_name != DERIVED_GRAPH and isinstance(q.object, ox.NamedNode)]
+
+    def _short(self, iri: str) -> str:
+        if iri not in self._shortened:  # the same few classes on every card
+            self._shortened[iri] = shorten(iri)
+        return self._shortened[iri]
 
     def _named(self, iri: str) -> dict:
         if iri not in self._labels:  # sections, sources and holders recur from card to card
@@ -89,6 +106,8 @@ class Cards:
 
     def _relative(self, path: Path) -> str:
         if self.root is not None:
+            if path.is_relative_to(self.root) and ".." not in path.parts:
+                return str(path.relative_to(self.root))  # no file system call needed
             try:
                 return str(path.resolve().relative_to(self.root.resolve()))
             except ValueError:

@@ -36,8 +36,8 @@ def statement_lines(card: dict, triples: list[dict]) -> list[str]:
         facts.append(", ".join(f"{a['file']}:{a['line']}" if "line" in a else a["file"] for a in card["described_in"]))
     if facts:
         lines.append("    " + " | ".join(facts))
-    if card.get("quote"):
-        lines.append(f"    “{card['quote']}”")
+    for quote in card.get("quotes") or ([card["quote"]] if card.get("quote") else []):
+        lines.append(f"    “{quote}”")
     for t in triples:
         where = ", ".join(f"{a['file']}:{a['line']}" if "line" in a else a["file"] for a in t.get("asserted_in", []))
         how = f"derived by {', '.join(t['rules'])}" if t["origin"] == "derived" else f"asserted, {where}"

@@ -6,8 +6,15 @@ project are bound too); each of its solutions belongs to the row whose projected
 for an aggregate, whose GROUP BY values) it carries; the query's triple patterns, instantiated
 with the solution, are the triples the row used. OPTIONAL and UNION patterns count only where
 the solution binds them and they hold; EXISTS, NOT EXISTS and MINUS patterns are conditions, not
-evidence. A derived triple is backed by the statements the build derived it from
-(`Built.derivations`); an asserted one is its own evidence, with its file and line.
+evidence. Patterns with blank nodes (`[ ]`, RDF collections) are matched together, as one join per
+group (the required part, each OPTIONAL group, each UNION branch). A pattern inside GRAPH is
+matched in that graph; the others in the query's default graph: the union of all graphs, or, if
+the query has FROM clauses, the merge of those graphs (FROM NAMED limits the graphs GRAPH ?g
+ranges over; the solutions, run with the same clauses, say which). Negated property sets are
+followed exactly; SERVICE patterns are not traced. A derived triple is backed by the statements
+the build derived it from (`Built.derivations`); an asserted one is its own evidence, with its
+file and line, and a quantity's (which has no quote of its own) is backed by the statements that
+state that quantity too (their asserted `ts:quantity`).
 
 The evidence JSON (one entry per result row, in row order; `statements` shared by all rows):
 
@@ -18,13 +25,14 @@ The evidence JSON (one entry per result row, in row order; `statements` shared b
                "statements": [IRI, ...], "untraced": [{"pattern": ..., "reason": ...}],
                "note": "..."} | {"traced": false, "reason": "..."}],
      "statements": {IRI: {"iri", "label", "kind", "holders", "hedges", "sections", "footnotes",
-                          "sources", "cited_works", "quote", "described_in", "footnote_number"}}}
+                          "sources", "cited_works", "quote", "quotes", "described_in", "footnote_number"}}}
+("quote" is the first evidence quote; "quotes" lists them all when a statement has several)
 
 TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tajsec.core.terms import solutions
 
@@ -35,11 +43,15 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tajsec.core.sparql_syntax import Query, Select, SyntaxNotTraced, parse
+from tajsec.core.namespaces import TS
+from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
 from tajsec.evidence.cards import Cards
-from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, variables
+from tajsec.graph.build import DERIVED_GRAPH
+from tajsec.graph.evidence import EVIDENCE_QUOTE
+from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
 from tajsec.sparql.results import json_term
 
+QUANTITY = ox.NamedNode(TS + "quantity")
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
 MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the rest counted
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
@@ -54,12 +66,18 @@ class Tracer:
         self.prefixes = prefixes
         self.substitutions = substitutions or {}
         self._triples: dict[tuple, dict] = {}  # each triple's evidence item, read once
+        self._terms: dict[Any, dict] = {}  # each term's JSON, made once
+        self._where: dict[tuple, list[dict]] = {}
+        self._stated: dict[ox.NamedNode, list[str]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
+        self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
+        self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
         self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
+        self._plans = {}
         try:
             query = parse(text, self.prefixes)
             entries = self._trace_rows(query, variables_, rows)
@@ -71,8 +89,9 @@ class Tracer:
         return {"rows": entries, "statements": {iri: self.cards.card(iri) for iri in sorted(used)}}
 
     def _solutions(self, query: Query, sel: Select) -> tuple[list[dict], bool]:
-        text = query.text[:query.prologue_end] + "\nSELECT * WHERE " + query.where_text(sel)
-        kwargs: dict = {"use_default_graph_as_union": True}
+        text = (query.text[:query.prologue_end] + "\nSELECT * " + query.dataset_text + " WHERE "
+                + query.where_text(sel))
+        kwargs: dict = {"use_default_graph_as_union": not query.declares_dataset}
         if self.prefixes:
             kwargs["prefixes"] = self.prefixes
         subs = {ox.Variable(k): v for k, v in self.substitutions.items()}
@@ -81,13 +100,31 @@ class Tracer:
         res = solutions(self.store.query(text, **kwargs))
         names = [v.value for v in res.variables]
         out: list[dict] = []
+        substitutions = self.substitutions
         for sol in res:
             if len(out) >= MAX_SOLUTIONS:
                 return out, True
-            binding = {n: t for n, t in zip(names, sol) if t is not None}
-            binding.update(self.substitutions)
+            binding = dict(zip(names, sol))
+            if None in binding.values():  # an unbound variable is left out
+                binding = {n: t for n, t in binding.items() if t is not None}
+            if substitutions:
+                binding.update(substitutions)
             out.append(binding)
         return out, False
+
+    def _rows_are_solutions(self, sel: Select, variables_: list[str]) -> bool:
+        """Whether each row is itself a solution of the WHERE clause, as far as its evidence goes:
+        nothing aggregated, merged (DISTINCT) or nested, and every variable of the patterns
+        projected as it is. Then the WHERE clause need not run again."""
+        if sel.grouped or sel.distinct or sel.subselects:
+            return False
+        projected = {v for v, kind in sel.projection if kind == "var"} | (set(variables_) if sel.star else set())
+        return all(named <= projected for _, named, _, _ in self._plan(sel))
+
+    def _as_solution(self, variables_: list[str], row: list) -> dict:
+        binding = {v: t for v, t in zip(variables_, row) if t is not None}
+        binding.update(self.substitutions)
+        return binding
 
     @staticmethod
     def _keys(sel: Select, variables_: list[str]) -> list[str]:
@@ -99,7 +136,12 @@ class Tracer:
 
     def _trace_rows(self, query: Query, variables_: list[str], rows: list[list]) -> list[dict]:
         sel = query.select
-        solutions, cut = self._solutions(query, sel)
+        self._default = (None if query.default_graphs is None
+                         else tuple(ox.NamedNode(g) for g in query.default_graphs))
+        if self._rows_are_solutions(sel, variables_):
+            solutions, cut = [self._as_solution(variables_, row) for row in rows], False
+        else:
+            solutions, cut = self._solutions(query, sel)
         keys = self._keys(sel, variables_)
         index: dict[tuple, list[dict]] = {}
         for b in solutions:
@@ -134,21 +176,38 @@ class Tracer:
                              f"evidence shown for the first {MAX_SHOWN}")
         return entry
 
+    def _plan(self, sel: Select) -> list[tuple[Pattern, frozenset, frozenset, bool]]:
+        """The patterns that can be evidence, each with its projectable and all its variables, and
+        whether, once bound, it is one triple as written (an IRI predicate, no GRAPH, no literal:
+        the solution's own triple); worked out once per query, used for every solution."""
+        if id(sel) not in self._plans:
+            self._plans[id(sel)] = [
+                (p, frozenset(named_variables(p)), frozenset(variables(p)),
+                 isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
+                for p in sel.patterns if p.context not in NOT_EVIDENCE]
+        return self._plans[id(sel)]
+
     def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
-        joint = []
-        for p in sel.patterns:
-            if p.context in NOT_EVIDENCE:
+        joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
+        plan = self._plan(sel)
+        bound = b.keys()
+        unmatched = {p.group for p, named, _, _ in plan  # OPTIONAL groups and UNION branches not matched
+                     if p.context in ("optional", "union") and not named <= bound}
+        for p, _, all_vars, direct in plan:
+            if p.context == "service":
+                untraced[(show(p), "SERVICE patterns are not traced")] = None
                 continue
-            if p.context in ("graph", "service"):
-                untraced[(show(p), f"{p.context.upper()} patterns are not traced")] = None
-                continue
-            if p.context != "required" and not named_variables(p) <= b.keys():
+            if p.group in unmatched:
                 continue  # an OPTIONAL or UNION part this solution did not match: no evidence invented
-            if not variables(p) <= b.keys() and p.context == "required":
-                joint.append(p)
+            if not all_vars <= bound:
+                joints.setdefault(p.group, []).append(p)
+                continue
+            if direct and p.context == "required" and self._default is None:
+                # the engine matched this very triple for this solution: no need to look it up
+                triples[(to_term(p.s, b), to_term(cast(Iri, p.p), b), to_term(p.o, b))] = None
                 continue
             try:
-                ways = match(self.store, p, b)
+                ways = match(self.store, p, b, self._default)
             except NotTraced as e:
                 untraced[(show(p), str(e))] = None
                 continue
@@ -156,14 +215,16 @@ class Tracer:
                 triples.update(dict.fromkeys(ways[0][1]))
             elif p.context == "required":
                 untraced[(show(p), "no matching triple found")] = None
-        if joint:
+        for group, joint in joints.items():
             try:
-                ways = match_all(self.store, joint, b)
+                ways = match_all(self.store, joint, b, self._default)
             except NotTraced as e:
                 ways = []
                 untraced[("; ".join(show(p) for p in joint), str(e))] = None
             if ways:
                 triples.update(dict.fromkeys(ways[0][1]))
+            elif group == 0:
+                untraced[("; ".join(show(p) for p in joint), "no matching triples found")] = None
         for sub in sel.subselects:
             self._subselect(query, sub, b, triples, untraced)
 
@@ -184,9 +245,14 @@ class Tracer:
             self._triples[t] = self._triple(t)
         return self._triples[t]
 
+    def _json(self, term: Any) -> dict:
+        if term not in self._terms:  # the same predicates and subjects recur from triple to triple
+            self._terms[term] = json_term(term)
+        return self._terms[term]
+
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
-        item: dict[str, Any] = {"subject": json_term(s), "predicate": json_term(p), "object": json_term(o)}
+        item: dict[str, Any] = {"subject": self._json(s), "predicate": self._json(p), "object": self._json(o)}
         derivations = self.built.derivations
         if t in derivations:
             item["origin"] = "derived"
@@ -195,7 +261,21 @@ class Tracer:
                                         if isinstance(n, ox.NamedNode))
         else:
             item["origin"] = "asserted"
-            graphs = [q.graph_name for q in self.store.quads_for_pattern(s, p, o, None)]
-            item["asserted_in"] = self.cards.where(s, graphs)
-            item["statements"] = [s.value] if isinstance(s, ox.NamedNode) else []
+            graphs = tuple(q.graph_name for q in self.store.quads_for_pattern(s, p, o, None))
+            if (s, graphs) not in self._where:  # a statement's triples share their subject and file
+                self._where[(s, graphs)] = self.cards.where(s, graphs)
+            item["asserted_in"] = self._where[(s, graphs)]
+            item["statements"] = [s.value, *self._stating(s)] if isinstance(s, ox.NamedNode) else []
         return item
+
+    def _stating(self, node: ox.NamedNode) -> list[str]:
+        """The statements that state `node` as their quantity (asserted, not the build's shortcuts);
+        looked for only if `node` has no quote of its own (a statement has one, a quantity not)."""
+        if node not in self._stated:
+            if self.cards.view.objects(node.value, EVIDENCE_QUOTE):
+                self._stated[node] = []
+                return []
+            quads = self.store.quads_for_pattern(None, QUANTITY, node, None)
+            self._stated[node] = sorted({q.subject.value for q in quads
+                                         if q.graph_name != DERIVED_GRAPH and isinstance(q.subject, ox.NamedNode)})
+        return self._stated[node]

@@ -164,10 +164,12 @@ def card_text(card: dict) -> str:
         lines.append(f"  same as: {', '.join(card['exactMatch'])}")
     for m in card["mentions"]:
         lines.append(f"  mentioned: \u201c{m}\u201d")
-    lines.append(f"  {len(card['statements'])} statements and events (dated ones first, in time order):")
+    as_of = f" in effect as of {card['asOf']}" if card.get("asOf") else ""
+    lines.append(f"  {len(card['statements'])} statements and events{as_of} (dated ones first, in time order):")
     for s in card["statements"]:
         when = f"{s['begin'] or '?'} – {s['end'] or '?'}" if s["begin"] or s["end"] else s["date"] or "undated"
-        lines.append(f"  - [{when}] {s['label']}  ({s['kind'] or 'statement'}; {', '.join(s['roles'])})")
+        mark = f"{s['inEffect']}: " if s.get("inEffect") else ""
+        lines.append(f"  - {mark}[{when}] {s['label']}  ({s['kind'] or 'statement'}; {', '.join(s['roles'])})")
         where = s["section"] or "?"
         if s["footnote"]:
             where += f", footnote {s['footnote']}"

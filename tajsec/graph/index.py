@@ -1,7 +1,8 @@
 """Two read-only views of a built graph with the same small interface (`objects`, `first`,
 `iris`, `label`): `GraphIndex`, every triple indexed in memory (for readers that visit the whole
 graph, such as the docs site), and `StoreView`, which asks the store node by node (for readers
-of a few nodes, such as `tajsec describe`)."""
+of a few nodes, such as `tajsec describe`); `NodeView` reads each node it is asked about once (for
+readers of some hundreds of nodes, such as the evidence of an answer)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -76,6 +77,48 @@ class StoreView(_Reads):
         quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
         found = {cast(Term, q.object) for q in quads}  # no triple terms: the loader refuses them
         return sorted(found, key=term_key)
+
+
+class NodeView(_Reads):
+    """The union of a store's graphs, as StoreView reads it (objects sorted, without duplicates),
+    each answer kept: the nodes a reader describes in full (`node`) are read at once, all their
+    triples (a card asks a dozen questions of one node); of the others (sections, footnotes and
+    holders, which recur from card to card and may have hundreds of triples) only what is asked."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.nodes: dict[str, tuple[dict[str, set | list[Term]], set]] = {}
+        self.asked: dict[tuple[str, str], list[Term]] = {}
+
+    def node(self, s: str) -> tuple[dict[str, set | list[Term]], set]:
+        """The node's objects by predicate (a set until first asked for, then a sorted list), and
+        the graphs its triples are in."""
+        if s not in self.nodes:
+            by: dict[str, set] = {}
+            graphs = set()
+            for q in self.store.quads_for_pattern(ox.NamedNode(s), None, None, None):
+                p = q.predicate.value
+                if p in by:
+                    by[p].add(q.object)
+                else:
+                    by[p] = {q.object}
+                graphs.add(q.graph_name)
+            self.nodes[s] = (cast(dict, by), graphs)
+        return self.nodes[s]
+
+    def objects(self, s: str, p: str) -> list[Term]:
+        if s in self.nodes:
+            by = self.nodes[s][0]
+            found = by.get(p)
+            if found is None:
+                return []
+            if isinstance(found, set):  # sorted when first asked for: most are never asked for
+                found = by[p] = sorted(found, key=term_key)
+            return found
+        if (s, p) not in self.asked:
+            quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+            self.asked[(s, p)] = sorted({cast(Term, q.object) for q in quads}, key=term_key)
+        return self.asked[(s, p)]
 
 
 class GraphIndex(_Reads):

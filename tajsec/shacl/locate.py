@@ -131,7 +131,9 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
             return {}
     fmt = path.suffix.lower()
     found: dict[str, int] = {}
-    if fmt in (".ttl", ".trig", ".nt", ".nq"):
+    if fmt in (".ttl", ".nt", ".nq"):
+        return _turtle_subject_lines(text)
+    if fmt == ".trig":
         prefixes: dict[str, str] = {}
         for n, line in enumerate(text.splitlines(), start=1):
             m = _PREFIX.match(line)
@@ -160,6 +162,41 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
         return found
     # JSON-LD and RDF/XML: the first line that mentions the IRI
     return _LazyMentions(text)
+
+
+_LINE_START = re.compile(r"\n(?=[^\s#]|[ \t]+[@Pp])")  # a line that may start a description or be a prefix
+_PREFIX_AT, _SUBJECT_AT = (re.compile(r.pattern.removeprefix("^"), r.flags) for r in (_PREFIX, _SUBJECT))
+
+
+def _turtle_subject_lines(text: str) -> dict[str, int]:
+    """`subject_lines` of Turtle or N-Triples, read as the TriG loop above reads them, but only
+    the lines that can start a description or hold a prefix are looked at (most lines of our
+    files are indented properties), found by one scan of the text."""
+    prefixes: dict[str, str] = {}
+    found: dict[str, int] = {}
+    line, last = 1, 0
+    for pos in [0] + [m.end() for m in _LINE_START.finditer(text)]:
+        line += text.count("\n", last, pos)
+        last = pos
+        c = text[pos:pos + 1]
+        if c in "@Pp \t":  # "" too: an empty text
+            m = _PREFIX_AT.match(text, pos)
+            if m and "\n" not in m.group(0):
+                prefixes[m.group(1)] = m.group(2)
+                continue
+            if c in " \t":
+                continue
+        m = _SUBJECT_AT.match(text, pos)
+        if not m:
+            continue
+        tok = m.group(1)
+        if tok[0] == "<":
+            found.setdefault(tok[1:-1], line)
+        elif not tok.startswith("_:"):
+            p, local = tok.split(":", 1)
+            if p in prefixes:
+                found.setdefault(prefixes[p] + local.replace("\\", ""), line)
+    return found
 
 
 class _LazyMentions(dict[str, int]):

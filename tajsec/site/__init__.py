@@ -14,6 +14,7 @@ paths, every list sorted). It holds:
   terms/...               the ontology: a page per class, property and concept scheme
   questions/<name>.html   each competency question, its SPARQL and its current answer
   shapes/index.html       the SHACL shapes, linked from the terms they constrain
+  timeline.html           every dated or ordered statement, event and agreement, in time order
   pictures/*.svg, *.png   drawn from the graph (tajsec.site.pictures)
 
 `build_site(project, out_dir)` writes all of it into a temporary directory beside `out_dir` and
@@ -41,6 +42,7 @@ from tajsec.site.rdf import rdf_files
 from tajsec.site.shapes import shapes_page
 from tajsec.site.terms import class_page, property_page, scheme_page, terms_index
 from tajsec.site.text import markdown
+from tajsec.site.timeline import timeline_page
 from tajsec.site.write import MARKER, MARKER_TEXT, DocsError, check_out_dir, dead_links, write_site
 
 __all__ = ["MARKER", "DocsError", "build_site", "dead_links", "markdown", "render_site", "write_site"]
@@ -66,6 +68,7 @@ def render_site(project: Project, built: Built | None = None) -> tuple[dict[str,
     pages += [terms_index(m), shapes_page(m)]
     pages += [question_page(m, q) for q in qs]
     pages.append(questions_index(m, qs))
+    pages.append(timeline_page(m))
     files.update(pages)
     files.update(rdf_files(m))
     files["style.css"] = stylesheet()

@@ -8,6 +8,7 @@ from tajsec.graph.models import read_statement
 from tajsec.site.links import PageContext
 from tajsec.site.text import esc
 from tajsec.site.vocab import HIDDEN_ON_CARD, PROPERTY_ORDER
+from tajsec.timeline.words import when_text
 
 _ORDER = {p: i for i, p in enumerate(PROPERTY_ORDER)}
 
@@ -22,6 +23,8 @@ def card(ctx: PageContext, n: str, roles: list[str] | None = None, anchor: bool 
     head = []
     if st.span:
         head.append(f'<span class="when">{esc(st.span.pretty())}</span>')
+    elif n in m.timeline.things and m.timeline.dated(n):  # no date of its own: the bounds time gives
+        head.append(f'<span class="when">{esc(when_text(m.timeline, m.timeline.things[n].key))}</span>')
     head += [f'<span class="kind">{ctx.iri_link(k)}</span>' for k in kinds]
     if negated and TS + "Claim" in g.all_types(n):
         # a negated claim states the denial in its own text: it is a denial, not a claim the paper rejects

@@ -57,12 +57,10 @@ def entity_page(m: SiteModel, e: str) -> tuple[str, bytes]:
 
     def sort_key(item: tuple[str, list[str]]) -> tuple:
         s, _ = item
-        start, end = m.node_dates(s)
-        d = start or end
-        return (d is None, d or "", g.label(s).lower(), s)
+        return (*m.time_key(s), g.label(s).lower(), s)
 
     about.sort(key=sort_key)
-    dated = sum(1 for s, _ in about if any(m.node_dates(s)))
+    dated = sum(1 for s, _ in about if not m.time_key(s)[0])
     cards = "\n".join(card(ctx, s, roles, anchor=(m.home.get(s) == e)) for s, roles in about)
     body = [f"<h1>{esc(name)}</h1>", f'<dl class="facts">{"".join(facts)}</dl>', *intro]
     if e in m.papers:

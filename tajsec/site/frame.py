@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from tajsec.site.model import SiteModel
 
 NAV = [("index.html", "Home"), ("index.html#pictures", "Pictures"), ("entities/index.html", "Entities"),
-       ("terms/index.html", "Ontology"), ("questions/index.html", "Questions"), ("shapes/index.html", "Shapes")]
+       ("terms/index.html", "Ontology"), ("questions/index.html", "Questions"), ("shapes/index.html", "Shapes"),
+       ("timeline.html", "Timeline")]
 
 
 def _package_file(*parts: str) -> bytes:

@@ -67,6 +67,7 @@ def home_page(m: SiteModel, pictures: list[Picture], qs: list[dict]) -> tuple[st
         ctx.a("questions/index.html", f"<b>Questions</b><span>{len(qs)} competency questions with their "
                                        "answers</span>"),
         ctx.a("shapes/index.html", f"<b>Shapes</b><span>{len(m.shapes.node_shapes)} SHACL node shapes</span>"),
+        ctx.a("timeline.html", "<b>Timeline</b><span>every dated or ordered statement, in time order</span>"),
         "</nav>",
         '<h2 id="source">Source and licence</h2>',
         (f"<p>The only source is the paper by {author_html}, {paper_html}: {sections} sections and "

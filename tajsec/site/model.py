@@ -3,6 +3,7 @@ property, concept scheme, concept, entity, statement, quantity, time), the site 
 one is shown, and the SHACL shapes."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -16,6 +17,8 @@ from tajsec.graph.time import node_span
 from tajsec.site.shapes import SHAPES_PAGE, ShapeIndex, load_shapes
 from tajsec.site.text import local_name, slug
 from tajsec.site.vocab import ENTITY_ROOTS, OWL, PROV, SKOS
+from tajsec.timeline.bounds import MAX, span
+from tajsec.timeline.reader import Timeline, read_timeline
 
 
 class SiteModel:
@@ -157,8 +160,24 @@ class SiteModel:
         return [(s, roles[s]) for s in roles]
 
     def node_dates(self, n: str) -> tuple[str | None, str | None]:
-        span = node_span(self.g, n)
-        return (span.begin, span.end) if span else (None, None)
+        when = node_span(self.g, n)
+        return (when.begin, when.end) if when else (None, None)
+
+    @functools.cached_property
+    def timeline(self) -> Timeline:
+        """The normalised times of every statement, event and agreement (tajsec.timeline)."""
+        return read_timeline(self.built.store)
+
+    def time_key(self, n: str) -> tuple:
+        """Sorts `n` by its normalised time: earliest beginning, latest beginning, latest end (the
+        timeline's bounds, else the date node_dates gives), undated last."""
+        tl, t = self.timeline, self.timeline.things.get(n)
+        if t is not None and tl.dated(n):
+            b, e = tl.begin(t.key), tl.end(t.key)
+            return (False, b.lo, b.hi, e.hi)
+        start, end = self.node_dates(n)
+        d = span(start or end or "")
+        return (False, d.lo, d.hi, d.hi) if d else (True, MAX, MAX, MAX)
 
     @property
     def version(self) -> str:

@@ -12,7 +12,16 @@ import pyoxigraph as ox
 from tajsec.core.namespaces import expand
 from tajsec.sparql import offline, sandbox
 from tajsec.sparql.results import Result
-from tajsec.sparql.worker import DEFAULT_MEMORY, QueryError, Request, RowTracer, decode_term, encode_term, run_isolated
+from tajsec.sparql.worker import (
+    DEFAULT_MEMORY,
+    QueryError,
+    Request,
+    RowTracer,
+    decode_term,
+    encode_term,
+    run_isolated,
+    union_by_default,
+)
 
 if TYPE_CHECKING:
     from tajsec.graph.build import Built
@@ -61,9 +70,11 @@ def run_select(built: Built, text: str, bindings: dict | None = None, limit: int
                tracer: RowTracer | None = None) -> Result:
     """A SELECT query's answer, evaluated in a sandboxed worker. `prefixes` are declared for the
     query (its own PREFIX lines take precedence). `tracer(variables, rows)`, if given, runs in the
-    worker too and its evidence comes back as `Result.evidence`."""
+    worker too and its evidence comes back as `Result.evidence`. A query with FROM or FROM NAMED
+    runs over the dataset it names (as the served endpoint runs it); any other over the union of
+    all graphs."""
     check_offline(text, allow_network)
     req = Request(text, {k: encode_term(v) for k, v in (bindings or {}).items()}, output="rows", limit=limit,
-                  prefixes=prefixes)
-    out = run_isolated(built.query, req, timeout, memory, allow_network, tracer)
+                  prefixes=prefixes, query_dataset=offline.declares_dataset(text))
+    out = run_isolated(union_by_default(built.store), req, timeout, memory, allow_network, tracer)
     return Result(out["variables"], [[decode_term(t) for t in row] for row in out["rows"]], out.get("evidence"))

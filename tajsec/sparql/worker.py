@@ -69,6 +69,7 @@ class Request:
     named_graphs: list | None = None
     query_dataset: bool = False  # the query has FROM / FROM NAMED: its dataset, not the union
     evidence: bool = False  # a served evidence request: the worker's `trace` adds each row's evidence
+    as_of: str | None = None  # a date: the query runs on the graph as of it (store_query takes `as_of=`)
 
 
 def dataset_arguments(req: Request) -> dict:
@@ -134,6 +135,8 @@ def execute(store_query: StoreQuery, req: Request, tracer: RowTracer | None = No
     if req.prefixes:
         kwargs["prefixes"] = req.prefixes
     kwargs.update(dataset_arguments(req))
+    if req.as_of is not None:
+        kwargs["as_of"] = req.as_of
     try:
         res = store_query(req.query, **kwargs)
     except SyntaxError as e:

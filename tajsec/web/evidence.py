@@ -6,8 +6,9 @@ entry per binding, in the shape `tajsec query --why --format json` writes (docum
 `tajsec.evidence.trace`). Ordinary SPARQL JSON readers skip the member. The tracer runs inside the
 pool's sandboxed workers, after the query, under the same time-out, memory cap and row limit.
 
-Evidence is traced over the whole graph (the union of its named graphs), so the dataset
-parameters are refused here rather than answered with evidence from other graphs; so are other
+Evidence is traced over the dataset the query names: the union of all graphs, or its FROM and
+FROM NAMED graphs (the tracer follows them). The protocol's dataset parameters (which would
+replace them) are refused here rather than answered with evidence from other graphs; so are other
 results formats than JSON, and every query form but SELECT.
 """
 from __future__ import annotations
@@ -31,7 +32,8 @@ from tajsec.sparql.worker import Request
 PATH = "/sparql/evidence"
 PARAMETERS = ("query",)
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
-WHOLE_GRAPH = "evidence is traced over the whole graph; ask /sparql for a query over chosen graphs"
+WHOLE_GRAPH = ("evidence is traced over the query's own dataset (FROM, FROM NAMED) or the whole graph; "
+               "name graphs in the query, or ask /sparql")
 JSON_ONLY = {"json": formats.RESULTS["json"]}
 
 Trace = Callable[[str, list, list], dict]
@@ -64,9 +66,7 @@ def answer(handler: Guard, params: dict[str, list[str]]) -> None:
     refused = handler._refusal(query)
     if refused:
         return handler._error(refused.status, str(refused))
-    if offline.declares_dataset(query):
-        return handler._error(400, f"FROM and FROM NAMED are not taken on {PATH}: {WHOLE_GRAPH}")
     if formats.negotiate(handler.headers.get("Accept"), JSON_ONLY) is None:
         return handler._error(406, f"{PATH} answers in {formats.content_type('json')} only")
     return handler._run(Request(query, output="json", graph_output=None, max_rows=handler.max_rows,
-                                forms=("SELECT",), evidence=True))
+                                forms=("SELECT",), evidence=True, query_dataset=offline.declares_dataset(query)))

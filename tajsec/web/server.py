@@ -23,6 +23,7 @@ from tajsec.core.errors import TajsecError
 from tajsec.core.terms import StoreQuery
 from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request, Trace
+from tajsec.timeline.bounds import BadDate, parse_as_of
 from tajsec.web import description, evidence
 from tajsec.web.pool import PoolBusy, WorkerPool
 from tajsec.web.resources import LinkedData
@@ -31,7 +32,8 @@ DEFAULT_PORT = 7878
 MAX_QUERY_BYTES = 1_000_000
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 FORMAT_PARAMETERS = ("format", "output", "results")  # what SPARQLWrapper, Virtuoso and Fuseki use
-KNOWN_PARAMETERS = ("query", *DATASET_PARAMETERS, *FORMAT_PARAMETERS)
+AS_OF_PARAMETER = "as-of"  # our extension: the graph as of a date (README, "As of a date")
+KNOWN_PARAMETERS = ("query", *DATASET_PARAMETERS, *FORMAT_PARAMETERS, AS_OF_PARAMETER)
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 ERROR_STATUS = {"syntax": 400, "network": 400, "form": 400, "engine": 400, "not-acceptable": 406,
                 "rows": 413, "bytes": 413, "timeout": 503, "memory": 503}
@@ -71,6 +73,7 @@ class Guard(BaseHTTPRequestHandler):
     cors = True  # answer cross-origin read-only queries (README: "CORS")
     graphs: ClassVar[list[str]] = []  # the named graphs, for the service description
     linked_data: LinkedData | None = None  # dereferenceable IRIs (/id/, /onto/, /shapes, /docs/)
+    as_of_views = False  # whether `as-of` is answered (the store_query takes as_of=)
 
     def log_message(self, fmt: str, *args: Any) -> None:  # quiet by default; the CLI prints the URL only
         pass
@@ -246,8 +249,23 @@ class Guard(BaseHTTPRequestHandler):
                       graph_output=formats.negotiate(accept, formats.GRAPHS),
                       max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
                       default_graphs=default_graphs, named_graphs=named_graphs,
-                      query_dataset=offline.declares_dataset(query))
+                      query_dataset=offline.declares_dataset(query), as_of=self._as_of(params))
         return self._run(req)
+
+    def _as_of(self, params: dict[str, list[str]]) -> str | None:
+        """The `as-of` date, checked here (400 if it is not YYYY, YYYY-MM or YYYY-MM-DD, or if this
+        server has no as-of views); None without the parameter."""
+        values = params.get(AS_OF_PARAMETER)
+        if values is None:
+            return None
+        if len(values) != 1:
+            raise BadRequest(400, f"give at most one {AS_OF_PARAMETER!r} parameter")
+        if not self.as_of_views:
+            raise BadRequest(400, f"this server answers no {AS_OF_PARAMETER!r} queries")
+        try:
+            return parse_as_of(values[0])[0]
+        except BadDate as e:
+            raise BadRequest(400, str(e)[:200]) from None
 
     def _run(self, req: Request) -> None:
         """Run a request in the pool and send its answer, or the error's status."""
@@ -321,18 +339,19 @@ def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DE
                 max_rows: int = 10000, example: str = "", prefixes: str = "", workers: int = 2,
                 memory: int = 2 << 30, max_connections: int = 64, idle_timeout: float = 10.0,
                 cors: bool = True, trace: Trace | None = None,
-                linked_data: LinkedData | None = None) -> tuple[BoundedServer, WorkerPool]:
+                linked_data: LinkedData | None = None, as_of_views: bool = False) -> tuple[BoundedServer, WorkerPool]:
     """The HTTP server and its worker pool. Call before any other thread starts (the pool forks).
     `store_query` is `Store.query` with the union of all graphs as default graph unless given a
     dataset (`tajsec.sparql.worker.union_by_default`). `trace` (`tajsec.web.evidence.tracing`)
-    answers evidence requests on `evidence.PATH`; without it that path says so."""
+    answers evidence requests on `evidence.PATH`; without it that path says so. `as_of_views`: the
+    `store_query` takes `as_of=DATE` (`tajsec.web.asof.as_of_query`), so the endpoint takes `as-of`."""
     graphs = description.named_graphs(store_query)
     pool = WorkerPool(store_query, size=workers, memory=memory, trace=trace)
     try:
         handler = cast(type[Guard], type("BoundGuard", (Guard,), {
             "pool": pool, "timeout_s": timeout, "max_rows": max_rows, "timeout": idle_timeout,
             "page": query_page(example, prefixes), "cors": cors, "graphs": graphs,
-            "linked_data": linked_data}))
+            "linked_data": linked_data, "as_of_views": as_of_views}))
         server_cls = type("Server", (BoundedServer,), {"max_connections": max_connections})
         httpd = server_cls((host, port), handler)
     except BaseException:

@@ -1,6 +1,9 @@
 """The timeline picture: dated events; 2004 month by month, earlier years compressed."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from tajsec.core.namespaces import TS_PLAN_STATUSES
 from tajsec.graph.build import Built
 from tajsec.graph.time import MONTHS, parse_date, pretty_date
 from tajsec.site.pictures.common import (
@@ -15,6 +18,9 @@ from tajsec.site.pictures.common import (
     save_figure,
 )
 from tajsec.site.text import local_name
+from tajsec.timeline.bounds import MAX, MIN
+from tajsec.timeline.reader import read_timeline
+from tajsec.timeline.words import when_text
 
 _EVENTS = """
 SELECT ?e ?label ?start ?end ?status WHERE {
@@ -27,6 +33,31 @@ SELECT ?e ?label ?start ?end ?status WHERE {
 DETAIL_YEAR = 2004
 
 
+def _date_of(t: datetime, whole_years: bool) -> str:
+    return f"{t.year:04d}" if whole_years else f"{t.year:04d}-{t.month:02d}"
+
+
+def _bounded_events(built: Built, labels: dict[str, str]) -> dict[str, dict]:
+    """Events without a schema:startDate that the timeline bounds (tajsec.timeline): from the
+    earliest to the latest moment they can be, at year or month precision, the label saying so."""
+    tl = read_timeline(built.store)
+    out: dict[str, dict] = {}
+    for iri, t in sorted(tl.things.items()):
+        if t.kind != "event" or not tl.dated(iri):
+            continue
+        b, e = tl.begin(t.key), tl.end(t.key)
+        lo = b.lo if b.lo != MIN else b.hi
+        hi = e.hi if e.hi != MAX else None
+        if lo == MAX:
+            continue
+        whole = (lo.month, lo.day) == (1, 1) and (hi is None or (hi.month, hi.day) == (12, 31))
+        start, end = _date_of(lo, whole), _date_of(hi, whole) if hi else None
+        label = f"{labels.get(iri, local_name(iri))} ({when_text(tl, t.key)})"
+        status = {TS_PLAN_STATUSES[0]} if t.status == "plan" else set()
+        out[iri] = {"label": label, "start": start, "end": end if end != start else None, "status": status}
+    return out
+
+
 def timeline_picture(built: Built) -> Picture:
     """Every event on its own row. The axis is cut into blocks: one per year, but DETAIL_YEAR
     gets a block for events dated only to the year and one per month. A block is as tall as
@@ -36,6 +67,7 @@ def timeline_picture(built: Built) -> Picture:
 
     labels = label_map(built)
     events: dict[str, dict] = {}
+    vague = _bounded_events(built, labels)
     for r in query_rows(built, _EVENTS):
         e = events.setdefault(r["e"], {"label": r["label"], "start": r["start"], "end": r["end"], "status": set()})
         if r["status"]:
@@ -43,6 +75,8 @@ def timeline_picture(built: Built) -> Picture:
         if r["end"]:
             e["end"] = max(e["end"] or "", r["end"])
         e["start"] = min(e["start"], r["start"])
+    for k, e in vague.items():
+        events.setdefault(k, e)
 
     def block_of(date: str) -> tuple[int, int]:
         parts = parse_date(date)
@@ -138,7 +172,9 @@ def timeline_picture(built: Built) -> Picture:
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5)
     svg, png = save_figure(fig, title)
     caption = (
-        f"Every ts:Event with a schema:startDate ({n}), one row each, at the precision the paper gives (a year, "
+        f"Every ts:Event with a schema:startDate, or with bounds on its time (the earliest and latest it can be, "
+        f"from ts:notBefore/ts:notAfter or its time:before/time:after relations; drawn as a range, its label "
+        f"saying between what) ({n}), one row each, at the precision the paper gives (a year, "
         f"a month or a day). Years before and after {DETAIL_YEAR} are compressed to one short block each and "
         f"skipped years are marked ≈; {DETAIL_YEAR}, when the paper was written, is shown month by month. Hollow "
         "orange markers are events the paper reports as planned, envisaged or promised (ts:status)."
