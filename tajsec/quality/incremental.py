@@ -87,8 +87,10 @@ def _triples(data: bytes, path: Path) -> list:
 
 
 def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
-         ontology_graphs: set[str]) -> Plan | None:
+         ontology_graphs: set[str], derived_changed: set | None = None) -> Plan | None:
     """`changed`: each changed data file with its texts (now, and before the edit when known).
+    `derived_changed`: the subjects whose derived triples the edit changed, when known (from
+    the build cache); else every node a changed subject describes counts as one.
     None when the edit cannot be followed and everything must be validated."""
     if reach is None:
         return None
@@ -111,6 +113,8 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
             # a class is read from its instances (sh:class, targets), not the other way round
             if p != _RDF_TYPE and not isinstance(t.object, ox.BlankNode):
                 seeds.add(t.object)
+        if derived_changed is not None:
+            continue
         # the build derives triples for the nodes a changed subject describes (a relation
         # statement's ts:subject, a tenure's member): those nodes are changed too
         subjects = {t.subject for t in edited if not isinstance(t.subject, ox.BlankNode)}
@@ -118,6 +122,7 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
         near += [q for s in subjects for q in store.quads_for_pattern(s, None, None, None)]
         seeds.update(t.object for t in near
                      if t.predicate.value != _RDF_TYPE and not isinstance(t.object, ox.BlankNode))
+    seeds |= derived_changed or set()
     seeds |= _blank_descriptions(store, seeds)
     affected = _within(store, seeds, reach.hops, backwards=True, inverse=reach.inverse)
     needed = _within(store, affected, reach.hops + 1, backwards=False, inverse=reach.inverse)
