@@ -5,7 +5,8 @@ files that changed.
 An entry is content-addressed: its key is the SHA-256 of the file's bytes, its path as given,
 its graph name, how strictly it was read, and the source of the loader itself (so a change of
 the loader's rules is a new key). It holds three files, written atomically: the graph as
-N-Quads (`KEY.nq`, blank nodes as the store labelled them), the file's typed literals as the
+N-Triples (`KEY.nt`, blank nodes as the store labelled them; a load gives them new labels, as
+loading the file does), the file's typed literals as the
 parser gave them (`KEY.lit.nt`, for tajsec.shacl.terms), and `KEY.json` with the loader's
 warnings, the number of triples and the BLAKE2b digests of the other two. An entry is used
 only if both digests match; anything unreadable, incomplete or altered is a miss: the file is
@@ -55,7 +56,8 @@ def _digest(data: bytes) -> str:
 def _typed_literals(data: bytes, path: Path) -> bytes:
     """The triples of a file whose object is a literal, as N-Triples the parser gave them."""
     quads = [q for q in ox.parse(data, format=load.format_for(path)) if isinstance(q.object, ox.Literal)]
-    return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 class BuildCache:
@@ -83,7 +85,7 @@ class BuildCache:
         """The entry under `key` if it is whole and unaltered."""
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            nq = (self.folder / f"{key}.nq").read_bytes()
+            nq = (self.folder / f"{key}.nt").read_bytes()
             lit = (self.folder / f"{key}.lit.nt").read_bytes()
             if meta.get("key") != key or meta.get("nq") != _digest(nq) or meta.get("lit") != _digest(lit):
                 return None
@@ -97,7 +99,7 @@ class BuildCache:
         meta = {"key": key, "triples": triples, "warnings": [asdict(w) for w in warnings],
                 "nq": _digest(nq), "lit": _digest(lit)}
         try:
-            atomic_write_bytes(self.folder / f"{key}.nq", nq)
+            atomic_write_bytes(self.folder / f"{key}.nt", nq)
             atomic_write_bytes(self.folder / f"{key}.lit.nt", lit)
             atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
         except OSError:
@@ -116,7 +118,7 @@ class BuildCache:
         if entry is not None:
             meta, nq, lit = entry
             try:
-                store.load(nq, format=ox.RdfFormat.N_QUADS)
+                store.load(nq, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             except (SyntaxError, ValueError):
                 entry = None
             else:
@@ -132,14 +134,14 @@ class BuildCache:
         mine: list[LoadWarning] = []
         count = load_into(store, path, graph, strict=strict, warnings=mine, texts=texts)
         warnings.extend(mine)
-        nq = ox.serialize(store.quads_for_pattern(None, None, None, graph), format=ox.RdfFormat.N_QUADS) or b""
+        nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         lit = _typed_literals(texts[str(path)].encode("utf-8"), path)
         self.literals[str(path)] = lit
         self._write(key, count, mine, nq, lit)
         return count
 
     def _touch(self, key: str) -> None:
-        for suffix in (".json", ".nq", ".lit.nt"):
+        for suffix in (".json", ".nt", ".lit.nt"):
             with contextlib.suppress(OSError):
                 os.utime(self.folder / f"{key}{suffix}")
 
@@ -206,11 +208,17 @@ class BuildCache:
         self.used.add(key)
         return data
 
-    def typed_literals(self, files: Iterable[Path]) -> list[ox.Triple]:
-        """The typed-literal triples of `files`, as the parser gave them (files this run loaded)."""
+    def typed_literals(self, files: Iterable[Path], subjects: set | None = None) -> list[ox.Triple]:
+        """The triples of `files` whose object is a literal, as the parser gave them (files this
+        run loaded); with `subjects`, only those about these named nodes."""
         out: list[ox.Triple] = []
+        wanted = (None if subjects is None
+                  else {f"<{n.value}>".encode() for n in subjects if isinstance(n, ox.NamedNode)})
         for f in files:
-            out.extend(ox.parse(self.literals.get(str(f), b""), format=ox.RdfFormat.N_TRIPLES))
+            data = self.literals.get(str(f), b"")
+            if wanted is not None:
+                data = b"\n".join(line for line in data.splitlines() if line[:line.find(b" ")] in wanted)
+            out.extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return out
 
 
@@ -271,6 +279,8 @@ def changed_subjects(before: bytes, after: bytes) -> set | None:
     None if either has a blank node (its label is not comparable across runs)."""
     if b"_:" in before or b"_:" in after:
         return None
+    if before == after:
+        return set()
     old, new = set(before.splitlines()), set(after.splitlines())
     differ = b"\n".join(old ^ new)
     return {t.subject for t in ox.parse(differ, format=ox.RdfFormat.N_TRIPLES)} if differ else set()

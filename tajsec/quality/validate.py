@@ -103,7 +103,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     else:
         # literals checked and reported as the files wrote them (tajsec.shacl.terms)
         literals = (_typed_literal_quads(data_files, texts) if build_cache is None
-                    else build_cache.typed_literals(data_files))
+                    else build_cache.typed_literals(data_files, None if plan is None else plan.needed))
         if plan is not None:
             literals = [q for q in literals if q.subject in plan.needed]
         results = shacl.validate(store, shape_files, as_parsed=literals)
