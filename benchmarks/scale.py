@@ -113,7 +113,7 @@ def _summary(runs: list[dict]) -> dict:
             "stdout": runs[-1]["stdout"]}
 
 
-def measure(size: str, repeat: int, jena: list[str] | None) -> dict:
+def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = frozenset()) -> dict:
     run = _module("run")
     env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
     cache = ROOT / "build" / "bench" / f"scale-cache-{size}"
@@ -139,23 +139,38 @@ def measure(size: str, repeat: int, jena: list[str] | None) -> dict:
                         "--cache-dir", str(cache)],
         "merge": [TAJSEC, "merge", *files, "-o", str(merged), "--format", "json"],
     }
-    for op, cmd in commands.items():
-        runs = [run.run_child(cmd, cwd=repo, env=env) for _ in range(repeat)]
-        for r in runs:
-            if r["rc"] not in (0, 1):
+    commands = {op: cmd for op, cmd in commands.items() if op not in skip}
+    built, shapes = repo / "built.nt", repo / "shapes.nt"
+    if jena:   # Jena's input, written once, untimed: the graph tajsec validates, and our shapes
+        shapes.write_bytes(b"\n".join(run._turtle_as_nt(f) for f in sorted((ROOT / "shapes").glob("*.ttl"))))
+        r = run.run_child([sys.executable, __file__, "--child", "dump", *files, str(built)], cwd=repo)
+        if r["rc"] != 0:
+            raise SystemExit(f"dump at {size} failed: {r['stderr']}")
+        commands["jena"] = [*jena, "--shapes", str(shapes), "--data", str(built)]
+    runs: dict[str, list[dict]] = {op: [] for op in commands}
+    for n in range(repeat):   # the operations in turn, so that the machine's load falls on each alike
+        for op, cmd in commands.items():
+            r = run.run_child(cmd, cwd=repo, env=env)
+            if r["rc"] not in (0, 1) and op != "jena":
                 raise SystemExit(f"{op} at {size} failed ({r['rc']}): {r['stderr']}")
-        out[op] = _summary(runs)
-        print(f"  {size} {op}: {out[op]['wall']:.2f} s, {out[op]['rss']:.0f} MB", file=sys.stderr, flush=True)
+            runs[op].append(r)
+            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s, {r['rss']:.0f} MB, load "
+                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    for op in commands:
+        out[op] = _summary(runs[op])
     merged.unlink(missing_ok=True)
-    out["triples"] = json.loads(out["parse"]["stdout"].strip().splitlines()[-1])["triples"]
+    out["triples"] = (json.loads(out["parse"]["stdout"].strip().splitlines()[-1])["triples"] if "parse" in out
+                      else sum(1 for f in files for line in open(f, "rb") if line.strip()))
     full = json.loads(out["validate"]["stdout"])
     notes = []
-    for op in ("incremental-cold", "incremental"):
+    for op in [op for op in ("incremental-cold", "incremental") if op in out]:
         inc = json.loads(out[op]["stdout"])
         _check_same_findings(full, inc, subject, f"{size} {op}")
-        notes.append(f"{len(inc['results'])} ({inc.get('incremental', '').removeprefix('incremental: ')})")
+        notes.append(f"{op} {len(inc['results'])} ({inc.get('incremental', '').removeprefix('incremental: ')})")
     out["results"] = (len(full["results"]), notes)
-    out["jena"] = _jena(run, jena, repo, files, full, repeat, size) if jena else None
+    built.unlink(missing_ok=True)
+    if jena:
+        out["jena"] |= _jena_verdict(out["jena"]["stdout"], full)
     out["load"] = (*out["load"], *os.getloadavg())
     return out
 
@@ -173,25 +188,17 @@ def child_dump(*files: str) -> dict:
     return {"triples": len(built.store)}
 
 
-def _jena(run, jena: list[str], repo: Path, files: list[str], full: dict, repeat: int, size: str) -> dict:
-    """Jena's `shacl validate` on the graph tajsec validated, and whether its findings are the full run's."""
+def _jena_verdict(stdout: str, full: dict) -> dict:
+    """Whether Jena's report has the full run's findings, as (focus node, path, component, severity)."""
     import rdflib
     from rdflib.namespace import SH
 
-    built, shapes = repo / "built.nt", repo / "shapes.nt"
-    shapes.write_bytes(b"\n".join(run._turtle_as_nt(f) for f in sorted((ROOT / "shapes").glob("*.ttl"))))
-    r = run.run_child([sys.executable, __file__, "--child", "dump", *files, str(built)], cwd=repo)
-    if r["rc"] != 0:
-        raise SystemExit(f"dump at {size} failed: {r['stderr']}")
-    runs = [run.run_child(jena + ["--shapes", str(shapes), "--data", str(built)], cwd=repo) for _ in range(repeat)]
-    built.unlink(missing_ok=True)
-    result = _summary(runs)
-    print(f"  {size} jena: {result['wall']:.2f} s, {result['rss']:.0f} MB", file=sys.stderr, flush=True)
+    result: dict = {}
     report = rdflib.Graph()
     try:
-        report.parse(data=result["stdout"], format="turtle")
+        report.parse(data=stdout, format="turtle")
     except Exception as e:   # noqa: BLE001 - whatever Jena printed, the verdict says it
-        result["verdict"] = f"no report ({type(e).__name__}, exit {runs[-1]['rc']})"
+        result["verdict"] = f"no report ({type(e).__name__})"
         return result
 
     def key(focus, path, component, severity) -> tuple:   # a complex path (a blank node) as "_"
@@ -224,14 +231,14 @@ def _check_same_findings(full: dict, inc: dict, subject: str, size: str) -> None
 
 def table(rows: list[dict]) -> str:
     ops = [op for op in OPERATIONS if any(r.get(op) for r in rows)]
-    head = "| triples | " + " | ".join(ops) + " | full / incremental | results: full; incremental-cold; incremental; Jena |"
+    head = "| triples | " + " | ".join(ops) + " | validate / incremental | results (loader warnings included) |"
     lines = [head, "|---" * (len(ops) + 3) + "|"]
     for r in rows:
         cells = [f"{r[op]['wall']:.2f} s, {r[op]['rss']:.0f} MB" if r.get(op) else "-" for op in ops]
         full, notes = r["results"]
-        jena = f"{r['jena'].get('count', '?')} ({r['jena']['verdict']})" if r.get("jena") else "not run"
+        jena = f"Jena {r['jena'].get('count', '?')} ({r['jena']['verdict']})" if r.get("jena") else "Jena not run"
         ratio = f"{r['validate']['wall'] / r['incremental']['wall']:.1f}x"
-        lines.append(f"| {r['triples']:,} | " + " | ".join(cells) + f" | {ratio} | {full}; " + "; ".join(notes)
+        lines.append(f"| {r['triples']:,} | " + " | ".join(cells) + f" | {ratio} | validate {full}; " + "; ".join(notes)
                      + f"; {jena} |")
     loads = "; ".join(f"{r['size']}: " + " / ".join(f"{x:.1f}" for x in r["load"]) for r in rows)
     lines.append(f"\nLoad average (1, 5, 15 min) before and after each size: {loads}.")
@@ -272,6 +279,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--plot", type=Path, help="write the plot (PNG) here")
     ap.add_argument("--no-jena", action="store_true", help="leave out the Apache Jena SHACL arm")
+    ap.add_argument("--skip", default="", help="operations to leave out, comma-separated (parse, merge, incremental-cold)")
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -279,7 +287,10 @@ def main(argv=None) -> int:
         print(json.dumps(child(*args.child[1:])))
         return 0
     jena = None if args.no_jena else _module("run").find_jena()
-    rows = [measure(size, args.repeat, jena) for size in args.sizes.split(",")]
+    skip = {op for op in args.skip.split(",") if op}
+    if skip - {"parse", "merge", "incremental-cold"}:
+        ap.error(f"--skip: only parse, merge and incremental-cold can be left out, not {sorted(skip)}")
+    rows = [measure(size, args.repeat, jena, skip) for size in args.sizes.split(",")]
     print(table(rows))
     if args.plot:
         plot(rows, args.plot)
