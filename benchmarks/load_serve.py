@@ -64,8 +64,9 @@ def rss_of_tree(pid: int) -> int:
     return total
 
 
-def serve_tajsec(port: int, timeout: float) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout)],
+def serve_tajsec(port: int, timeout: float, workers: int = 2) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout),
+                               "--workers", str(workers)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                               env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
     server.stdout.readline()
@@ -161,13 +162,14 @@ def main() -> int:
     ap.add_argument("--expensive-every", type=int, default=500, help="one expensive query per N requests")
     ap.add_argument("--timeout", type=float, default=3.0, help="the server's per-query time-out")
     ap.add_argument("--bare", action="store_true", help="also run the mix against bare oxigraph serve-read-only")
+    ap.add_argument("--workers", type=int, default=2, help="tajsec serve --workers (its default: 2)")
     ap.add_argument("--rounds", type=int, default=1, help="with --bare: run the two arms alternately this many times")
     args = ap.parse_args()
 
     questions = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "questions").glob("*.rq"))]
     if not args.bare:
         port = free_port()
-        ours = run_arm(serve_tajsec(port, args.timeout), f"http://127.0.0.1:{port}/sparql", args, questions)
+        ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
         report("tajsec serve", ours, args.concurrency)
         return 0 if ours["errors"] == 0 and ours["alive"] else 1
     rounds: list[tuple[dict, dict]] = []
@@ -175,7 +177,7 @@ def main() -> int:
         for n in range(args.rounds):
             load = os.getloadavg()[0]
             port = free_port()
-            ours = run_arm(serve_tajsec(port, args.timeout), f"http://127.0.0.1:{port}/sparql", args, questions)
+            ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
             port = free_port()
             bare = run_arm(serve_bare(port, args.timeout, Path(folder)), f"http://127.0.0.1:{port}/query", args,
                            questions)
