@@ -123,9 +123,9 @@ def test_a_stale_or_damaged_cache_never_changes_an_answer(project, dataset, tmp_
             data = victim.read_bytes()
             i = data.index(b'"', len(data) // 2)
             victim.write_bytes(data[:i + 1] + bytes([data[i + 1] ^ 1]) + data[i + 2:])
-        elif damage == "garbage-meta":
-            for meta in cache.glob("*.json"):
-                meta.write_bytes(b"\x00{not json")
+        elif damage == "garbage-meta":   # not JSON, or JSON but not an object
+            for i, meta in enumerate(sorted(cache.glob("*.json"))):
+                meta.write_bytes(b"\x00{not json" if i % 2 else b"[1, 2]")
         else:   # a derived-layer entry that says nothing changed
             for nt in cache.glob("derived-*.nt"):
                 nt.write_bytes(b"")

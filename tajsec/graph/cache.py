@@ -91,7 +91,7 @@ class BuildCache:
                 return None
             int(meta["triples"])
             [LoadWarning(**w) for w in meta["warnings"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):   # AttributeError: not a JSON object
             return None
         return meta, nq, lit
 
