@@ -57,7 +57,7 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
     graphs: dict[str, Path] = {}
     warnings: list = []
     asserted = 0
-    foreign = set(foreign)
+    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
     for f in list(files) + [f for f in foreign if f not in files]:
         g = graph_name_for(f, project.root)
         asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts)
