@@ -5,6 +5,7 @@ results are worked out from the SHACL spec, not read off the program."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -150,3 +151,35 @@ def test_users_shapes_in_any_format(tmp_path, ext, text):
     assert res.exit_code == 1, res.output
     assert f"{data}:5: violation:" in res.output and "ClassConstraintComponent" not in res.output
     assert "1 violations" in res.output.splitlines()[-1]
+
+
+_BLANK_NODE_DATA = {
+    "ttl": ('\nex:a ex:q [ ex:p "01"^^xsd:integer , "4.0"^^xsd:decimal ] .\n'
+            '_:b ex:r ex:a ; ex:p "01"^^xsd:integer .\n'),
+    "nt": (f'<{EX}a> <{EX}q> _:n .\n_:n <{EX}p> "01"^^<{XSD}integer> .\n_:n <{EX}p> "4.0"^^<{XSD}decimal> .\n'
+           f'_:b <{EX}r> <{EX}a> .\n_:b <{EX}p> "01"^^<{XSD}integer> .\n'),
+    "trig": ('\n{ ex:a ex:q [ ex:p "01"^^xsd:integer , "4.0"^^xsd:decimal ] .\n'
+             '_:b ex:r ex:a ; ex:p "01"^^xsd:integer . }\n'),
+}
+
+
+@pytest.mark.parametrize("ext", sorted(_BLANK_NODE_DATA))
+def test_validate_keeps_the_literals_of_blank_nodes_as_written(tmp_path, ext):
+    # `tajsec validate` builds a store, which relabels blank nodes and keeps literals by value:
+    # the literals under blank nodes too must be compared and reported as the file wrote them.
+    # The value nodes are "01"^^xsd:integer (not the term 1, so not in the list: SHACL 4.8.2)
+    # and "4.0"^^xsd:decimal (reported as written, not as "4"), for each of the two blank nodes
+    # that have them.
+    from tajsec.core.project import Project
+    from tajsec.quality.validate import validate
+
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:in ( 1 ) ] .\n")
+    file = tmp_path / f"d.{ext}"
+    file.write_text(("" if ext == "nt" else PREFIXES) + _BLANK_NODE_DATA[ext], encoding="utf-8")
+    project = Project.find(Path(__file__).resolve().parent.parent)
+    outcome = validate(project, [file], shapes=[shapes])
+    got = sorted((type(f.result.focus).__name__, str(f.result.value)) for f in outcome.findings)
+    assert got == sorted([("BlankNode", str(lit("01", "integer"))), ("BlankNode", str(lit("4.0", "decimal"))),
+                          ("BlankNode", str(lit("01", "integer")))])
+    assert all(f.file == str(file) for f in outcome.findings)

@@ -83,8 +83,10 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
         data_files = project.instance_files + data_files
     texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
+    # the literals as the files wrote them, with the blank nodes of the store (tajsec.shacl.terms)
+    literals: list[ox.Quad] | None = [] if engine != "pyshacl" else None
     built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
-                  progress=progress, texts=texts)
+                  progress=progress, texts=texts, literals=literals)
     plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours) if changed is not None
                   else (None, None))
     store = built.store if plan is None else plan.store
@@ -92,10 +94,10 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
         results = reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results
     else:
         # literals checked and reported as the files wrote them (tajsec.shacl.terms)
-        literals = _typed_literal_quads(data_files, texts)
+        written = literals or []
         if plan is not None:
-            literals = [q for q in literals if q.subject in plan.needed]
-        results = shacl.validate(store, shape_files, as_parsed=literals)
+            written = [q for q in written if q.subject in plan.needed]
+        results = shacl.validate(store, shape_files, as_parsed=written)
     if plan is not None:
         results = [r for r in results if r.focus in plan.affected]
     return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
@@ -116,18 +118,6 @@ def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files
         return None, "full run: the changes reach beyond what incremental validation follows"
     return plan, (f"incremental: {len(edits)} changed file(s), "
                   f"{sum(1 for n in plan.affected if not isinstance(n, ox.Literal))} affected node(s)")
-
-
-def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
-    """The triples of `files` whose object is a literal, as written, parsed again from the text
-    the loader kept (it passed the loader's checks when the store was built)."""
-    import pyoxigraph as ox
-
-    out: list[ox.Quad] = []
-    for f in files:
-        data = texts[str(f)].encode("utf-8")
-        out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
-    return out
 
 
 def short(iri: str | None) -> str:
