@@ -103,11 +103,11 @@ def test_the_store_is_given_back_as_it_was(tmp_path):
 
 
 def test_fallback_reports_our_blank_nodes(tmp_path):
-    # sh:qualifiedValueShape goes to pySHACL, which relabels blank nodes: the focus node must be
-    # the data's own blank node, so that it can be located
+    # a SPARQL constraint in a shape used by sh:node goes to pySHACL, which relabels blank
+    # nodes: the focus node must be the data's own blank node, so that it can be located
     data = "[] a ex:Hand ; ex:digit ex:d1 ."
-    shapes = ("ex:S sh:targetClass ex:Hand ; sh:property [ sh:path ex:digit ; "
-              "sh:qualifiedValueShape [ sh:class ex:Thumb ] ; sh:qualifiedMinCount 1 ] .")
+    shapes = ('ex:S sh:targetClass ex:Hand ; sh:node ex:Inner . ex:Inner sh:sparql [ sh:select "SELECT $this '
+              'WHERE { FILTER NOT EXISTS { $this <http://example.org/thumb> ?t } }" ] .')
     shapes_file = tmp_path / "shapes.ttl"
     shapes_file.write_text(PREFIXES + shapes, encoding="utf-8")
     parsed = list(ox.parse((PREFIXES + data).encode(), format=ox.RdfFormat.TURTLE))
@@ -115,8 +115,7 @@ def test_fallback_reports_our_blank_nodes(tmp_path):
     assert isinstance(hand, ox.BlankNode)
     assert shacl.unsupported_shapes([shapes_file])   # handed to pySHACL
     results = shacl.validate(parsed, [shapes_file])
-    assert [(r.focus, r.component.value.rsplit("#")[1]) for r in results] == [
-        (hand, "QualifiedMinCountConstraintComponent")]
+    assert [(r.focus, r.component.value.rsplit("#")[1]) for r in results] == [(hand, "NodeConstraintComponent")]
 
 
 def test_conforms_is_sh_conforms_and_severity_decides_the_exit(tmp_path):
@@ -183,3 +182,18 @@ def test_validate_keeps_the_literals_of_blank_nodes_as_written(tmp_path, ext):
     assert got == sorted([("BlankNode", str(lit("01", "integer"))), ("BlankNode", str(lit("4.0", "decimal"))),
                           ("BlankNode", str(lit("01", "integer")))])
     assert all(f.file == str(file) for f in outcome.findings)
+
+
+def test_shapes_pyshacl_refuses_are_a_clear_error_not_a_crash(tmp_path):
+    # VALUES is not allowed in a SPARQL constraint (SHACL 5.3.1): the compiler lists the shape,
+    # and pySHACL, which gets it, refuses the shapes graph: exit 2 with a one-line error
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+                                 '"SELECT $this WHERE { VALUES ?x { 1 } $this ?p ?x }" ] .\n')
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + "ex:a ex:p 1 .\n")
+    assert "VALUES" in shacl.unsupported_shapes([shapes])[0][1]
+    res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes)])
+    assert res.exit_code == 2, res.output
+    assert "error: the shapes cannot be validated" in res.output
+    assert "Traceback" not in res.output
