@@ -197,3 +197,18 @@ def test_shapes_pyshacl_refuses_are_a_clear_error_not_a_crash(tmp_path):
     assert res.exit_code == 2, res.output
     assert "error: the shapes cannot be validated" in res.output
     assert "Traceback" not in res.output
+
+
+def test_json_results_carry_the_terms_with_datatype_and_language(tmp_path):
+    # "value" is the lexical form (as before); "terms" gives each as an N-Triples term, so that
+    # "4.0"^^xsd:decimal, "4.0"@en and "4.0" stay three different values
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 2 ] .\n")
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + 'ex:a ex:p 4.0 , "4.0"@en , "4.0" .\n')
+    res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes), "--format", "json"])
+    doc = json.loads(res.output)
+    assert {r["value"] for r in doc["results"]} == {"4.0"}
+    assert sorted(r["terms"]["value"] for r in doc["results"]) == sorted(
+        [f'"4.0"^^<{XSD}decimal>', '"4.0"@en', '"4.0"'])
+    assert {(r["terms"]["focus"], r["terms"]["path"]) for r in doc["results"]} == {(f"<{EX}a>", f"<{EX}p>")}
