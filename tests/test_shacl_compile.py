@@ -100,3 +100,148 @@ def test_malformed_qualified_counts_go_to_pyshacl_and_are_listed(tmp_path, count
                            f"sh:qualifiedValueShape [ sh:minLength 9 ] ; {count} ] .", encoding="utf-8")
     [(shape, why)] = shacl.unsupported_shapes([shapes_file])
     assert shape == EX + "S" and "malformed sh:qualifiedMinCount" in why
+
+
+# -- what mutation testing showed untested ---------------------------------------------------------
+
+def listed(tmp_path, shapes: str) -> list[tuple[str, str]]:
+    shapes_file = tmp_path / "listed.ttl"
+    shapes_file.write_text(PREFIXES + shapes, encoding="utf-8")
+    return shacl.unsupported_shapes([shapes_file])
+
+
+def test_generic_cardinality_messages_name_the_focus_node_and_the_path(tmp_path):
+    results = run(tmp_path, "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 2 ] , "
+                            "[ sh:path ex:q ; sh:maxCount 1 ] .", "ex:a ex:p 1 ; ex:q 1 , 2 .")
+    assert sorted(r.message for r in results) == [f"Less than 2 values on {EX}a->{EX}p",
+                                                  f"More than 1 values on {EX}a->{EX}q"]
+
+
+def test_nested_min_count_zero_asks_nothing(tmp_path):
+    # sh:minCount 0 in a shape used through sh:node: every node conforms to it
+    shapes = "ex:S sh:targetNode ex:a ; sh:node [ sh:property [ sh:path ex:p ; sh:minCount 0 ] ] ."
+    assert run(tmp_path, shapes, "ex:a ex:q 1 .") == []
+
+
+def test_property_shape_parameters_on_a_node_shape_are_listed_with_the_reason(tmp_path):
+    [(shape, why)] = listed(tmp_path, "ex:S sh:targetNode ex:a ; sh:minCount 1 .")
+    assert shape == EX + "S" and why == f"sh:minCount on a node shape, where SHACL does not define it (on {EX}S)"
+
+
+def test_a_custom_constraint_component_is_listed(tmp_path):
+    shapes = """ex:Custom a sh:ConstraintComponent ; sh:parameter [ sh:path ex:answer ] ;
+                    sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER ($value = $answer) }" ] .
+                ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; ex:answer 42 ] ."""
+    [(shape, why)] = listed(tmp_path, shapes)
+    assert shape == EX + "S" and why.startswith(f"a parameter of a custom constraint component <{EX}answer>")
+
+
+def test_an_active_sh_not_after_a_deactivated_one_is_checked(tmp_path):
+    shapes = """ex:S sh:targetNode ex:a ; sh:not ex:Off , ex:On .
+                ex:Off sh:deactivated true ; sh:class ex:C .
+                ex:On sh:class ex:C ."""
+    assert found(run(tmp_path, shapes, "ex:a a ex:C .")) == [("a", "NotConstraintComponent")]
+
+
+def test_a_literal_path_is_listed_as_such(tmp_path):
+    [(_, why)] = listed(tmp_path, 'ex:S sh:targetNode ex:a ; sh:property [ sh:path "p" ; sh:minCount 1 ] .')
+    assert why == "a literal as sh:path"
+
+
+@pytest.mark.parametrize("path, values", [
+    ("( ex:q ex:p )", {"1_000"}), ("[ sh:alternativePath ( ex:x ex:p ) ]", {"1_000", "2_000"}),
+    ("[ sh:inversePath [ sh:inversePath ex:p ] ]", {"1_000", "2_000"}), ("[ sh:oneOrMorePath ex:p ]", {"1_000", "2_000"}),
+])
+def test_ill_typed_literals_are_found_through_complex_paths(tmp_path, path, values):
+    # "1_000" is not in the lexical space of xsd:integer: sh:datatype xsd:integer fails on it,
+    # whichever path leads to it (the scan for ill-typed literals follows the path's predicates)
+    data = 'ex:a ex:q ex:b ; ex:p "2_000"^^xsd:integer . ex:b ex:p "1_000"^^xsd:integer .'
+    shapes = f"ex:S sh:targetNode ex:a , ex:b ; sh:property [ sh:path {path} ; sh:datatype xsd:integer ] ."
+    results = run(tmp_path, shapes, data)
+    assert all(r.component.value.endswith("#DatatypeConstraintComponent") for r in results)
+    assert {r.value.value for r in results} == values
+
+
+def test_nested_equals_and_disjoint_are_not_confused(tmp_path):
+    # ex:a: p = q = {1}: equal, not disjoint; ex:b: p = {1}, q = {2}: disjoint, not equal
+    data = "ex:a ex:p 1 ; ex:q 1 . ex:b ex:p 1 ; ex:q 2 ."
+    eq = "ex:S sh:targetNode ex:a , ex:b ; sh:node [ sh:property [ sh:path ex:p ; sh:equals ex:q ] ] ."
+    assert found(run(tmp_path, eq, data)) == [("b", "NodeConstraintComponent")]
+    dis = "ex:S sh:targetNode ex:a , ex:b ; sh:node [ sh:property [ sh:path ex:p ; sh:disjoint ex:q ] ] ."
+    assert found(run(tmp_path, dis, data)) == [("a", "NodeConstraintComponent")]
+
+
+def test_a_shape_that_is_not_a_class_has_no_implicit_class_target(tmp_path):
+    # only a shape that is also an rdfs:Class targets its instances (SHACL 2.1.3.1)
+    shapes = "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:class ex:C ."
+    assert found(run(tmp_path, shapes, "ex:a a ex:C . ex:b a ex:S .")) == []
+    shapes = "ex:S a sh:NodeShape , rdfs:Class ; sh:class ex:C ."
+    assert found(run(tmp_path, shapes, "ex:a a ex:C . ex:b a ex:S .")) == [("b", "ClassConstraintComponent")]
+
+
+# -- SPARQL-based constraints (SHACL 5) -----------------------------------------------------------
+
+def test_sparql_constraint_on_a_node_shape_with_prefixes_and_message(tmp_path):
+    shapes = """ex:S sh:targetClass ex:Dog ; sh:sparql [ sh:prefixes ex:decl ;
+                    sh:message "{$this} is older than {?value}" ;
+                    sh:select "SELECT $this ?value WHERE { $this ex:age ?value . FILTER(?value > 10) }" ] .
+                ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] ."""
+    results = run(tmp_path, shapes, "ex:rex a ex:Dog ; ex:age 12 . ex:tom a ex:Dog ; ex:age 3 . ex:cat ex:age 20 .")
+    assert [(r.focus.value, r.value.value, r.message) for r in results] == [
+        (EX + "rex", "12", f"{EX}rex is older than 12")]
+    assert results[0].component.value.endswith("#SPARQLConstraintComponent") and results[0].path is None
+
+
+def test_sparql_constraint_on_a_property_shape_uses_path_and_projects_this(tmp_path):
+    # $PATH is the shape's path; a query that does not project $this gets it projected
+    shapes = """ex:S sh:targetNode ex:a , ex:b ; sh:property [ sh:path ex:p ; sh:sparql [
+                    sh:select "SELECT ?value WHERE { $this $PATH ?value . FILTER(?value < 0) }" ] ] ."""
+    results = run(tmp_path, shapes, "ex:a ex:p -1 , 2 . ex:b ex:p 3 ; ex:q -5 .")
+    assert [(r.focus.value, r.value.value, r.path) for r in results] == [(EX + "a", "-1", ox.NamedNode(EX + "p"))]
+
+
+def test_sparql_constraint_with_current_shape(tmp_path):
+    # $currentShape is the shape's IRI; the query reads the data graph, which says ex:S's limit
+    shapes = """ex:S sh:targetNode ex:a , ex:b ; sh:sparql [ sh:select \"\"\"SELECT $this WHERE {
+                    $currentShape <http://example.org/limit> ?l . $this <http://example.org/n> ?n . FILTER(?n > ?l) }\"\"\" ] ."""
+    data = "ex:S ex:limit 5 . ex:T ex:limit 1 . ex:a ex:n 7 . ex:b ex:n 3 ."
+    assert found(run(tmp_path, shapes, data)) == [("a", "SPARQLConstraintComponent")]
+
+
+@pytest.mark.parametrize("select", [
+    # a comment and a string holding braces and the word SELECT before the query's own brace
+    "# SELECT { a comment\\nSELECT $this (\\\"{SELECT}\\\" AS ?x) WHERE { $this <http://example.org/n> 1 }",
+    # a PREFIX before the SELECT, whose name ends in 'select'; $this projected already
+    "PREFIX preselect: <http://example.org/>\\nSELECT DISTINCT $this WHERE { $this preselect:n 1 }",
+    # lower case, with a sub-select
+    "select ?this where { { select ?this where { ?this <http://example.org/n> 1 } } }",
+])
+def test_the_focus_nodes_go_into_any_select(tmp_path, select):
+    shapes = f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "{select}" ] .'
+    assert found(run(tmp_path, shapes, "ex:a ex:n 1 . ex:b ex:n 1 .")) == [("a", "SPARQLConstraintComponent")]
+
+
+@pytest.mark.parametrize("select, why", [
+    ('ASK { $this ?p ?o }', "a SPARQL constraint that is not a SELECT query"),
+    ('SELECT $this WHERE { $this ?p ?o MINUS { $this a ?t } }', "SERVICE, MINUS or VALUES in a SPARQL constraint"),
+    ('SELECT $this WHERE { GRAPH $shapesGraph { ?s ?p ?o } }', "$shapesGraph in a SPARQL constraint"),
+])
+def test_sparql_constraints_the_compiler_cannot_do_are_listed(tmp_path, select, why):
+    [(shape, reason)] = listed(tmp_path, f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "{select}" ] .')
+    assert shape == EX + "S" and reason == why
+
+
+def test_a_sparql_constraint_without_select_is_listed(tmp_path):
+    [(_, why)] = listed(tmp_path, 'ex:S sh:targetNode ex:a ; sh:sparql ex:c . ex:c sh:message "m" .')
+    assert why == f"an sh:sparql constraint without sh:select ({EX}c)"
+
+
+def test_current_shape_of_a_blank_node_shape_is_listed(tmp_path):
+    shapes = 'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:sparql [ sh:select "SELECT $this WHERE { $currentShape ?p ?o }" ] ] .'
+    [(_, why)] = listed(tmp_path, shapes)
+    assert why == "$currentShape of a blank-node shape"
+
+
+def test_a_deactivated_sparql_constraint_is_not_run(tmp_path):
+    shapes = 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:deactivated true ; sh:select "SELECT $this WHERE { }" ] .'
+    assert run(tmp_path, shapes, "ex:a ex:n 1 .") == []
