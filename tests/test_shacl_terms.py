@@ -212,3 +212,20 @@ def test_json_results_carry_the_terms_with_datatype_and_language(tmp_path):
     assert sorted(r["terms"]["value"] for r in doc["results"]) == sorted(
         [f'"4.0"^^<{XSD}decimal>', '"4.0"@en', '"4.0"'])
     assert {(r["terms"]["focus"], r["terms"]["path"]) for r in doc["results"]} == {(f"<{EX}a>", f"<{EX}p>")}
+
+
+def test_the_pyshacl_engine_sees_the_literals_as_written_too(tmp_path):
+    # --engine pyshacl (the reference) on the same data: the store keeps "1"^^xsd:byte as
+    # "1"^^xsd:integer, but the file wrote an xsd:byte, under a blank node too: sh:datatype
+    # xsd:byte holds for both, in both engines; "x"^^xsd:byte (ill-typed) fails in both
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:datatype xsd:byte ] .\n")
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + 'ex:a ex:p "1"^^xsd:byte ; ex:q [ ex:p "2"^^xsd:byte ] . ex:b ex:p "x"^^xsd:byte .\n')
+    out = {}
+    for engine in ("fast", "pyshacl"):
+        res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes), "--format", "json",
+                                        "--engine", engine])
+        out[engine] = [(r["focus"], r["terms"]["value"]) for r in json.loads(res.output)["results"]
+                       if r.get("source") != "loader"]
+    assert out["pyshacl"] == out["fast"] == [(EX + "b", f'"x"^^<{XSD}byte>')]

@@ -21,9 +21,8 @@ from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
 from tajsec.graph.build import build
 from tajsec.io.load import LoadWarning, format_for
-from tajsec.io.write import to_rdflib
 from tajsec.quality import incremental
-from tajsec.shacl import reference
+from tajsec.shacl.engine import validate_with_pyshacl
 from tajsec.shacl.locate import Finding, locate
 from tajsec.shacl.reach import reach
 from tajsec.shacl.result import SEVERITIES
@@ -84,19 +83,17 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
     # the literals as the files wrote them, with the blank nodes of the store (tajsec.shacl.terms)
-    literals: list[ox.Quad] | None = [] if engine != "pyshacl" else None
+    literals: list[ox.Quad] = []
     built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
                   progress=progress, texts=texts, literals=literals)
     plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours) if changed is not None
                   else (None, None))
     store = built.store if plan is None else plan.store
+    # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+    written = literals if plan is None else [q for q in literals if q.subject in plan.needed]
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results
+        results = validate_with_pyshacl(store, shape_files, as_parsed=written)
     else:
-        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
-        written = literals or []
-        if plan is not None:
-            written = [q for q in written if q.subject in plan.needed]
         results = shacl.validate(store, shape_files, as_parsed=written)
     if plan is not None:
         results = [r for r in results if r.focus in plan.affected]
