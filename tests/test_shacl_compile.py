@@ -215,9 +215,14 @@ def test_sparql_constraint_with_current_shape(tmp_path):
     "PREFIX preselect: <http://example.org/>\\nSELECT DISTINCT $this WHERE { $this preselect:n 1 }",
     # lower case, with a sub-select
     "select ?this where { { select ?this where { ?this <http://example.org/n> 1 } } }",
+    # an escaped quote in a string; a group nested in the WHERE clause
+    r'SELECT $this ("a\\"{" AS ?x) WHERE { $this <http://example.org/n> 1 FILTER NOT EXISTS { $this a ?t } }',
+    # an IRI right before SELECT; SELECT *; a query ending in a letter
+    "PREFIX e: <http://example.org/>SELECT * WHERE { $this e:n 1 } ORDER BY $this",
+    "SELECT $this WHERE { $this <http://example.org/n> 1 } ORDER BY $this",
 ])
 def test_the_focus_nodes_go_into_any_select(tmp_path, select):
-    shapes = f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "{select}" ] .'
+    shapes = f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """{select}""" ] .'
     assert found(run(tmp_path, shapes, "ex:a ex:n 1 . ex:b ex:n 1 .")) == [("a", "SPARQLConstraintComponent")]
 
 
@@ -245,3 +250,12 @@ def test_current_shape_of_a_blank_node_shape_is_listed(tmp_path):
 def test_a_deactivated_sparql_constraint_is_not_run(tmp_path):
     shapes = 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:deactivated true ; sh:select "SELECT $this WHERE { }" ] .'
     assert run(tmp_path, shapes, "ex:a ex:n 1 .") == []
+
+
+def test_shapes_after_a_deactivated_or_targetless_root_are_compiled(tmp_path):
+    shapes = """ex:A sh:targetNode ex:a ; sh:deactivated true ; sh:class ex:C .
+                ex:B sh:targetNode ex:a ; sh:class ex:C .
+                ex:D a sh:NodeShape , rdfs:Class ; sh:deactivated true ; sh:class ex:C .
+                ex:E sh:targetNode ex:a ; sh:datatype xsd:string ."""
+    assert found(run(tmp_path, shapes, "ex:a ex:p 1 .")) == [("a", "ClassConstraintComponent"),
+                                                             ("a", "DatatypeConstraintComponent")]

@@ -45,7 +45,8 @@ MODULES: dict[str, list[str]] = {
     "tajsec/merge/output.py": ["tests/test_merge_output.py"],
     "tajsec/io/load.py": ["tests/test_load_rules.py"],
     # the SHACL compiler, one unit: the W3C SHACL Core suite and the component walk
-    "tajsec/shacl/compile/": ["tests/test_shacl_suite.py", "tests/test_shacl_coverage.py"],
+    "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
+                              "tests/test_shacl_coverage.py"],
 }
 
 SKIPPED_OPERATORS = [
