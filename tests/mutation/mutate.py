@@ -44,6 +44,7 @@ MODULES: dict[str, list[str]] = {
     "tajsec/sparql/offline.py": ["tests/test_offline_guard.py"],
     "tajsec/merge/output.py": ["tests/test_merge_output.py"],
     "tajsec/io/load.py": ["tests/test_load_rules.py"],
+    "tajsec/io/screens.py": ["tests/test_screens.py", "tests/test_load_rules.py"],
     # the SHACL compiler, one unit: the W3C SHACL Core suite and the component walk
     "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
                               "tests/test_shacl_coverage.py"],
