@@ -370,10 +370,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         if literals is None:
             store.load(data, format=fmt, to_graph=graph)
         else:
-            quads = [ox.Quad(q.subject, q.predicate, q.object, graph)
-                     for q in ox.parse(data, format=fmt, rename_blank_nodes=True)]
-            store.extend(quads)
-            literals.extend(q for q in quads if isinstance(q.object, ox.Literal))
+            store.extend(_keeping_literals(ox.parse(data, format=fmt, rename_blank_nodes=True), graph, literals))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
     refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
@@ -389,6 +386,16 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
+
+
+def _keeping_literals(quads: Iterable[ox.Quad], graph: ox.NamedNode, literals: list[ox.Quad]) -> Iterator[ox.Quad]:
+    """The parsed quads put into `graph`, streamed; those with a literal object also appended to
+    `literals` (only those are held in memory)."""
+    for q in quads:
+        q = ox.Quad(q.subject, q.predicate, q.object, graph)
+        if isinstance(q.object, ox.Literal):
+            literals.append(q)
+        yield q
 
 
 class _GraphView:
