@@ -86,6 +86,16 @@ def test_qualified_min_count_zero_and_no_values(tmp_path):
     assert results[0].shape != ox.NamedNode(EX + "S")
 
 
+def test_nested_qualified_counts_of_zero(tmp_path):
+    # in a shape used through sh:node: qualifiedMinCount 0 asks nothing; qualifiedMaxCount 0
+    # fails as soon as one value qualifies (ex:a has an integer value, ex:b none)
+    q = "sh:qualifiedValueShape [ sh:datatype xsd:integer ]"
+    shapes = f"""ex:S sh:targetNode ex:a , ex:b ; sh:node [ sh:property [ sh:path ex:p ; {q} ; sh:qualifiedMinCount 0 ] ] .
+                 ex:T sh:targetNode ex:a , ex:b ; sh:node [ sh:property [ sh:path ex:p ; {q} ; sh:qualifiedMaxCount 0 ] ] ."""
+    results = run(tmp_path, shapes, 'ex:a ex:p 1 , "x" . ex:b ex:p "y" .')
+    assert [(r.focus.value, r.shape.value) for r in results] == [(EX + "a", EX + "T")]
+
+
 def test_qualified_value_shape_without_counts_is_no_constraint(tmp_path):
     # SHACL 4.7.3 declares the constraint with at least one of the two counts: without either,
     # the qualified value shape is never checked, and nothing is handed to pySHACL
@@ -220,6 +230,9 @@ def test_sparql_constraint_with_current_shape(tmp_path):
     # an IRI right before SELECT; SELECT *; a query ending in a letter
     "PREFIX e: <http://example.org/>SELECT * WHERE { $this e:n 1 } ORDER BY $this",
     "SELECT $this WHERE { $this <http://example.org/n> 1 } ORDER BY $this",
+    # no space after SELECT, none before WHERE's brace; an empty comment as the last character
+    "SELECT?this WHERE{$this <http://example.org/n> 1}",
+    "SELECT $this WHERE { $this <http://example.org/n> 1 } #",
 ])
 def test_the_focus_nodes_go_into_any_select(tmp_path, select):
     shapes = f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """{select}""" ] .'

@@ -116,6 +116,7 @@ def qualified_fails(c: Compiler, s: Node, x: str, path: str) -> list[str]:
     parts = []
     for name, n, q, siblings in qualified(c, s):
         if name == "qualifiedMinCount" and n <= 0:
+            _counted(c, q, siblings, c.var("q"))   # nothing to ask, but the shapes are compiled (the ledger)
             continue
         at_least = n if name == "qualifiedMinCount" else n + 1
         if at_least > NESTED_QUALIFIED_LIMIT:
