@@ -272,3 +272,17 @@ def test_shapes_after_a_deactivated_or_targetless_root_are_compiled(tmp_path):
                 ex:E sh:targetNode ex:a ; sh:datatype xsd:string ."""
     assert found(run(tmp_path, shapes, "ex:a ex:p 1 .")) == [("a", "ClassConstraintComponent"),
                                                              ("a", "DatatypeConstraintComponent")]
+
+
+@pytest.mark.parametrize("shape, why", [
+    ('ex:S sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ; sh:class ex:C .',
+     "SHACL-AF sh:target (on ex:S)"),
+    ('ex:S sh:targetNode ex:a ; sh:rule [ a sh:TripleRule ; sh:subject sh:this ; sh:predicate ex:p ; sh:object 1 ] .',
+     "SHACL-AF sh:rule (on ex:S)"),
+    ('ex:S sh:targetNode ex:a ; sh:js [ sh:jsFunctionName "f" ] .', "sh:js (on ex:S)"),
+    ('ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:node [ sh:expression [ ex:f ex:g ] ] ] .',
+     "SHACL-AF sh:expression (on a blank-node shape)"),
+])
+def test_shacl_af_and_javascript_are_listed_never_skipped(tmp_path, shape, why):
+    [(s, reason)] = listed(tmp_path, shape)
+    assert s == EX + "S" and reason == why.replace("ex:S", EX + "S")
