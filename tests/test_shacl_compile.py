@@ -286,3 +286,64 @@ def test_shapes_after_a_deactivated_or_targetless_root_are_compiled(tmp_path):
 def test_shacl_af_and_javascript_are_listed_never_skipped(tmp_path, shape, why):
     [(s, reason)] = listed(tmp_path, shape)
     assert s == EX + "S" and reason == why.replace("ex:S", EX + "S")
+
+
+def test_generic_messages_of_property_pairs_has_value_and_qualified_counts(tmp_path):
+    shapes = """ex:S sh:targetNode ex:a ; sh:property
+                  [ sh:path ex:p ; sh:equals ex:q ] , [ sh:path ex:p ; sh:disjoint ex:r ] ,
+                  [ sh:path ex:p ; sh:lessThan ex:q ] , [ sh:path ex:p ; sh:lessThanOrEquals ex:s ] ,
+                  [ sh:path ex:p ; sh:hasValue 9 ] ,
+                  [ sh:path ex:p ; sh:qualifiedValueShape ex:Int ; sh:qualifiedMinCount 3 ] ,
+                  [ sh:path ex:p ; sh:qualifiedValueShape ex:Int ; sh:qualifiedMaxCount 0 ] .
+                ex:Int sh:datatype xsd:integer ."""
+    results = run(tmp_path, shapes, "ex:a ex:p 2 ; ex:q 1 ; ex:r 2 ; ex:s 1 .")
+    a, p = f"{EX}a", f"{EX}p"
+    assert sorted({r.message for r in results}) == sorted([
+        f"Value of {a}->{p} != {EX}q", f"Value of {a}->{p} == {EX}r", f"Value of {a}->{p} < {EX}q",
+        f"Value of {a}->{p} <= {EX}s", f"Node {a}->{p} does not contain a value in the set: ['9']",
+        f"Focus node does not conform to shape MinCount 3: {EX}Int on {a}->{p}",
+        f"Focus node does not conform to shape MaxCount 0: {EX}Int on {a}->{p}"])
+
+
+def test_an_english_message_is_preferred_whatever_the_order(tmp_path):
+    shapes = 'ex:S sh:targetNode ex:a ; sh:class ex:C ; sh:message "Zz: not a C"@en , "Aa: kein C"@de .'
+    assert [r.message for r in run(tmp_path, shapes, "ex:a ex:p 1 .")] == ["Zz: not a C"]
+
+
+def test_several_min_counts_of_one_run_as_one_batch(tmp_path):
+    # constraints with the same focus nodes share one query (query.batch); each is reported
+    shapes = """ex:S sh:targetNode ex:a , ex:b ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ,
+                    [ sh:path ex:q ; sh:minCount 1 ] , [ sh:path ex:r ; sh:maxCount 0 ] ."""
+    results = run(tmp_path, shapes, "ex:a ex:p 1 ; ex:r 1 . ex:b ex:q 1 .")
+    assert sorted((r.focus.value[-1], r.path.value[-1], r.component.value.rsplit("#")[1]) for r in results) == [
+        ("a", "q", "MinCountConstraintComponent"), ("a", "r", "MaxCountConstraintComponent"),
+        ("b", "p", "MinCountConstraintComponent")]
+
+
+def test_a_qualified_min_count_of_zero_leaves_the_max_count_checked(tmp_path):
+    shapes = """ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ;
+                    sh:qualifiedValueShape [ sh:datatype xsd:integer ] ; sh:qualifiedMinCount 0 ; sh:qualifiedMaxCount 1 ] ."""
+    assert found(run(tmp_path, shapes, "ex:a ex:p 1 , 2 .")) == [("a", "QualifiedMaxCountConstraintComponent")]
+
+
+@pytest.mark.parametrize("kind", ['"http://www.w3.org/ns/shacl#IRI"', "ex:IRI", "sh:Literally"])
+def test_a_node_kind_that_is_not_one_of_the_six_is_listed(tmp_path, kind):
+    [(_, why)] = listed(tmp_path, f"ex:S sh:targetNode ex:a ; sh:nodeKind {kind} .")
+    assert why.startswith("sh:nodeKind ")
+
+
+def test_the_ledger_walks_past_deactivated_and_repeated_shapes(tmp_path, monkeypatch):
+    """Were a chapter to forget a component, the shape is listed, even when the walk meets a
+    deactivated shape or one it has seen first."""
+    from tajsec.shacl.compile import compile_graph, value_range
+    from tajsec.shacl.shapes import ShapesGraph, triples_of
+
+    monkeypatch.setattr(value_range, "value_checks", lambda c, s, v: [])
+    path = tmp_path / "shapes.ttl"
+    path.write_text(PREFIXES + """ex:Root sh:targetNode ex:f ; sh:property ex:P ;
+        sh:node ex:Off , ex:Seen ; sh:not ex:Seen .
+        ex:Off sh:deactivated true ; sh:class ex:C .  ex:Seen sh:class ex:C .
+        ex:P sh:path ex:p ; sh:maxInclusive 1 .""")
+    compiled = compile_graph(ShapesGraph(triples_of([path])))
+    assert [s for s, _ in compiled.unsupported] == [EX + "Root"]
+    assert "sh:maxInclusive" in compiled.unsupported[0][1]
