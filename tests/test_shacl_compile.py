@@ -332,18 +332,51 @@ def test_a_node_kind_that_is_not_one_of_the_six_is_listed(tmp_path, kind):
     assert why.startswith("sh:nodeKind ")
 
 
-def test_the_ledger_walks_past_deactivated_and_repeated_shapes(tmp_path, monkeypatch):
-    """Were a chapter to forget a component, the shape is listed, even when the walk meets a
-    deactivated shape or one it has seen first."""
+@pytest.mark.parametrize("where", [
+    # the walk meets a deactivated shape, and one it has seen, before the forgotten constraint
+    """sh:property ex:P ; sh:node ex:Off , ex:Seen ; sh:not ex:Seen .
+       ex:Off sh:deactivated true ; sh:class ex:C .  ex:Seen sh:class ex:C .
+       ex:P sh:path ex:p ; sh:maxInclusive 1 .""",
+    # the forgotten constraint in a member of a logical list
+    "sh:and ( [ sh:class ex:C ] [ sh:maxInclusive 1 ] ) .",
+    "sh:or ( [ sh:class ex:C ] [ sh:maxInclusive 1 ] ) .",
+    "sh:xone ( [ sh:class ex:C ] [ sh:maxInclusive 1 ] ) .",
+])
+def test_the_ledger_walks_every_shape_a_root_uses(tmp_path, monkeypatch, where):
+    """Were a chapter to forget a component, the shape is listed, wherever the constraint is."""
     from tajsec.shacl.compile import compile_graph, value_range
     from tajsec.shacl.shapes import ShapesGraph, triples_of
 
     monkeypatch.setattr(value_range, "value_checks", lambda c, s, v: [])
     path = tmp_path / "shapes.ttl"
-    path.write_text(PREFIXES + """ex:Root sh:targetNode ex:f ; sh:property ex:P ;
-        sh:node ex:Off , ex:Seen ; sh:not ex:Seen .
-        ex:Off sh:deactivated true ; sh:class ex:C .  ex:Seen sh:class ex:C .
-        ex:P sh:path ex:p ; sh:maxInclusive 1 .""")
+    path.write_text(PREFIXES + "ex:Root sh:targetNode ex:f ; " + where)
     compiled = compile_graph(ShapesGraph(triples_of([path])))
     assert [s for s, _ in compiled.unsupported] == [EX + "Root"]
     assert "sh:maxInclusive" in compiled.unsupported[0][1]
+
+
+def test_a_property_shape_nested_in_itself_is_listed_as_recursive(tmp_path):
+    [(_, why)] = listed(tmp_path, "ex:P sh:targetNode ex:a ; sh:path ex:p ; sh:property ex:P .")
+    assert why == f"a recursive shape ({EX}P)"
+
+
+def test_nested_qualified_counts_up_to_the_limit_compile(tmp_path):
+    # in a shape used through sh:node, a count needs as many distinct values in one pattern:
+    # up to 5 compiled (min 5: 5 values; max 4: 5 values), beyond that handed to pySHACL
+    from tajsec.shacl.compile.shape_based import NESTED_QUALIFIED_LIMIT
+
+    assert NESTED_QUALIFIED_LIMIT == 5
+    q = "sh:qualifiedValueShape [ sh:datatype xsd:integer ]"
+    for count, bad in (("sh:qualifiedMinCount 5", False), ("sh:qualifiedMaxCount 4", True)):
+        shapes = f"ex:S sh:targetNode ex:a ; sh:node [ sh:property [ sh:path ex:p ; {q} ; {count} ] ] ."
+        assert found(run(tmp_path, shapes, 'ex:a ex:p 1 , 2 , 3 , 4 , 5 , "x" .')) == (
+            [("a", "NodeConstraintComponent")] if bad else [])
+    [(_, why)] = listed(tmp_path, f"ex:S sh:targetNode ex:a ; sh:node [ sh:property [ sh:path ex:p ; {q} ; "
+                                  "sh:qualifiedMaxCount 5 ] ] .")
+    assert why == "sh:qualifiedMaxCount 5 in a shape used inside another (on a blank-node shape)"
+
+
+def test_generic_string_length_messages(tmp_path):
+    shapes = "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minLength 3 ] , [ sh:path ex:q ; sh:maxLength 1 ] ."
+    assert sorted(r.message for r in run(tmp_path, shapes, 'ex:a ex:p "ab" ; ex:q "ab" .')) == [
+        "String length not <= 1", "String length not >= 3"]
