@@ -233,6 +233,8 @@ def test_sparql_constraint_with_current_shape(tmp_path):
     # no space after SELECT, none before WHERE's brace; an empty comment as the last character
     "SELECT?this WHERE{$this <http://example.org/n> 1}",
     "SELECT $this WHERE { $this <http://example.org/n> 1 } #",
+    # a long string holding a quote and a brace
+    "SELECT $this (\'\'\'a\'{\'\'\' AS ?x) WHERE { $this <http://example.org/n> 1 }",
 ])
 def test_the_focus_nodes_go_into_any_select(tmp_path, select):
     shapes = f'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select """{select}""" ] .'
@@ -380,3 +382,8 @@ def test_generic_string_length_messages(tmp_path):
     shapes = "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minLength 3 ] , [ sh:path ex:q ; sh:maxLength 1 ] ."
     assert sorted(r.message for r in run(tmp_path, shapes, 'ex:a ex:p "ab" ; ex:q "ab" .')) == [
         "String length not <= 1", "String length not >= 3"]
+
+
+def test_a_shape_without_targets_is_not_validated_on_its_own(tmp_path):
+    shapes = "ex:Lonely a sh:NodeShape ; sh:class ex:C . ex:P a sh:PropertyShape ; sh:path ex:p ; sh:minCount 2 ."
+    assert run(tmp_path, shapes, "ex:a ex:p 1 . ex:Lonely ex:p 1 .") == []

@@ -67,8 +67,6 @@ def compile_graph(sg: ShapesGraph) -> Compiled:
             if sg.has(s, SH + "target") or sg.has(s, SH + "rule"):
                 comp.check_params(s)
             focus = focus_select(sg, s)
-            if focus is None:
-                continue
             found = comp.root_queries(s, focus)
             missing = comp.uncompiled(s)
             if missing:
