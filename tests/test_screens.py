@@ -178,3 +178,14 @@ def test_line_of_finds_the_json_string():
     assert screens.line_of(text, "en_GB") == 5
     assert screens.line_of(text, "missing") is None
     assert screens.line_of('{"a": "b"}', "a") == 1
+
+
+def test_scalars_among_nodes_do_not_end_the_walk():
+    assert dropped([{"bad": 1}, "text", 3, None]) == ["bad"]
+    assert dropped({"@context": {"p": "http://e/p"}, "p": [{"bad": 1}, "text"]}) == ["bad"]
+
+
+def test_a_prefix_of_the_context_expands_any_compact_iri():
+    # "1ex" is no IRI scheme, but a prefix the context defines: "1ex:p" is expanded, not dropped
+    assert dropped({"@context": {"1ex": "http://e/"}, "1ex:p": 1, "@id": "1ex:s", "@type": "1ex:T"}) == []
+    assert dropped({"1ex:p": 1}) == ["1ex:p"]
