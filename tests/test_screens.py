@@ -55,14 +55,23 @@ def test_depth_counts_nesting_not_elements():
     screens.DepthScreen(P, limit=2).feed(_nested(2, siblings=1000), last=True)
 
 
-def test_depth_is_found_across_chunks_and_default_limit():
+def test_depth_is_found_across_chunks_and_the_default_limit_is_1000():
     screen = screens.DepthScreen(P)
-    deep = _nested(screens.MAX_XML_DEPTH + 1)
-    with pytest.raises(LoadError):
+    deep = _nested(1001)
+    with pytest.raises(LoadError, match="deeper than 1000 elements"):
         for i in range(0, len(deep), 100):
             screen.feed(deep[i:i + 100])
         screen.feed(b"", last=True)
-    screens.refuse_deep_xml(P, _nested(screens.MAX_XML_DEPTH))
+    screens.refuse_deep_xml(P, _nested(1000))
+    with pytest.raises(LoadError, match="deeper than 1000 elements"):
+        screens.refuse_deep_xml(P, deep)
+
+
+def test_a_closed_element_gives_back_one_level():
+X
+    with pytest.raises(LoadError) as e:
+        screens.DepthScreen(P, limit=3).feed(b"<a><b/><c><d><e/></d></c></a>", last=True)
+    assert e.value.column == 14   # <e/> at offset 13
 
 
 def test_malformed_xml_is_left_to_the_parser():
