@@ -68,7 +68,7 @@ def test_depth_is_found_across_chunks_and_the_default_limit_is_1000():
 
 
 def test_a_closed_element_gives_back_one_level():
-X
+    # depths: a 1, b 2 (closed: back to 1), c 2, d 3, e 4: refused at limit 3 on <e/>
     with pytest.raises(LoadError) as e:
         screens.DepthScreen(P, limit=3).feed(b"<a><b/><c><d><e/></d></c></a>", last=True)
     assert e.value.column == 14   # <e/> at offset 13
