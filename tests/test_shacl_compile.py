@@ -62,7 +62,9 @@ def test_qualified_counts_with_disjoint_siblings(tmp_path):
     # disjoint: a value that is both a thumb and a finger counts for neither.
     # ex:both: thumbs {} = 0 < 1; fingers {F1, F2, F3} = 3 < 4.
     # ex:two: thumbs {Thumb1} = 1; fingers {F1..F4} = 4: conforms
-    shapes = "ex:Digits sh:targetClass ex:Hand ." + DIGITS.format(disjoint="; sh:qualifiedValueShapesDisjoint true")
+    # (another shape with properties comes first: the siblings are found under the right parent)
+    shapes = ("ex:Other sh:property [ sh:path ex:z ; sh:minCount 0 ] . ex:Digits sh:targetClass ex:Hand ."
+              + DIGITS.format(disjoint="; sh:qualifiedValueShapesDisjoint true"))
     assert found(run(tmp_path, shapes, HAND)) == [("both", "QualifiedMinCountConstraintComponent")] * 2
 
 
@@ -233,6 +235,9 @@ def test_sparql_constraint_with_current_shape(tmp_path):
     # no space after SELECT, none before WHERE's brace; an empty comment as the last character
     "SELECT?this WHERE{$this <http://example.org/n> 1}",
     "SELECT $this WHERE { $this <http://example.org/n> 1 } #",
+    # a less-than in the projection, an IRI holding the word SELECT before the query's SELECT
+    "SELECT $this (1 < 2 AS ?lt) WHERE { $this <http://example.org/n> ?n FILTER(?n > 0) }",
+    "PREFIX sel: <http://example.org/SELECT/>\nSELECT $this WHERE { $this <http://example.org/n> 1 }",
     # a long string holding a quote and a brace
     "SELECT $this (\'\'\'a\'{\'\'\' AS ?x) WHERE { $this <http://example.org/n> 1 }",
 ])
@@ -339,6 +344,9 @@ def test_a_node_kind_that_is_not_one_of_the_six_is_listed(tmp_path, kind):
     """sh:property ex:P ; sh:node ex:Off , ex:Seen ; sh:not ex:Seen .
        ex:Off sh:deactivated true ; sh:class ex:C .  ex:Seen sh:class ex:C .
        ex:P sh:path ex:p ; sh:maxInclusive 1 .""",
+    # the forgotten constraint in a qualified value shape with only one of the two counts
+    "sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:maxInclusive 1 ] ; sh:qualifiedMinCount 1 ] .",
+    "sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:maxInclusive 1 ] ; sh:qualifiedMaxCount 1 ] .",
     # the forgotten constraint in a member of a logical list
     "sh:and ( [ sh:class ex:C ] [ sh:maxInclusive 1 ] ) .",
     "sh:or ( [ sh:class ex:C ] [ sh:maxInclusive 1 ] ) .",

@@ -218,7 +218,7 @@ class Compiler:
             self.ctx = [{p.value for p in self.sh(s, "targetObjectsOf") if isinstance(p, ox.NamedNode)}]
         self.stack = [s]
         if self.is_property_shape(s):
-            return self.property_queries(s, focus)
+            return self.property_queries(s, focus, root=True)
         out = self.node_queries(s, focus)
         for ps in self.nested_property_shapes(s):
             out.extend(self.property_queries(ps, focus))
@@ -242,9 +242,10 @@ class Compiler:
         out.extend(sparql.queries(self, s, focus))
         return out
 
-    def property_queries(self, s: Node, focus: str) -> list[Query]:
-        """The report queries of property shape s for the focus nodes bound by `focus`."""
-        if s is not self.stack[-1]:
+    def property_queries(self, s: Node, focus: str, root: bool = False) -> list[Query]:
+        """The report queries of property shape s for the focus nodes bound by `focus` (`root`:
+        s is the root shape, already on the stack and checked)."""
+        if not root:
             if s in self.stack:
                 raise Unsupported(f"a recursive shape ({label(s)})")
             self.check_params(s)
