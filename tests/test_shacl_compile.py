@@ -248,6 +248,7 @@ def test_the_focus_nodes_go_into_any_select(tmp_path, select):
 
 @pytest.mark.parametrize("select, why", [
     ('ASK { $this ?p ?o }', "a SPARQL constraint that is not a SELECT query"),
+    ('# SELECT $this WHERE { $this ?p ?o }', "a SPARQL constraint that is not a SELECT query"),   # all comment
     ('SELECT $this WHERE { $this ?p ?o MINUS { $this a ?t } }', "SERVICE, MINUS or VALUES in a SPARQL constraint"),
     ('SELECT $this WHERE { GRAPH $shapesGraph { ?s ?p ?o } }', "$shapesGraph in a SPARQL constraint"),
 ])
