@@ -17,12 +17,14 @@ LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a 
 @click.command("check")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Run HermiT even if this exact input was reasoned over before.")
-def check_cmd(fmt: str, no_cache: bool) -> None:
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity of a SHACL result that fails the run (exit 1).")
+def check_cmd(fmt: str, no_cache: bool, severity: str) -> None:
     """Parse, reason (HermiT), validate (SHACL), run the quality checks and the competency questions."""
     from tajsec.quality.check import check
 
     project = find_project()
-    report = check(project, use_cache=not no_cache)
+    report = check(project, use_cache=not no_cache, threshold=severity.capitalize())
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

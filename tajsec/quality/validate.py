@@ -22,9 +22,8 @@ from tajsec.core.project import Project
 from tajsec.graph.build import build
 from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
 from tajsec.io.load import LoadWarning, format_for
-from tajsec.io.write import to_rdflib
 from tajsec.quality import incremental
-from tajsec.shacl import reference
+from tajsec.shacl.engine import validate_with_pyshacl
 from tajsec.shacl.locate import Finding, locate
 from tajsec.shacl.reach import reach
 from tajsec.shacl.result import SEVERITIES
@@ -90,23 +89,26 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
     inputs = ours + [f for f in data_files if f not in foreign]
     build_cache = None if cache is None or engine != "fast" else BuildCache(cache)
+    # the literals as the files wrote them, with the blank nodes of the store (tajsec.shacl.terms)
+    literals: list[ox.Quad] = []
     if build_cache is None:
-        built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts)
+        built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
+                      literals=literals)
     else:
         built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign, progress=progress,
                              texts=texts)
     plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache)
                   if changed is not None else (None, None))
     store = built.store if plan is None else plan.store
+    # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+    written: list = literals if build_cache is None else build_cache.typed_literals(
+        data_files, None if plan is None else plan.needed)
+    if plan is not None:
+        written = [q for q in written if q.subject in plan.needed]
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results
+        results = validate_with_pyshacl(store, shape_files, as_parsed=written)
     else:
-        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
-        literals = (_typed_literal_quads(data_files, texts) if build_cache is None
-                    else build_cache.typed_literals(data_files, None if plan is None else plan.needed))
-        if plan is not None:
-            literals = [q for q in literals if q.subject in plan.needed]
-        results = shacl.validate(store, shape_files, as_parsed=literals)
+        results = shacl.validate(store, shape_files, as_parsed=written)
     if plan is not None:
         results = [r for r in results if r.focus in plan.affected]
     if build_cache is not None:
@@ -140,18 +142,6 @@ def _derived_changes(cache: BuildCache | None, edits: dict[Path, list[bytes]], o
         return None
     before = cache.conclusions_of(cache.state({f: texts[0] for f, texts in edits.items()}))
     return None if before is None else changed_subjects(before, cache.conclusions)
-
-
-def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
-    """The triples of `files` whose object is a literal, as written, parsed again from the text
-    the loader kept (it passed the loader's checks when the store was built)."""
-    import pyoxigraph as ox
-
-    out: list[ox.Quad] = []
-    for f in files:
-        data = texts[str(f)].encode("utf-8")
-        out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
-    return out
 
 
 def short(iri: str | None) -> str:

@@ -52,9 +52,13 @@ class Finding:
         return self.result.component.value
 
     def as_dict(self) -> dict:
+        """The result as strings (IRIs, blank-node labels, lexical forms), and under "terms" the
+        focus node, path and value as N-Triples terms: datatypes and language tags kept."""
+        r = self.result
         return {"severity": self.severity, "message": self.message, "focus": self.focus, "path": self.path,
                 "value": self.value, "shape": self.shape, "component": self.component, "file": self.file,
-                "line": self.line}
+                "line": self.line, "terms": {"focus": str(r.focus), "path": None if r.path is None else str(r.path),
+                                             "value": None if r.value is None else str(r.value)}}
 
 
 def locate(results: list[ValidationResult], built: Built, data_files: list[Path],
