@@ -9,7 +9,11 @@ server's processes. Not a test: run it by hand.
 With --bare the same request mix then goes to `oxigraph serve-read-only` (the binary in the
 virtual environment) over the same data (our graph as built: asserted and derived triples, each
 file in its named graph, queried as their union), with Oxigraph's own --timeout-s, and the two
-arms are printed side by side with their ratios.
+arms are printed side by side with their ratios. On a shared machine the load changes from one
+arm to the next; `--rounds N` runs the two arms alternately N times (fresh servers each round)
+and gives each arm's median and the median of the rounds' ratios.
+
+    .venv/bin/python benchmarks/load_serve.py --bare --rounds 5 --requests 2000 --concurrency 32
 """
 from __future__ import annotations
 
@@ -60,8 +64,9 @@ def rss_of_tree(pid: int) -> int:
     return total
 
 
-def serve_tajsec(port: int, timeout: float) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout)],
+def serve_tajsec(port: int, timeout: float, workers: int = 2) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout),
+                               "--workers", str(workers)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                               env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
     server.stdout.readline()
@@ -69,17 +74,19 @@ def serve_tajsec(port: int, timeout: float) -> subprocess.Popen:
 
 
 def serve_bare(port: int, timeout: float, folder: Path) -> subprocess.Popen:
-    """`oxigraph serve-read-only` over our built graph, loaded into an on-disk store in `folder`."""
+    """`oxigraph serve-read-only` over our built graph, loaded into an on-disk store in `folder`
+    (once: a later call serves the store already there)."""
     import pyoxigraph as ox
 
     from tajsec.core.project import Project
     from tajsec.graph.build import build
 
-    data = folder / "graph.nq"
-    build(Project.find(ROOT)).store.dump(str(data), format=ox.RdfFormat.N_QUADS)
     oxigraph = str(Path(sys.executable).parent / "oxigraph")
-    subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(data)], check=True,
-                   capture_output=True)
+    if not (folder / "db").exists():
+        data = folder / "graph.nq"
+        build(Project.find(ROOT)).store.dump(str(data), format=ox.RdfFormat.N_QUADS)
+        subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(data)], check=True,
+                       capture_output=True)
     server = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"), "--bind",
                                f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout))],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -155,21 +162,40 @@ def main() -> int:
     ap.add_argument("--expensive-every", type=int, default=500, help="one expensive query per N requests")
     ap.add_argument("--timeout", type=float, default=3.0, help="the server's per-query time-out")
     ap.add_argument("--bare", action="store_true", help="also run the mix against bare oxigraph serve-read-only")
+    ap.add_argument("--workers", type=int, default=2, help="tajsec serve --workers (its default: 2)")
+    ap.add_argument("--rounds", type=int, default=1, help="with --bare: run the two arms alternately this many times")
     args = ap.parse_args()
 
     questions = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "questions").glob("*.rq"))]
-    port = free_port()
-    ours = run_arm(serve_tajsec(port, args.timeout), f"http://127.0.0.1:{port}/sparql", args, questions)
-    report("tajsec serve", ours, args.concurrency)
     if not args.bare:
-        return 0 if ours["errors"] == 0 and ours["alive"] else 1
-    with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        bare = run_arm(serve_bare(port, args.timeout, Path(folder)), f"http://127.0.0.1:{port}/query", args, questions)
-    report("oxigraph serve-read-only", bare, args.concurrency)
-    print(f"tajsec / bare       {ours['rate'] / bare['rate']:.0%} of the requests/s, "
-          f"p99 {ours['p99'] / bare['p99']:.2f}x (the machine is shared: compare within one run)")
-    return 0 if ours["errors"] == 0 and ours["alive"] else 1
+        ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
+        report("tajsec serve", ours, args.concurrency)
+        return 0 if ours["errors"] == 0 and ours["alive"] else 1
+    rounds: list[tuple[dict, dict]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(args.rounds):
+            load = os.getloadavg()[0]
+            port = free_port()
+            ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
+            port = free_port()
+            bare = run_arm(serve_bare(port, args.timeout, Path(folder)), f"http://127.0.0.1:{port}/query", args,
+                           questions)
+            rounds.append((ours, bare))
+            print(f"round {n + 1}/{args.rounds} (load average {load:.1f} before): tajsec {ours['rate']:.0f} req/s, "
+                  f"p99 {ours['p99'] * 1000:.1f} ms; bare {bare['rate']:.0f} req/s, p99 {bare['p99'] * 1000:.1f} ms; "
+                  f"{ours['rate'] / bare['rate']:.0%}, p99 {ours['p99'] / bare['p99']:.2f}x", flush=True)
+    ours, bare = rounds[-1]
+    report("tajsec serve (last round)", ours, args.concurrency)
+    report("oxigraph serve-read-only (last round)", bare, args.concurrency)
+    med = statistics.median
+    print(f"tajsec / bare       {med(o['rate'] / b['rate'] for o, b in rounds):.0%} of the requests/s, "
+          f"p99 {med(o['p99'] / b['p99'] for o, b in rounds):.2f}x (medians of {len(rounds)} round(s)' ratios; "
+          f"medians: tajsec {med(o['rate'] for o, _ in rounds):.0f} req/s, p99 "
+          f"{med(o['p99'] for o, _ in rounds) * 1000:.1f} ms; bare {med(b['rate'] for _, b in rounds):.0f} req/s, "
+          f"p99 {med(b['p99'] for _, b in rounds) * 1000:.1f} ms; load average now "
+          f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    return 0 if all(o["errors"] == 0 and o["alive"] for o, _ in rounds) else 1
 
 
 if __name__ == "__main__":

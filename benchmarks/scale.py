@@ -1,22 +1,34 @@
-"""How cost grows with the data: parse, validate (full and incremental), merge, at 10k to 10M triples.
+"""How cost grows with the data: parse, validate (full and incremental), merge, and Apache Jena
+SHACL on the same graph, at 10k to 10M triples.
 
     .venv/bin/python benchmarks/scale.py                       # 10k,100k,1m; 1 run each
     .venv/bin/python benchmarks/scale.py --sizes 10k,100k,1m,10m --repeat 3 --plot docs/img/scale.png
+    .venv/bin/python benchmarks/scale.py --sizes 1m --no-jena   # without the Jena arm
 
 For each size, generated data in our ontology (benchmarks/generate.py, with planted defects) is
 split into FILES N-Triples files by country, the way a dataset sits in a repository, and
-committed to a git repository of its own under build/bench/scale-SIZE/. Then one data file is
-edited (one date made ill-typed, one triple removed) and, as whole child processes (time and
-peak memory from wait4, see benchmarks/README.md):
+committed to a git repository of its own under build/bench/scale-SIZE/. On the committed state,
+`tajsec validate FILES --cache-dir CACHE` runs once, as a CI run on the main branch would (its
+time is the `validate+cache` column: a full run that also fills the build cache). Then one data
+file is edited (one date made ill-typed, one triple removed) and, as whole child processes (time
+and peak memory from wait4, see benchmarks/README.md):
 
-  parse        the files into a pyoxigraph store
-  validate     `tajsec validate FILES` (full run, the edited data)
-  incremental  `tajsec validate FILES --changed-since HEAD` (the one edited file)
-  merge        `tajsec merge FILES -o merged.trig` (our graph and the data, written out)
+  parse            the files into a pyoxigraph store
+  validate         `tajsec validate FILES` (full run, the edited data, no cache)
+  incremental-cold `tajsec validate FILES --changed-since HEAD --no-cache` (the one edited file)
+  incremental      the same with the build cache the run on the committed state left
+                   (`--cache-dir CACHE`): what a pull request's CI run costs
+  merge            `tajsec merge FILES -o merged.trig` (our graph and the data, written out)
+  jena             Apache Jena SHACL 4.5 (`shacl validate`, JVM start included; Debian's
+                   libapache-jena-java, found as benchmarks/run.py finds it) on the graph tajsec
+                   validates (ontology + data + derived layer, as one N-Triples file written
+                   beforehand, untimed: Jena has no RDFS inference) with the same shapes
 
-The script asserts what must hold at every size: the incremental run's results are all among
-the full run's and include the edit's own violation, and every full result about a node the
-incremental run reports on is in it. A Markdown table goes to stdout; `--plot` draws time and
+The script asserts what must hold at every size: each incremental run's results are all among
+the full run's and include the edit's own violation, and every full result about a node an
+incremental run reports on is in it; Jena's results are compared with the full run's as
+(focus node, path, constraint component, severity) and the verdict printed. A Markdown table
+goes to stdout, with the load average of the machine before and after; `--plot` draws time and
 peak memory against size (matplotlib).
 """
 from __future__ import annotations
@@ -35,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TAJSEC = str(Path(sys.executable).parent / "tajsec")
 FILES = 10
-OPERATIONS = ("parse", "validate", "incremental", "merge")
+OPERATIONS = ("parse", "validate+cache", "validate", "incremental-cold", "incremental", "merge", "jena")
 
 
 def _module(name: str):
@@ -54,9 +66,10 @@ def child_parse(*files: str) -> dict:
     return {"triples": len(store)}
 
 
-def prepare(size: str) -> tuple[Path, list[Path], str]:
+def prepare(size: str, committed=None) -> tuple[Path, list[Path], str]:
     """The dataset of `size` split over FILES files in a git repository of its own, with one
-    edit not yet committed; returns the repository, its files and the edited subject."""
+    edit not yet committed; returns the repository, its files and the edited subject.
+    `committed(repo, paths)` runs on the committed state, before the edit."""
     gen = _module("generate")
     repo = ROOT / "build" / "bench" / f"scale-{size}"
     paths = [repo / f"part-{i:02d}.nt" for i in range(FILES)]
@@ -78,6 +91,8 @@ def prepare(size: str) -> tuple[Path, list[Path], str]:
         subprocess.run(git + ["add", "."], check=True)
         subprocess.run(git + ["commit", "-qm", "generated data"], check=True)
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--", "."], check=True)
+    if committed is not None:
+        committed(repo, paths)
     # the edit: in the middle file, one event's start date made ill-typed, one evidence quote removed
     def has_event(p: Path) -> bool:
         return "<https://schema.org/startDate> " in p.read_text(encoding="utf-8")
@@ -93,56 +108,140 @@ def prepare(size: str) -> tuple[Path, list[Path], str]:
     return repo, paths, subject
 
 
-def measure(size: str, repeat: int) -> dict:
+def _summary(runs: list[dict]) -> dict:
+    return {"wall": sorted(r["wall"] for r in runs)[len(runs) // 2], "rss": max(r["rss"] for r in runs),
+            "stdout": runs[-1]["stdout"]}
+
+
+def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = frozenset()) -> dict:
     run = _module("run")
-    repo, paths, subject = prepare(size)
-    files = [str(p) for p in paths]
     env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
+    cache = ROOT / "build" / "bench" / f"scale-cache-{size}"
+    out: dict = {"size": size, "load": os.getloadavg()}
+
+    def committed(repo: Path, paths: list[Path]) -> None:   # the CI run on the main branch
+        shutil.rmtree(cache, ignore_errors=True)
+        r = run.run_child([TAJSEC, "validate", *map(str, paths), "--format", "json", "--cache-dir", str(cache)],
+                          cwd=repo, env=env)
+        if r["rc"] not in (0, 1):
+            raise SystemExit(f"validate+cache at {size} failed ({r['rc']}): {r['stderr']}")
+        out["validate+cache"] = _summary([r])
+        print(f"  {size} validate+cache: {r['wall']:.2f} s, {r['rss']:.0f} MB", file=sys.stderr, flush=True)
+
+    repo, paths, subject = prepare(size, committed)
+    files = [str(p) for p in paths]
     merged = repo / "merged.trig"
     commands = {
         "parse": [sys.executable, __file__, "--child", "parse", *files],
         "validate": [TAJSEC, "validate", *files, "--format", "json"],
-        "incremental": [TAJSEC, "validate", *files, "--format", "json", "--changed-since", "HEAD"],
+        "incremental-cold": [TAJSEC, "validate", *files, "--format", "json", "--changed-since", "HEAD", "--no-cache"],
+        "incremental": [TAJSEC, "validate", *files, "--format", "json", "--changed-since", "HEAD",
+                        "--cache-dir", str(cache)],
         "merge": [TAJSEC, "merge", *files, "-o", str(merged), "--format", "json"],
     }
-    out: dict = {"size": size}
-    for op, cmd in commands.items():
-        runs = [run.run_child(cmd, cwd=repo, env=env) for _ in range(repeat)]
-        for r in runs:
-            if r["rc"] not in (0, 1):
+    commands = {op: cmd for op, cmd in commands.items() if op not in skip}
+    built, shapes = repo / "built.nt", repo / "shapes.nt"
+    if jena:   # Jena's input, written once, untimed: the graph tajsec validates, and our shapes
+        shapes.write_bytes(b"\n".join(run._turtle_as_nt(f) for f in sorted((ROOT / "shapes").glob("*.ttl"))))
+        r = run.run_child([sys.executable, __file__, "--child", "dump", *files, str(built)], cwd=repo)
+        if r["rc"] != 0:
+            raise SystemExit(f"dump at {size} failed: {r['stderr']}")
+        commands["jena"] = [*jena, "--shapes", str(shapes), "--data", str(built)]
+    runs: dict[str, list[dict]] = {op: [] for op in commands}
+    for n in range(repeat):   # the operations in turn, so that the machine's load falls on each alike
+        for op, cmd in commands.items():
+            r = run.run_child(cmd, cwd=repo, env=env)
+            if r["rc"] not in (0, 1) and op != "jena":
                 raise SystemExit(f"{op} at {size} failed ({r['rc']}): {r['stderr']}")
-        out[op] = {"wall": sorted(r["wall"] for r in runs)[len(runs) // 2], "rss": max(r["rss"] for r in runs),
-                   "stdout": runs[-1]["stdout"]}
-        print(f"  {size} {op}: {out[op]['wall']:.2f} s, {out[op]['rss']:.0f} MB", file=sys.stderr, flush=True)
-    out["triples"] = json.loads(out["parse"]["stdout"].strip().splitlines()[-1])["triples"]
-    full = json.loads(out["validate"]["stdout"])
-    inc = json.loads(out["incremental"]["stdout"])
-    _check_same_findings(full, inc, subject, size)
-    out["results"] = (len(full["results"]), len(inc["results"]), inc.get("incremental", ""))
+            runs[op].append(r)
+            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s, {r['rss']:.0f} MB, load "
+                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+    for op in commands:
+        out[op] = _summary(runs[op])
     merged.unlink(missing_ok=True)
+    out["triples"] = (json.loads(out["parse"]["stdout"].strip().splitlines()[-1])["triples"] if "parse" in out
+                      else sum(1 for f in files for line in open(f, "rb") if line.strip()))
+    full = json.loads(out["validate"]["stdout"])
+    notes = []
+    for op in [op for op in ("incremental-cold", "incremental") if op in out]:
+        inc = json.loads(out[op]["stdout"])
+        _check_same_findings(full, inc, subject, f"{size} {op}")
+        notes.append(f"{op} {len(inc['results'])} ({inc.get('incremental', '').removeprefix('incremental: ')})")
+    out["results"] = (len(full["results"]), notes)
+    built.unlink(missing_ok=True)
+    if jena:
+        out["jena"] |= _jena_verdict(out["jena"]["stdout"], full)
+    out["load"] = (*out["load"], *os.getloadavg())
     return out
 
 
+def child_dump(*files: str) -> dict:
+    """The graph tajsec validates (our ontology + the files + the derived layer) as N-Triples."""
+    from tajsec.core.project import Project
+    from tajsec.graph.build import build
+    from tajsec.io.write import store_to_ntriples
+
+    *data, target = files
+    project = Project(ROOT)
+    built = build(project, project.ontology_files, foreign=[Path(f) for f in data])
+    Path(target).write_bytes(store_to_ntriples(built.store))
+    return {"triples": len(built.store)}
+
+
+def _jena_verdict(stdout: str, full: dict) -> dict:
+    """Whether Jena's report has the full run's findings, as (focus node, path, component, severity)."""
+    import rdflib
+    from rdflib.namespace import SH
+
+    result: dict = {}
+    report = rdflib.Graph()
+    try:
+        report.parse(data=stdout, format="turtle")
+    except Exception as e:   # noqa: BLE001 - whatever Jena printed, the verdict says it
+        result["verdict"] = f"no report ({type(e).__name__})"
+        return result
+
+    def key(focus, path, component, severity) -> tuple:   # a complex path (a blank node) as "_"
+        path = None if path is None else "_" if isinstance(path, rdflib.BNode) or ":" not in str(path) else str(path)
+        return (str(focus), path, str(component), str(severity).rsplit("#", 1)[-1])
+
+    theirs = {key(report.value(x, SH.focusNode), report.value(x, SH.resultPath),
+                  report.value(x, SH.sourceConstraintComponent), report.value(x, SH.resultSeverity))
+              for x in report.subjects(rdflib.RDF.type, SH.ValidationResult)}
+    ours = {key(x["focus"], x["path"], x["component"], x["severity"]) for x in full["results"] if x.get("focus")}
+    result["verdict"] = ("same findings" if theirs == ours
+                         else f"DIFFERENT: {len(ours - theirs)} only tajsec, {len(theirs - ours)} only Jena")
+    result["count"] = len(theirs)
+    return result
+
+
 def _check_same_findings(full: dict, inc: dict, subject: str, size: str) -> None:
-    def key(r: dict) -> str:
-        return json.dumps(r, sort_keys=True)
+    def key(r: dict) -> str:   # a blank node (a complex sh:path) is labelled afresh in each run
+        return json.dumps({k: "_:" if k == "path" and v and ":" not in v else v for k, v in r.items()}, sort_keys=True)
 
     full_keys = {key(r) for r in full["results"]}
     assert inc.get("incremental", "").startswith("incremental:"), (size, inc.get("incremental"))
     assert all(key(r) in full_keys for r in inc["results"]), f"{size}: an incremental result the full run lacks"
     reported = {r.get("focus") for r in inc["results"] if r.get("focus")}
     assert subject in reported, f"{size}: the edit's own violation is missing"
-    missing = [r for r in full["results"] if r.get("focus") in reported and key(r) not in {key(x) for x in inc["results"]}]
+    inc_keys = {key(x) for x in inc["results"]}
+    missing = [r for r in full["results"] if r.get("focus") in reported and key(r) not in inc_keys]
     assert not missing, f"{size}: full results about reported nodes missing from the incremental run: {missing[:2]}"
 
 
 def table(rows: list[dict]) -> str:
-    head = "| triples | " + " | ".join(OPERATIONS) + " | results (full / incremental) |"
-    lines = [head, "|---" * (len(OPERATIONS) + 2) + "|"]
+    ops = [op for op in OPERATIONS if any(r.get(op) for r in rows)]
+    head = "| triples | " + " | ".join(ops) + " | validate / incremental | results (loader warnings included) |"
+    lines = [head, "|---" * (len(ops) + 3) + "|"]
     for r in rows:
-        cells = [f"{r[op]['wall']:.2f} s, {r[op]['rss']:.0f} MB" for op in OPERATIONS]
-        full, inc, note = r["results"]
-        lines.append(f"| {r['triples']:,} | " + " | ".join(cells) + f" | {full} / {inc} ({note}) |")
+        cells = [f"{r[op]['wall']:.2f} s, {r[op]['rss']:.0f} MB" if r.get(op) else "-" for op in ops]
+        full, notes = r["results"]
+        jena = f"Jena {r['jena'].get('count', '?')} ({r['jena']['verdict']})" if r.get("jena") else "Jena not run"
+        ratio = f"{r['validate']['wall'] / r['incremental']['wall']:.1f}x"
+        lines.append(f"| {r['triples']:,} | " + " | ".join(cells) + f" | {ratio} | validate {full}; " + "; ".join(notes)
+                     + f"; {jena} |")
+    loads = "; ".join(f"{r['size']}: " + " / ".join(f"{x:.1f}" for x in r["load"]) for r in rows)
+    lines.append(f"\nLoad average (1, 5, 15 min) before and after each size: {loads}.")
     return "\n".join(lines)
 
 
@@ -155,6 +254,8 @@ def plot(rows: list[dict], path: Path) -> None:
     sizes = [r["triples"] for r in rows]
     fig, (time_ax, mem_ax) = plt.subplots(1, 2, figsize=(10, 4))
     for op in OPERATIONS:
+        if not all(r.get(op) for r in rows):
+            continue
         time_ax.plot(sizes, [r[op]["wall"] for r in rows], marker="o", label=op)
         mem_ax.plot(sizes, [r[op]["rss"] for r in rows], marker="o", label=op)
     for ax, label in ((time_ax, "wall time (s)"), (mem_ax, "peak memory (MB)")):
@@ -177,12 +278,19 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="10k,100k,1m")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--plot", type=Path, help="write the plot (PNG) here")
+    ap.add_argument("--no-jena", action="store_true", help="leave out the Apache Jena SHACL arm")
+    ap.add_argument("--skip", default="", help="operations to leave out, comma-separated (parse, merge, incremental-cold)")
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child_parse(*args.child[1:])))
+        child = {"parse": child_parse, "dump": child_dump}[args.child[0]]
+        print(json.dumps(child(*args.child[1:])))
         return 0
-    rows = [measure(size, args.repeat) for size in args.sizes.split(",")]
+    jena = None if args.no_jena else _module("run").find_jena()
+    skip = {op for op in args.skip.split(",") if op}
+    if skip - {"parse", "merge", "incremental-cold"}:
+        ap.error(f"--skip: only parse, merge and incremental-cold can be left out, not {sorted(skip)}")
+    rows = [measure(size, args.repeat, jena, skip) for size in args.sizes.split(",")]
     print(table(rows))
     if args.plot:
         plot(rows, args.plot)

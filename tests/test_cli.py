@@ -70,6 +70,27 @@ def test_findings_exit_1(runner, copy_of_project):
 
 
 @pytest.mark.slow
+def test_check_shacl_conforms_is_sh_conforms_and_severity_decides_the_exit(runner, copy_of_project):
+    # one SHACL warning and nothing else wrong: "does not conform" (sh:conforms is false for
+    # any result), yet the run passes at the default threshold and fails at --severity warning
+    (copy_of_project / "shapes" / "zz-warning.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:x:W> sh:targetNode <https://w3id.org/tajsec/onto/Person> ; sh:severity sh:Warning ;\n"
+        "  sh:property [ sh:path <urn:x:never-used> ; sh:minCount 1 ; sh:severity sh:Warning ] .\n")
+    res = runner.invoke(main, ["check", "--format", "json"])
+    stages = {s["name"]: s for s in json.loads(res.output)["stages"]}
+    assert stages["shacl"]["ok"], stages["shacl"]
+    assert stages["shacl"]["summary"] == ("does not conform: 0 violations, 1 warnings, 0 infos; "
+                                          "passes at threshold violation")
+    assert res.exit_code == 0, stages
+    res = runner.invoke(main, ["check", "--format", "json", "--severity", "warning"])
+    stages = {s["name"]: s for s in json.loads(res.output)["stages"]}
+    assert not stages["shacl"]["ok"]
+    assert stages["shacl"]["summary"].endswith("; fails at threshold warning")
+    assert res.exit_code == 1
+
+
+@pytest.mark.slow
 def test_check_with_no_questions_or_checks_is_an_error_not_ok(runner, copy_of_project):
     """An installation without its questions once said "0/0 competency questions match" and OK."""
     for sub in ("questions", "checks"):

@@ -344,3 +344,29 @@ def test_triple_terms_are_refused_with_the_line_they_are_on(tmp_path):
         with pytest.raises(LoadError) as e:
             read()
         assert e.value.line == 4 and "RDF 1.2 triple terms" in e.value.message
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.ttl", b'@prefix ex: <https://example.org/> .\n_:x ex:p "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+              b'ex:a ex:q [ ex:r "4.0"^^<http://www.w3.org/2001/XMLSchema#decimal> ] ; ex:s ex:b .\n'),
+    ("a.trig", b'@prefix ex: <https://example.org/> .\n{ _:x ex:p "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+               b'ex:a ex:q [ ex:r "4.0"^^<http://www.w3.org/2001/XMLSchema#decimal> ] ; ex:s ex:b . }\n'),
+])
+def test_load_into_hands_over_the_literals_as_written_with_the_stores_blank_nodes(tmp_path, name, text):
+    store, graph, literals = ox.Store(), ox.NamedNode("https://example.org/g"), []
+    assert load.load_into(store, write(tmp_path, name, text), graph, literals=literals) == 4
+    assert sorted(q.object.value for q in literals) == ["01", "4.0"]   # as written, not 1 and 4
+    assert all(q.graph_name == graph and isinstance(q.subject, ox.BlankNode) for q in literals)
+    for q in literals:   # the very blank node the store holds, described there
+        assert list(store.quads_for_pattern(q.subject, q.predicate, None, graph))
+    assert len(list(store.quads_for_pattern(None, None, None, graph))) == 4
+
+
+def test_load_into_with_literals_reports_syntax_errors_and_ill_typed_literals(tmp_path):
+    with pytest.raises(LoadError) as e:
+        load.load_into(ox.Store(), write(tmp_path, "a.nt", TRIPLE + b"<https://example.org/s> <p\n"),
+                       ox.NamedNode("https://example.org/g"), literals=[])
+    assert e.value.line == 2
+    with pytest.raises(LoadError, match="not a valid"):
+        load.load_into(ox.Store(), write(tmp_path, "b.nt", f'<https://e/s> <https://e/p> "x"^^<{XSD}integer> .\n'.encode()),
+                       ox.NamedNode("https://example.org/g"), literals=[])

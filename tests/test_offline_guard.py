@@ -42,3 +42,30 @@ def test_unparsable_query_runs_only_in_a_sandbox():
     assert offline.network_use("SELECT WHERE {") == (None, False)
     assert offline.refusal("SELECT WHERE {", sandboxed=True) is None
     assert "could not be checked" in offline.refusal("SELECT WHERE {", sandboxed=False)
+
+
+def test_a_query_that_cannot_name_service_is_not_parsed_in_a_sandbox(monkeypatch):
+    plain = "PREFIX ts: <https://w3id.org/tajsec/onto/> SELECT ?s WHERE { ?s a ts:Person }"
+    parsed: list[str] = []
+    real = offline._parsed
+
+    def spy(text):
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(offline, "_parsed", spy)
+    assert offline.refusal(plain, sandboxed=True) is None and offline.declares_dataset(plain) is False
+    assert parsed == []
+    assert offline.refusal(plain, sandboxed=False) is None and parsed == [plain]   # outside: parsed, to be sure
+    # a word in any case, an escape or any non-ASCII character sends the query to the parser
+    for text, word in [("SELECT * WHERE { SeRvIcE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("SELECT * WHERE { \\u0053ERVICE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("LoAd <https://e.org/d.ttl>", "uses LOAD")]:
+        assert word in offline.refusal(text, sandboxed=True)
+        assert parsed[-1] == text
+    for text in ["SELECT * WHERE { ?s ?p 'ſ' }", "SELECT * WHERE { ?s ?p 'a\\\\b' }",
+                 "SELECT * WHERE { ?s <https://e.org/loader> ?o }"]:
+        assert offline.refusal(text, sandboxed=True) is None
+        assert parsed[-1] == text
+    assert offline.declares_dataset("SELECT * FROM <https://e.org/g> WHERE { ?s ?p ?o }") is True
+    assert offline.declares_dataset("SELECT * WHERE { ?s <https://e.org/from> ?o }") is False

@@ -62,6 +62,8 @@ def test_validate_json_keeps_its_keys(tmp_path):
     row = json.loads(as_json(outcome))["results"][0]
     assert row == {"severity": "Warning", "message": result.message, "focus": EX + "f", "path": EX + "p",
                    "value": "x", "shape": result.shape.value, "component": SH + "DatatypeConstraintComponent",
-                   "file": "data.ttl", "line": 3}
+                   "file": "data.ttl", "line": 3,
+                   # added by issue 21: the same as N-Triples terms, datatype and language kept
+                   "terms": {"focus": f"<{EX}f>", "path": f"<{EX}p>", "value": '"x"'}}
     assert outcome.passes  # a warning, below the threshold
     assert not outcome.conforms  # sh:conforms: a result of any severity

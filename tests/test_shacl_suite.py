@@ -4,10 +4,11 @@ pySHACL fallback, compared as the suite's conventions say (conforms, and focus n
 value, constraint component, source shape and severity of each result; messages ignored; blank
 nodes by what they say).
 
-With the fallback every test passes. Compiled alone, a test may fail only where the compiler
-listed the shape in `unsupported_shapes` (an explicit hand-over to pySHACL, never a silent
-pass); those are the sh:qualifiedValueShape tests. Exceptions a spec ambiguity would justify go
-in tests/shacl_suite_exceptions.md: today there are none."""
+With the fallback every test passes, and compiled alone too (sh:qualifiedValueShape is
+compiled since issue 21's second round). Were a test to fail compiled alone, it may only be one
+whose shape the compiler lists in `unsupported_shapes` (an explicit hand-over to pySHACL, never
+a silent pass). Exceptions a spec ambiguity would justify go in tests/shacl_suite_exceptions.md:
+today there are none."""
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,8 @@ import pytest
 import shacl_suite
 
 # core tests whose shapes the compiler hands to pySHACL: they fail when the fallback is off,
-# and the compiler says so in unsupported_shapes
-LISTED_WHEN_ALONE = {
-    "node/qualified-001", "property/qualifiedMinCountDisjoint-001", "property/qualifiedValueShape-001",
-    "property/qualifiedValueShapesDisjoint-001",
-}
+# and the compiler says so in unsupported_shapes (none: every core test compiles)
+LISTED_WHEN_ALONE: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +51,9 @@ def test_compiled_alone_fails_only_where_it_hands_the_shape_over(cases):
     failures = _failures(cases, fallback=False)
     assert set(failures) == LISTED_WHEN_ALONE
     assert all(failures[name] for name in LISTED_WHEN_ALONE), f"a failure without an unsupported shape listed: {failures}"
+
+
+def test_no_core_test_needs_the_fallback(cases):
+    # every shape of the core suite compiles: nothing is handed to pySHACL
+    listed = {case.name: shacl_suite.run(case, False)[2] for case in cases}
+    assert {name: why for name, why in listed.items() if why} == {}

@@ -5,6 +5,7 @@ results are worked out from the SHACL spec, not read off the program."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -102,11 +103,11 @@ def test_the_store_is_given_back_as_it_was(tmp_path):
 
 
 def test_fallback_reports_our_blank_nodes(tmp_path):
-    # sh:qualifiedValueShape goes to pySHACL, which relabels blank nodes: the focus node must be
-    # the data's own blank node, so that it can be located
+    # a SPARQL constraint in a shape used by sh:node goes to pySHACL, which relabels blank
+    # nodes: the focus node must be the data's own blank node, so that it can be located
     data = "[] a ex:Hand ; ex:digit ex:d1 ."
-    shapes = ("ex:S sh:targetClass ex:Hand ; sh:property [ sh:path ex:digit ; "
-              "sh:qualifiedValueShape [ sh:class ex:Thumb ] ; sh:qualifiedMinCount 1 ] .")
+    shapes = ('ex:S sh:targetClass ex:Hand ; sh:node ex:Inner . ex:Inner sh:sparql [ sh:select "SELECT $this '
+              'WHERE { FILTER NOT EXISTS { $this <http://example.org/thumb> ?t } }" ] .')
     shapes_file = tmp_path / "shapes.ttl"
     shapes_file.write_text(PREFIXES + shapes, encoding="utf-8")
     parsed = list(ox.parse((PREFIXES + data).encode(), format=ox.RdfFormat.TURTLE))
@@ -114,8 +115,7 @@ def test_fallback_reports_our_blank_nodes(tmp_path):
     assert isinstance(hand, ox.BlankNode)
     assert shacl.unsupported_shapes([shapes_file])   # handed to pySHACL
     results = shacl.validate(parsed, [shapes_file])
-    assert [(r.focus, r.component.value.rsplit("#")[1]) for r in results] == [
-        (hand, "QualifiedMinCountConstraintComponent")]
+    assert [(r.focus, r.component.value.rsplit("#")[1]) for r in results] == [(hand, "NodeConstraintComponent")]
 
 
 def test_conforms_is_sh_conforms_and_severity_decides_the_exit(tmp_path):
@@ -150,3 +150,82 @@ def test_users_shapes_in_any_format(tmp_path, ext, text):
     assert res.exit_code == 1, res.output
     assert f"{data}:5: violation:" in res.output and "ClassConstraintComponent" not in res.output
     assert "1 violations" in res.output.splitlines()[-1]
+
+
+_BLANK_NODE_DATA = {
+    "ttl": ('\nex:a ex:q [ ex:p "01"^^xsd:integer , "4.0"^^xsd:decimal ] .\n'
+            '_:b ex:r ex:a ; ex:p "01"^^xsd:integer .\n'),
+    "nt": (f'<{EX}a> <{EX}q> _:n .\n_:n <{EX}p> "01"^^<{XSD}integer> .\n_:n <{EX}p> "4.0"^^<{XSD}decimal> .\n'
+           f'_:b <{EX}r> <{EX}a> .\n_:b <{EX}p> "01"^^<{XSD}integer> .\n'),
+    "trig": ('\n{ ex:a ex:q [ ex:p "01"^^xsd:integer , "4.0"^^xsd:decimal ] .\n'
+             '_:b ex:r ex:a ; ex:p "01"^^xsd:integer . }\n'),
+}
+
+
+@pytest.mark.parametrize("ext", sorted(_BLANK_NODE_DATA))
+def test_validate_keeps_the_literals_of_blank_nodes_as_written(tmp_path, ext):
+    # `tajsec validate` builds a store, which relabels blank nodes and keeps literals by value:
+    # the literals under blank nodes too must be compared and reported as the file wrote them.
+    # The value nodes are "01"^^xsd:integer (not the term 1, so not in the list: SHACL 4.8.2)
+    # and "4.0"^^xsd:decimal (reported as written, not as "4"), for each of the two blank nodes
+    # that have them.
+    from tajsec.core.project import Project
+    from tajsec.quality.validate import validate
+
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:in ( 1 ) ] .\n")
+    file = tmp_path / f"d.{ext}"
+    file.write_text(("" if ext == "nt" else PREFIXES) + _BLANK_NODE_DATA[ext], encoding="utf-8")
+    project = Project.find(Path(__file__).resolve().parent.parent)
+    outcome = validate(project, [file], shapes=[shapes])
+    got = sorted((type(f.result.focus).__name__, str(f.result.value)) for f in outcome.findings)
+    assert got == sorted([("BlankNode", str(lit("01", "integer"))), ("BlankNode", str(lit("4.0", "decimal"))),
+                          ("BlankNode", str(lit("01", "integer")))])
+    assert all(f.file == str(file) for f in outcome.findings)
+
+
+def test_shapes_pyshacl_refuses_are_a_clear_error_not_a_crash(tmp_path):
+    # VALUES is not allowed in a SPARQL constraint (SHACL 5.3.1): the compiler lists the shape,
+    # and pySHACL, which gets it, refuses the shapes graph: exit 2 with a one-line error
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select '
+                                 '"SELECT $this WHERE { VALUES ?x { 1 } $this ?p ?x }" ] .\n')
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + "ex:a ex:p 1 .\n")
+    assert "VALUES" in shacl.unsupported_shapes([shapes])[0][1]
+    res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes)])
+    assert res.exit_code == 2, res.output
+    assert "error: the shapes cannot be validated" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_json_results_carry_the_terms_with_datatype_and_language(tmp_path):
+    # "value" is the lexical form (as before); "terms" gives each as an N-Triples term, so that
+    # "4.0"^^xsd:decimal, "4.0"@en and "4.0" stay three different values
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxLength 2 ] .\n")
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + 'ex:a ex:p 4.0 , "4.0"@en , "4.0" .\n')
+    res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes), "--format", "json"])
+    doc = json.loads(res.output)
+    assert {r["value"] for r in doc["results"]} == {"4.0"}
+    assert sorted(r["terms"]["value"] for r in doc["results"]) == sorted(
+        [f'"4.0"^^<{XSD}decimal>', '"4.0"@en', '"4.0"'])
+    assert {(r["terms"]["focus"], r["terms"]["path"]) for r in doc["results"]} == {(f"<{EX}a>", f"<{EX}p>")}
+
+
+def test_the_pyshacl_engine_sees_the_literals_as_written_too(tmp_path):
+    # --engine pyshacl (the reference) on the same data: the store keeps "1"^^xsd:byte as
+    # "1"^^xsd:integer, but the file wrote an xsd:byte, under a blank node too: sh:datatype
+    # xsd:byte holds for both, in both engines; "x"^^xsd:byte (ill-typed) fails in both
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:datatype xsd:byte ] .\n")
+    data = tmp_path / "d.ttl"
+    data.write_text(PREFIXES + 'ex:a ex:p "1"^^xsd:byte ; ex:q [ ex:p "2"^^xsd:byte ] . ex:b ex:p "x"^^xsd:byte .\n')
+    out = {}
+    for engine in ("fast", "pyshacl"):
+        res = CliRunner().invoke(main, ["validate", str(data), "--shapes", str(shapes), "--format", "json",
+                                        "--engine", engine])
+        out[engine] = [(r["focus"], r["terms"]["value"]) for r in json.loads(res.output)["results"]
+                       if r.get("source") != "loader"]
+    assert out["pyshacl"] == out["fast"] == [(EX + "b", f'"x"^^<{XSD}byte>')]

@@ -110,3 +110,18 @@ def test_timeline_page_in_a_browser(built, tmp_path):
         page.wait_for_load_state("load")
         assert "timeline.html" not in page.url
         browser.close()
+
+
+def test_the_timeline_offers_its_rows_as_csv(built):
+    import csv as _csv
+
+    from tajsec.core.project import Project
+    from tajsec.site.timeline import timeline_csv
+
+    m = SiteModel(Project.find(), built)
+    rows = list(_csv.DictReader(timeline_csv(m).decode("utf-8").splitlines()))
+    assert [r["iri"] for r in rows] == [r["iri"] for r in _rows(built)]
+    guard = next(r for r in rows if r["iri"] == TSD + "tenure-mirzoev-head-of-dca")
+    # the DCA post: begun some time January-August 2004 (undated), ended with the August arrest
+    assert (guard["begin_not_before"], guard["end_not_after"]) == ("2004-01-01T00:00:00", "2004-08-31T23:59:59")
+    assert guard["status"] == "former"

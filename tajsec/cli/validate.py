@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,12 +17,14 @@ LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a 
 @click.command("check")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Run HermiT even if this exact input was reasoned over before.")
-def check_cmd(fmt: str, no_cache: bool) -> None:
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity of a SHACL result that fails the run (exit 1).")
+def check_cmd(fmt: str, no_cache: bool, severity: str) -> None:
     """Parse, reason (HermiT), validate (SHACL), run the quality checks and the competency questions."""
     from tajsec.quality.check import check
 
     project = find_project()
-    report = check(project, use_cache=not no_cache)
+    report = check(project, use_cache=not no_cache, threshold=severity.capitalize())
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -45,30 +48,41 @@ def check_cmd(fmt: str, no_cache: bool) -> None:
                    "tracked) can affect (repeatable).")
 @click.option("--changed-since", "since", metavar="REV",
               help="Incremental: the data files that differ from git revision REV are the changed ones.")
+@click.option("--cache-dir", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Build cache folder (default: $TAJSEC_CACHE_DIR, else build/cache/validate in the project). "
+                   "Incremental runs always use it; full runs only when this option is given.")
+@click.option("--no-cache", is_flag=True, help="Use no build cache: parse every file.")
 def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str,
-                 shapes: tuple[Path, ...], changed: tuple[Path, ...], since: str | None) -> None:
+                 shapes: tuple[Path, ...], changed: tuple[Path, ...], since: str | None, cache_dir: Path | None,
+                 no_cache: bool) -> None:
     """Validate data against the ontology and the SHACL shapes.
 
     With no FILES: our own instances. With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD,
     RDF/XML, by extension): those files alone, or merged with ours (--with-instances).
     With --shapes: anyone's SHACL shapes instead of ours, same engine, same output.
     With --changed or --changed-since: the whole data is loaded, but only the focus nodes the
-    changed files can affect are validated; their results are those of a full run.
+    changed files can affect are validated; their results are those of a full run. Each
+    file's parsed graph is kept in a build cache keyed by its content, so that only the
+    changed files are parsed again (--no-cache: none kept).
     Exit 0 no result at or above --severity, 1 some, 2 cannot run."""
     from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
     project = find_project()
     check_inputs(list(files) + list(shapes))
     edits = _edits(Path.cwd(), changed, since)   # the git repository we are in, as git itself reads it
+    cache = None
+    if not no_cache and (edits is not None or cache_dir is not None):
+        env = os.environ.get("TAJSEC_CACHE_DIR")
+        cache = cache_dir or (Path(env) if env else project.cache_dir / "validate")
     sizes = {f: f.stat().st_size for f in files if f.is_file()}
     if sys.stderr.isatty() and sum(sizes.values()) > LARGE_INPUT:
         with click.progressbar(length=sum(sizes.values()), label="loading", file=sys.stderr) as bar:
             outcome = validate(project, list(files), with_instances, severity.capitalize(), engine,
                                progress=lambda f: bar.update(sizes.get(f, 0)), shapes=list(shapes) or None,
-                               changed=edits)
+                               changed=edits, cache=cache)
     else:
         outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine,
-                           shapes=list(shapes) or None, changed=edits)
+                           shapes=list(shapes) or None, changed=edits, cache=cache)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
     sys.exit(0 if outcome.passes else 1)
 

@@ -47,20 +47,22 @@ def construct_queries(project: Project) -> list[Path]:
 
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
           foreign: Iterable[Path] = (), progress: Callable[[Path], object] | None = None,
-          texts: dict[str, str] | None = None) -> Built:
+          texts: dict[str, str] | None = None, literals: list[ox.Quad] | None = None) -> Built:
     """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
     people's data) leniently: their ill-typed literals become warnings, not errors. `texts`, if
-    given, receives each file's text (see rdfio.load_into), so that no file is opened twice."""
+    given, receives each file's text (see rdfio.load_into), so that no file is opened twice;
+    `literals`, the quads with a literal object as written (see load_into)."""
     if files is None:
         files = project.ontology_files + project.instance_files
     store = ox.Store()
     graphs: dict[str, Path] = {}
     warnings: list = []
     asserted = 0
-    foreign = set(foreign)
+    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
     for f in list(files) + [f for f in foreign if f not in files]:
         g = graph_name_for(f, project.root)
-        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts)
+        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts,
+                              literals=literals)
         graphs[g.value] = f
         if progress:
             progress(f)

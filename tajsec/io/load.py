@@ -351,17 +351,26 @@ _STORE_RETYPED = re.compile(rb"(?<![A-Za-z])(" + b"|".join(n.encode() for n in s
 
 
 def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = True,
-              warnings: list | None = None, texts: dict[str, str] | None = None) -> int:
+              warnings: list | None = None, texts: dict[str, str] | None = None,
+              literals: list[ox.Quad] | None = None) -> int:
     """Load one file into `graph` of `store` at pyoxigraph speed; same checks and errors as
     parse_file. Returns the number of triples loaded. (The store keeps well-formed typed
-    literals in canonical form, e.g. "0042"^^xsd:integer as 42; parse_file keeps them as written.)"""
+    literals in canonical form, e.g. "0042"^^xsd:integer as 42; parse_file keeps them as written.)
+    `literals`, if given, receives the quads whose object is a literal, as written and with the
+    very blank nodes the store holds (the file is then parsed in Python rather than loaded by
+    the store: a little slower), so that a validator can see them as written (tajsec.shacl.terms)."""
     fmt, data = _preflight(path, strict, warnings, texts)
     if fmt not in _TRIPLE_FORMATS:  # datasets: their own graph names are folded into `graph`
         quads = _parse(path, fmt, data, graph, strict, warnings)
         store.extend(quads)
+        if literals is not None:
+            literals.extend(q for q in quads if isinstance(q.object, ox.Literal))
         return len(quads)
     try:
-        store.load(data, format=fmt, to_graph=graph)
+        if literals is None:
+            store.load(data, format=fmt, to_graph=graph)
+        else:
+            store.extend(_keeping_literals(ox.parse(data, format=fmt, rename_blank_nodes=True), graph, literals))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
     refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
@@ -377,6 +386,16 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
+
+
+def _keeping_literals(quads: Iterable[ox.Quad], graph: ox.NamedNode, literals: list[ox.Quad]) -> Iterator[ox.Quad]:
+    """The parsed quads put into `graph`, streamed; those with a literal object also appended to
+    `literals` (only those are held in memory)."""
+    for q in quads:
+        q = ox.Quad(q.subject, q.predicate, q.object, graph)
+        if isinstance(q.object, ox.Literal):
+            literals.append(q)
+        yield q
 
 
 class _GraphView:

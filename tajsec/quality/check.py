@@ -111,6 +111,23 @@ class CheckReport:
                            for s in self.stages]}
 
 
+def shacl_stage(results: Sequence, threshold: str = "Violation", seconds: float = 0.0) -> Stage:
+    """The shacl stage of SHACL `results`: "conforms" exactly when there are none (sh:conforms,
+    whatever their severity); the stage fails when one is at or above `threshold`."""
+    from tajsec.shacl.result import SEVERITIES
+
+    floor = SEVERITIES.index(threshold)
+    counts: dict[str, int] = {}
+    for res in results:
+        counts[res.severity_name] = counts.get(res.severity_name, 0) + 1
+    failing = [r for r in results if SEVERITIES.index(r.severity_name) >= floor]
+    summary = ("conforms" if not results else "does not conform") + ": " + ", ".join(
+        f"{counts.get(k, 0)} {k.lower()}s" for k in ("Violation", "Warning", "Info"))
+    if results:
+        summary += f"; {'fails' if failing else 'passes'} at threshold {threshold.lower()}"
+    return Stage("shacl", not failing, summary, list(results), seconds)
+
+
 def run_checks(built: Built, project: Project) -> list[CheckRow]:
     findings = []
     for path in project.check_queries:
@@ -135,14 +152,18 @@ def run_questions(built: Built, project: Project) -> list[QuestionOutcome]:
     return outcomes
 
 
-def check(project: Project, use_cache: bool = True) -> CheckReport:
+def check(project: Project, use_cache: bool = True, threshold: str = "Violation") -> CheckReport:
+    """Run the stages. `threshold` ("Violation", "Warning" or "Info"): the lowest severity of a
+    SHACL result that fails the shacl stage (as `tajsec validate --severity`); any result at all
+    makes the summary say "does not conform" (sh:conforms)."""
     from tajsec import shacl
     from tajsec.reason import hermit as reasoning
 
     report = CheckReport()
     t = time.perf_counter()
+    literals: list = []   # as written, for SHACL (tajsec.shacl.terms)
     try:
-        built = build(project)
+        built = build(project, literals=literals)
     except LoadError as e:
         report.stages.append(Stage("parse", False, str(e), [Note(str(e))], time.perf_counter() - t))
         report.status = ERROR
@@ -175,14 +196,8 @@ def check(project: Project, use_cache: bool = True) -> CheckReport:
     t = time.perf_counter()
     # SHACL-core shapes compiled to SPARQL over the store (tajsec/shacl/): the same results
     # as pySHACL (tests/test_fastshacl.py); a shape it cannot compile goes to pySHACL by itself
-    results = shacl.validate(built.store, project.shape_files)
-    conforms = not any(r.is_violation for r in results)
-    counts: dict[str, int] = {}
-    for res in results:
-        counts[res.severity_name] = counts.get(res.severity_name, 0) + 1
-    summary = ("conforms" if conforms else "does not conform") + ": " + ", ".join(
-        f"{counts.get(k, 0)} {k.lower()}s" for k in ("Violation", "Warning", "Info"))
-    report.add(Stage("shacl", conforms, summary, results, time.perf_counter() - t))
+    results = shacl.validate(built.store, project.shape_files, as_parsed=literals)
+    report.add(shacl_stage(results, threshold, time.perf_counter() - t))
 
     # An empty folder means an incomplete checkout or installation, not a clean graph: "0/0 pass"
     # would be an OK that checked nothing.

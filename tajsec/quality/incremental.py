@@ -86,17 +86,30 @@ def _triples(data: bytes, path: Path) -> list:
     return list(ox.parse(data, format=format_for(path)))
 
 
+def _edited(path: Path, texts: list[bytes]) -> tuple[set, list[set]]:
+    """The triples an edit added or removed (all the file's, if only one text is known), and
+    the file's triples in each version (left empty when the lines that differ tell enough: an
+    N-Triples file whose changed lines have no blank node; a superset of the changed triples,
+    as a triple may be written on two lines)."""
+    if len(texts) == 2 and format_for(path) == ox.RdfFormat.N_TRIPLES:
+        lines = set(texts[0].splitlines()) ^ set(texts[1].splitlines())
+        if not any(b"_:" in line for line in lines):
+            return set(_triples(b"\n".join(sorted(lines)) + b"\n", path)), []
+    versions = [set(_triples(data, path)) for data in texts]
+    return (versions[0] ^ versions[1] if len(versions) == 2 else set().union(*versions)), versions
+
+
 def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
-         ontology_graphs: set[str]) -> Plan | None:
+         ontology_graphs: set[str], derived_changed: set | None = None) -> Plan | None:
     """`changed`: each changed data file with its texts (now, and before the edit when known).
+    `derived_changed`: the subjects whose derived triples the edit changed, when known (from
+    the build cache); else every node a changed subject describes counts as one.
     None when the edit cannot be followed and everything must be validated."""
     if reach is None:
         return None
     seeds: set = set()
     for path, texts in changed.items():
-        versions = [set(_triples(data, path)) for data in texts]
-        # before and after known: the triples the edit added or removed; else all the file's
-        edited = versions[0] ^ versions[1] if len(versions) == 2 else set().union(*versions)
+        edited, versions = _edited(path, texts)
         objects = {t.object for v in versions for t in v}
         for t in edited:
             p = t.predicate.value
@@ -111,13 +124,17 @@ def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
             # a class is read from its instances (sh:class, targets), not the other way round
             if p != _RDF_TYPE and not isinstance(t.object, ox.BlankNode):
                 seeds.add(t.object)
+        if derived_changed is not None:
+            continue
         # the build derives triples for the nodes a changed subject describes (a relation
         # statement's ts:subject, a tenure's member): those nodes are changed too
         subjects = {t.subject for t in edited if not isinstance(t.subject, ox.BlankNode)}
+        versions = versions or [set(_triples(data, path)) for data in texts]
         near = [t for v in versions for t in v if t.subject in subjects]
         near += [q for s in subjects for q in store.quads_for_pattern(s, None, None, None)]
         seeds.update(t.object for t in near
                      if t.predicate.value != _RDF_TYPE and not isinstance(t.object, ox.BlankNode))
+    seeds |= derived_changed or set()
     seeds |= _blank_descriptions(store, seeds)
     affected = _within(store, seeds, reach.hops, backwards=True, inverse=reach.inverse)
     needed = _within(store, affected, reach.hops + 1, backwards=False, inverse=reach.inverse)

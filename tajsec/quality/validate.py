@@ -20,10 +20,10 @@ from tajsec import shacl
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
 from tajsec.graph.build import build
+from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
 from tajsec.io.load import LoadWarning, format_for
-from tajsec.io.write import to_rdflib
 from tajsec.quality import incremental
-from tajsec.shacl import reference
+from tajsec.shacl.engine import validate_with_pyshacl
 from tajsec.shacl.locate import Finding, locate
 from tajsec.shacl.reach import reach
 from tajsec.shacl.result import SEVERITIES
@@ -69,13 +69,17 @@ class ValidationOutcome:
 
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
              threshold: str = "Violation", engine: str = "fast", progress: Callable[[Path], object] | None = None,
-             shapes: list[Path] | None = None, changed: dict[Path, list[bytes]] | None = None) -> ValidationOutcome:
+             shapes: list[Path] | None = None, changed: dict[Path, list[bytes]] | None = None,
+             cache: Path | None = None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
     (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
     are validated against those shapes: no ontology of ours, no derived triples. With `changed`
     (data files edited, each with its texts after and, when known, before the edit): only the
     results of the focus nodes those edits can affect (tajsec.quality.incremental), identical
-    to the full run's results for those nodes. Raises LoadError for unreadable or malformed input."""
+    to the full run's results for those nodes. With `cache` (a folder), each file's graph is
+    taken from the build cache there when it holds the file's content (tajsec.graph.cache), and
+    written there when not: same results, less parsing. Raises LoadError for unreadable or
+    malformed input."""
     shape_files = list(shapes) if shapes else project.shape_files
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
@@ -83,27 +87,38 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
         data_files = project.instance_files + data_files
     texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
-    built = build(project, ours + [f for f in data_files if f not in foreign], derive=bool(ours), foreign=foreign,
-                  progress=progress, texts=texts)
-    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours) if changed is not None
-                  else (None, None))
-    store = built.store if plan is None else plan.store
-    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
-        results = reference.validate(to_rdflib(store), reference.load_shapes(shape_files)).results
+    inputs = ours + [f for f in data_files if f not in foreign]
+    build_cache = None if cache is None or engine != "fast" else BuildCache(cache)
+    # the literals as the files wrote them, with the blank nodes of the store (tajsec.shacl.terms)
+    literals: list[ox.Quad] = []
+    if build_cache is None:
+        built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
+                      literals=literals)
     else:
-        # literals checked and reported as the files wrote them (tajsec.shacl.terms)
-        literals = _typed_literal_quads(data_files, texts)
-        if plan is not None:
-            literals = [q for q in literals if q.subject in plan.needed]
-        results = shacl.validate(store, shape_files, as_parsed=literals)
+        built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign, progress=progress,
+                             texts=texts)
+    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache)
+                  if changed is not None else (None, None))
+    store = built.store if plan is None else plan.store
+    # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+    written: list = literals if build_cache is None else build_cache.typed_literals(
+        data_files, None if plan is None else plan.needed)
+    if plan is not None:
+        written = [q for q in written if q.subject in plan.needed]
+    if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
+        results = validate_with_pyshacl(store, shape_files, as_parsed=written)
+    else:
+        results = shacl.validate(store, shape_files, as_parsed=written)
     if plan is not None:
         results = [r for r in results if r.focus in plan.affected]
+    if build_cache is not None:
+        build_cache.prune()
     return ValidationOutcome(locate(results, built, data_files, texts), [str(f) for f in data_files], threshold,
                              list(built.warnings), note, None if plan is None else plan.affected)
 
 
 def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
-                      ontology: list[Path]) -> tuple[incremental.Plan | None, str]:
+                      ontology: list[Path], cache: BuildCache | None = None) -> tuple[incremental.Plan | None, str]:
     """The part of the store an incremental run validates (None: all of it), and a note saying so."""
     schema = {f.resolve() for f in list(shape_files) + list(ontology)}
     if any(f.resolve() in schema for f in changed):
@@ -111,23 +126,22 @@ def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files
     ours = {f.resolve() for f in data_files}
     edits = {f: texts for f, texts in changed.items() if f.resolve() in ours}
     graphs = {g for g, f in built.graphs.items() if f in ontology}
-    plan = incremental.plan(built.store, edits, reach(shape_files), graphs)
+    derived = _derived_changes(cache, edits, ontology)
+    plan = incremental.plan(built.store, edits, reach(shape_files), graphs, derived)
     if plan is None:
         return None, "full run: the changes reach beyond what incremental validation follows"
     return plan, (f"incremental: {len(edits)} changed file(s), "
-                  f"{sum(1 for n in plan.affected if not isinstance(n, ox.Literal))} affected node(s)")
+                  f"{sum(1 for n in plan.affected if not isinstance(n, ox.Literal))} affected node(s)"
+                  + ("" if derived is None else ", derived changes from the build cache"))
 
 
-def _typed_literal_quads(files: list[Path], texts: dict[str, str]) -> list:
-    """The triples of `files` whose object is a literal, as written, parsed again from the text
-    the loader kept (it passed the loader's checks when the store was built)."""
-    import pyoxigraph as ox
-
-    out: list[ox.Quad] = []
-    for f in files:
-        data = texts[str(f)].encode("utf-8")
-        out.extend(q for q in ox.parse(data, format=format_for(f)) if isinstance(q.object, ox.Literal))
-    return out
+def _derived_changes(cache: BuildCache | None, edits: dict[Path, list[bytes]], ontology: list[Path]) -> set | None:
+    """The subjects whose derived triples the edits changed: this run's conclusions against
+    those of the same inputs before the edits, if the build cache holds them (None: unknown)."""
+    if cache is None or not ontology or any(len(texts) != 2 for texts in edits.values()):
+        return None
+    before = cache.conclusions_of(cache.state({f: texts[0] for f, texts in edits.items()}))
+    return None if before is None else changed_subjects(before, cache.conclusions)
 
 
 def short(iri: str | None) -> str:

@@ -170,15 +170,33 @@ def _format_message(msg: str, row: ox.QuerySolution) -> str:
     return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", sub, msg)
 
 
+def validate_with_pyshacl(data: Any, shape_files: Iterable[Path | str], *,
+                          as_parsed: Iterable | None = None) -> list[ValidationResult]:
+    """pySHACL, the reference engine, on `data` as `validate` sees it: typed literals as written
+    (`as_parsed`: see `validate`), results naming the data's own blank nodes."""
+    from tajsec.shacl.shapes import triples_of
+
+    shapes = triples_of([Path(f) for f in shape_files])
+    store, parsed = _as_store(data)
+    with terms.as_written(store, as_parsed if parsed is None else parsed):
+        return sort_results(_pyshacl(store, shapes))
+
+
 def _fallback(store: ox.Store, compiled: Compiled) -> list[ValidationResult]:
     """pySHACL for the shapes this engine cannot do: the shapes graph with the targets of every
-    other shape removed. (Imported here: rdflib and pySHACL load only when a shape needs them.)"""
-    from tajsec.shacl import reference
+    other shape removed."""
     from tajsec.shacl.compile.targets import TARGETS
 
     keep = set(compiled.unsupported_roots)
     targets = {SH + t for t in TARGETS}
-    shapes = [t for t in compiled.sg.triples() if t.subject in keep or t.predicate.value not in targets]
+    return _pyshacl(store, [t for t in compiled.sg.triples() if t.subject in keep or t.predicate.value not in targets])
+
+
+def _pyshacl(store: ox.Store, shapes: list[ox.Triple]) -> list[ValidationResult]:
+    """pySHACL on the store's triples (literals held as written decoded), its results given the
+    store's blank nodes back. (Imported here: rdflib and pySHACL load only when needed.)"""
+    from tajsec.shacl import reference
+
     data = {ox.Triple(terms.decode(q.subject), q.predicate, terms.decode(q.object))
             for q in store.quads_for_pattern(None, None, None, None)}
     labels: dict = {}

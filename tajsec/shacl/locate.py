@@ -3,6 +3,7 @@ node no input describes, first used)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,53 +52,65 @@ class Finding:
         return self.result.component.value
 
     def as_dict(self) -> dict:
+        """The result as strings (IRIs, blank-node labels, lexical forms), and under "terms" the
+        focus node, path and value as N-Triples terms: datatypes and language tags kept."""
+        r = self.result
         return {"severity": self.severity, "message": self.message, "focus": self.focus, "path": self.path,
                 "value": self.value, "shape": self.shape, "component": self.component, "file": self.file,
-                "line": self.line}
+                "line": self.line, "terms": {"focus": str(r.focus), "path": None if r.path is None else str(r.path),
+                                             "value": None if r.value is None else str(r.value)}}
 
 
 def locate(results: list[ValidationResult], built: Built, data_files: list[Path],
            texts: dict[str, str] | None = None) -> list[Finding]:
     """Each result with the data file and line that describe its focus node, sorted by file and
-    line. `built` is the tajsec.graph.build.Built the results came from."""
+    line. `built` is the tajsec.graph.build.Built the results came from. A node described in
+    several data files is placed in the first of them, in the order of `data_files`. Only the
+    reported nodes are looked up, and only the files they are in are read for lines."""
     texts = texts or {}  # each file's text as the loader read it: no file is opened twice
-    lines = {str(f): subject_lines(f, texts.get(str(f))) for f in data_files}
-    subject_files, object_files = where_described(built)
+    order = {str(f): f for f in data_files}
+    rank = {name: i for i, name in enumerate(order)}
+    lines: dict[str, dict[str, int]] = {}
+
+    def lines_of(f: Path) -> dict[str, int]:
+        if str(f) not in lines:
+            lines[str(f)] = subject_lines(f, texts.get(str(f)))
+        return lines[str(f)]
+
+    subject_files, object_files = where_described(built, {r.focus for r in results})
     findings = []
     for r in results:
         finding = Finding(r)
-        for f in subject_files.get(finding.focus, []):
-            if str(f) in lines:
-                finding.file = str(f)
-                finding.line = lines[str(f)].get(finding.focus)
-                break
+        described = [order[str(f)] for f in subject_files.get(finding.focus, []) if str(f) in order]
+        used = [order[str(f)] for f in object_files.get(finding.focus, []) if str(f) in order]
+        first = min(described, key=lambda f: rank[str(f)], default=None)
+        if first is not None:
+            finding.file, finding.line = str(first), lines_of(first).get(finding.focus)
         else:
             # a node that no input describes (say, an untyped target): point at its first use
-            for f in object_files.get(finding.focus, []):
-                if str(f) in lines:
-                    finding.file = str(f)
-                    finding.line = first_mention(f, finding.focus, texts.get(str(f)))
-                    break
+            first = min(used, key=lambda f: rank[str(f)], default=None)
+            if first is not None:
+                finding.file = str(first)
+                finding.line = first_mention(first, finding.focus, texts.get(str(first)))
         findings.append(finding)
     findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
     return findings
 
 
-def where_described(built: Built) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
-    """For each node, the input files in which it is a subject, and those in which it is used
-    as an object."""
+def where_described(built: Built, nodes: Iterable) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
+    """For each of `nodes`, the input files in which it is a subject, and those in which it is
+    used as an object."""
     subjects: dict[str, list[Path]] = {}
     objects: dict[str, list[Path]] = {}
-    for q in built.store.quads_for_pattern(None, None, None, None):
-        path = built.graphs.get(getattr(q.graph_name, "value", ""))
-        if path is None:
+    for n in nodes:
+        if isinstance(n, (ox.Literal, ox.Triple)):
             continue
-        for node, table in ((q.subject, subjects), (q.object, objects)):
-            if isinstance(node, (ox.Literal, ox.Triple)):
-                continue
-            files = table.setdefault(node.value, [])
-            if path not in files:
-                files.append(path)
+        for table, quads in ((subjects, built.store.quads_for_pattern(n, None, None, None)),
+                             (objects, built.store.quads_for_pattern(None, None, n, None))):
+            for q in quads:
+                path = built.graphs.get(getattr(q.graph_name, "value", ""))
+                if path is not None and path not in table.setdefault(n.value, []):
+                    table[n.value].append(path)
     return subjects, objects
 
 

@@ -15,6 +15,7 @@ from typing import cast
 import pyoxigraph as ox
 import rdflib
 
+from tajsec.core.errors import TajsecError
 from tajsec.core.namespaces import PREFIXES
 from tajsec.core.terms import Resource, Term
 from tajsec.shacl.result import ValidationResult, sort_results
@@ -52,7 +53,11 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ReferenceReport:
 
     # The data graph already carries the materialised type closure (see build.py), so no
     # inference is asked of pySHACL.
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
+    _, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                       advanced=True)
+    if not isinstance(report, rdflib.Graph):   # pySHACL gives its failure instead of a report
+        raise TajsecError(f"the shapes cannot be validated (by pySHACL, the engine for the shapes tajsec's "
+                          f"compiler cannot do): {str(text).strip()}")
     results = []
     # only the report's own results: the details nested under an sh:node failure are not
     # results of their own

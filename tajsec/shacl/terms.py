@@ -9,8 +9,9 @@ back into the parsed term (`decode`).
 
 A triple is matched to its stored form by subject, predicate and value, so a literal whose
 subject is a blank node can be restored only when the parsed triples and the store share blank
-node labels (the engine's own store does; a store loaded separately, as `tajsec validate`'s
-build, relabels blank nodes, and there such literals stay in the store's canonical form)."""
+node labels: the engine's own store does, and so does the build when asked for the literals it
+loaded (`build(..., literals=[])`, as `tajsec validate` and `tajsec check` do); a store loaded
+separately relabels blank nodes."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

@@ -42,7 +42,7 @@ from tajsec.site.rdf import rdf_files
 from tajsec.site.shapes import shapes_page
 from tajsec.site.terms import class_page, property_page, scheme_page, terms_index
 from tajsec.site.text import markdown
-from tajsec.site.timeline import timeline_page
+from tajsec.site.timeline import CSV_PATH, timeline_csv, timeline_page
 from tajsec.site.write import MARKER, MARKER_TEXT, DocsError, check_out_dir, dead_links, write_site
 
 __all__ = ["MARKER", "DocsError", "build_site", "dead_links", "markdown", "render_site", "write_site"]
@@ -71,6 +71,7 @@ def render_site(project: Project, built: Built | None = None) -> tuple[dict[str,
     pages.append(timeline_page(m))
     files.update(pages)
     files.update(rdf_files(m))
+    files[CSV_PATH] = timeline_csv(m)
     files["style.css"] = stylesheet()
     files[MARKER] = MARKER_TEXT.encode("utf-8")
     dead = dead_links(files)

@@ -115,6 +115,8 @@ def alternate_links(ctx: PageContext) -> str:
         links = [("void" + ext, media) for ext, media, _ in ALTERNATES]
     elif ctx.here == QUESTIONS_INDEX:
         links = [("index.csv", "text/csv")]
+    elif ctx.here == "timeline.html":
+        links = [("timeline.csv", "text/csv")]
     elif ctx.here.startswith("questions/"):
         links = [(stem + ".rq", "application/sparql-query"), (stem + ".csv", "text/csv")]
     else:

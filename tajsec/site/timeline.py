@@ -4,6 +4,8 @@ its normalised time (tajsec.timeline): a date at the paper's precision as writte
 its relations to others as what they allow, with the relations listed beside it."""
 from __future__ import annotations
 
+import csv
+import io
 from typing import cast
 
 from tajsec.core.namespaces import TS
@@ -11,11 +13,13 @@ from tajsec.site.frame import page
 from tajsec.site.links import PageContext
 from tajsec.site.model import SiteModel
 from tajsec.site.text import esc
+from tajsec.timeline.bounds import iso
 from tajsec.timeline.reader import Timeline
 from tajsec.timeline.words import bounds_text, when_text
 
 PATH = "timeline.html"
-__all__ = ["PATH", "bounds_text", "timeline_page", "timeline_rows", "when_text"]
+CSV_PATH = "timeline.csv"  # the page's rows for machines: its <link rel="alternate">
+__all__ = ["CSV_PATH", "PATH", "bounds_text", "timeline_csv", "timeline_page", "timeline_rows", "when_text"]
 PLAN_WORDS = {"plan": "planned (or envisaged, promised, pledged)", "former": "former"}
 
 
@@ -68,3 +72,17 @@ def timeline_page(m: SiteModel) -> tuple[str, bytes]:
                 "<th>Kind</th><th>The paper's words</th><th>Order</th></tr></thead><tbody>"
                 + "".join(trs) + "</tbody></table></div>")
     return PATH, page(ctx, "Timeline", "\n".join(body), crumbs=[("index.html", "Home")])
+
+
+def timeline_csv(m: SiteModel) -> bytes:
+    """The timeline's rows as CSV: each thing with its normalised bounds (inclusive xsd:dateTime
+    text; empty where open) beside the words the page shows."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(["iri", "label", "kind", "status", "when", "begin_not_before", "begin_not_after",
+                "end_not_before", "end_not_after"])
+    for r in timeline_rows(m, m.timeline):
+        b, e = r["begin"], r["end"]
+        w.writerow([r["iri"], m.g.label(r["iri"]), r["thing"].kind, r["thing"].status or "", r["when"],
+                    *(iso(t) or "" for t in (b.lo, b.hi, e.lo, e.hi))])
+    return out.getvalue().encode("utf-8")

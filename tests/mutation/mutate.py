@@ -8,6 +8,9 @@ are left out (SKIPPED_OPERATORS): of the ten replacements of a binary operator o
 the six of a comparison the boundary and negation ones. A mutant listed in
 tests/mutation/equivalent.md (with the reason it cannot be told apart) is left out of the score.
 
+A MODULE may be a package folder (`tajsec/shacl/compile/`): its files are mutated as one unit
+(one score, one sample), each mutant still named by its own file and line.
+
     python tests/mutation/mutate.py [--sample N] [--jobs J] [MODULE ...]
 
 writes build/mutation/report.md (score per module, every surviving mutant with file:line and the
@@ -41,6 +44,10 @@ MODULES: dict[str, list[str]] = {
     "tajsec/sparql/offline.py": ["tests/test_offline_guard.py"],
     "tajsec/merge/output.py": ["tests/test_merge_output.py"],
     "tajsec/io/load.py": ["tests/test_load_rules.py"],
+    "tajsec/io/screens.py": ["tests/test_screens.py", "tests/test_load_rules.py"],
+    # the SHACL compiler, one unit: the W3C SHACL Core suite and the component walk
+    "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
+                              "tests/test_shacl_coverage.py"],
 }
 
 SKIPPED_OPERATORS = [
@@ -53,6 +60,8 @@ SKIPPED_OPERATORS = [
 #: the checkout's files a test may read, linked into each copy
 LINKED = ["ontology", "instances", "shapes", "queries", "contexts", "mappings", "docs", "benchmarks",
           "README.md", "CHANGELOG.md", "LICENSE", "Makefile", "pyproject.toml"]
+#: caches under build/ a test fills on first use (the SHACL test suite), shared with the checkout
+SHARED_CACHES = ["build/shacl-test-suite"]
 
 
 @dataclass
@@ -106,6 +115,10 @@ def _copy_checkout(work: Path) -> None:
     for name in LINKED:
         if (ROOT / name).exists():
             (work / name).symlink_to(ROOT / name)
+    for name in SHARED_CACHES:
+        (ROOT / name).mkdir(parents=True, exist_ok=True)
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).symlink_to(ROOT / name)
     shared = work.parent / "shared"  # tests look for ../shared beside the checkout
     if not shared.exists() and (ROOT.parent / "shared").exists():
         shared.symlink_to(ROOT.parent / "shared")
@@ -137,7 +150,18 @@ def _sample(keys: list[str], n: int) -> set[str]:
 
 
 def _slug(module: str) -> str:
-    return module.replace("/", "_").removesuffix(".py")
+    return module.rstrip("/").replace("/", "_").removesuffix(".py")
+
+
+def _files(work: Path, module: str) -> list[Path]:
+    """The source files of `module` in the copy `work` (a package folder: all its .py files)."""
+    target = work / module
+    return sorted(target.rglob("*.py")) if target.is_dir() else [target]
+
+
+def _name(work: Path, path: Path | str) -> str:
+    """A mutated file's path relative to the copy (`tajsec/shacl/compile/core.py`)."""
+    return Path(path).resolve().relative_to(work.resolve()).as_posix()
 
 
 def run_module(module: str, sample: int | None = None, quiet: bool = False) -> ModuleScore:
@@ -162,19 +186,20 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
         f"test-command = {json.dumps(command)}\n"
         '[cosmic-ray.distributor]\nname = "local"\n', encoding="utf-8")
     session = work / "session.sqlite"
-    source = (work / module).read_text(encoding="utf-8").splitlines()
-    annotations = _annotation_spans(work / module)
+    files = _files(work, module)
+    sources = {_name(work, f): f.read_text(encoding="utf-8").splitlines() for f in files}
+    annotations = {_name(work, f): _annotation_spans(f) for f in files}
     skip = re.compile("|".join(f"(?:{p})" for p in SKIPPED_OPERATORS))
     (work / "seconds").unlink(missing_ok=True)
     chosen: dict[str, Mutant] = {}
     with use_db(str(session), WorkDB.Mode.create) as db:
-        init([work / module], db, {})
+        init(files, db, {})
         for item in db.pending_work_items:
             m = item.mutations[0]
-            line = m.start_pos[0]
-            mutant = Mutant(module, line, m.operator_name.removeprefix("core/"), source[line - 1], "")
+            line, name = m.start_pos[0], _name(work, m.module_path)
+            mutant = Mutant(name, line, m.operator_name.removeprefix("core/"), sources[name][line - 1], "")
             mutant.occurrence = m.occurrence
-            if skip.match(m.operator_name) or any(a <= tuple(m.start_pos) <= b for a, b in annotations):
+            if skip.match(m.operator_name) or any(a <= tuple(m.start_pos) <= b for a, b in annotations[name]):
                 db.set_result(item.job_id, WorkResult(output="operator left out", worker_outcome=WorkerOutcome.SKIPPED))
             else:
                 chosen[item.job_id] = mutant
@@ -211,7 +236,7 @@ def collect(module: str, work: Path) -> ModuleScore:
     """The score of the session in `work` (run, or still running), read from its database."""
     from cosmic_ray.work_db import WorkDB, use_db
 
-    source = (work / module).read_text(encoding="utf-8").splitlines()
+    sources = {_name(work, f): f.read_text(encoding="utf-8").splitlines() for f in _files(work, module)}
     equivalent = equivalent_keys()
     score = ModuleScore(module)
     with use_db(str(work / "session.sqlite"), WorkDB.Mode.open) as db:
@@ -220,15 +245,15 @@ def collect(module: str, work: Path) -> ModuleScore:
         if result.worker_outcome.value == "skipped":
             continue
         m = item.mutations[0]
-        line = m.start_pos[0]
-        mutant = Mutant(module, line, m.operator_name.removeprefix("core/"), source[line - 1], "",
+        line, name = m.start_pos[0], _name(work, m.module_path)
+        mutant = Mutant(name, line, m.operator_name.removeprefix("core/"), sources[name][line - 1], "",
                         occurrence=m.occurrence)
         mutant.after = _mutated_line(result.diff) or mutant.before
         mutant.outcome = "killed" if result.is_killed else "survived"
         if mutant.outcome == "survived" and mutant.key in equivalent:
             mutant.outcome = "equivalent"
         score.mutants.append(mutant)
-    score.mutants.sort(key=lambda m: (m.line, m.operator, m.after))
+    score.mutants.sort(key=lambda m: (m.module, m.line, m.operator, m.after))
     seconds = work / "seconds"
     score.seconds = float(seconds.read_text()) if seconds.exists() else 0.0
     return score

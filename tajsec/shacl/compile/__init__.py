@@ -9,11 +9,11 @@ failed (query.batch). Shapes used inside others (`sh:node`, `sh:or`, `sh:xone`, 
 `sh:not`, a nested `sh:property`) compile into one boolean expression "this node does not
 conform" (core.Compiler.fails), with EXISTS / NOT EXISTS for cardinalities.
 
-Never silently: a shape this compiler cannot do (sh:qualifiedValueShape, SPARQL-based
-constraint components, SHACL-AF rules and targets, recursive shapes, a parameter SHACL does not
-define where it stands), and a shape with any constraint parameter the compiler met but did not
-translate (core.Compiler.uncompiled), is listed in `unsupported` with the reason and validated
-by pySHACL instead (tajsec.shacl.engine)."""
+Never silently: a shape this compiler cannot do (SPARQL-based constraint components, SHACL-AF
+rules and targets, recursive shapes, a parameter SHACL does not define where it stands, a
+qualified count above shape_based.NESTED_QUALIFIED_LIMIT in a nested shape), and a shape with
+any constraint parameter the compiler met but did not translate (core.Compiler.uncompiled), is
+listed in `unsupported` with the reason and validated by pySHACL instead (tajsec.shacl.engine)."""
 from __future__ import annotations
 
 import hashlib
@@ -67,8 +67,6 @@ def compile_graph(sg: ShapesGraph) -> Compiled:
             if sg.has(s, SH + "target") or sg.has(s, SH + "rule"):
                 comp.check_params(s)
             focus = focus_select(sg, s)
-            if focus is None:
-                continue
             found = comp.root_queries(s, focus)
             missing = comp.uncompiled(s)
             if missing:

@@ -40,10 +40,10 @@ _NON_CONSTRAINT = {
     "ignoredProperties", "declare", "prefixes", "select", "ask", "parameter", "labelTemplate",
     "shapesGraph", "entailment", "suggestedShapesGraph", "optional", "resultAnnotation",
     "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath", "inversePath", "alternativePath", "first", "rest",
+    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint",   # of sh:qualifiedValueShape
 }
-_UNSUPPORTED = {"qualifiedValueShape": "sh:qualifiedValueShape", "qualifiedMinCount": "sh:qualifiedValueShape",
-                "qualifiedMaxCount": "sh:qualifiedValueShape", "js": "sh:js", "rule": "SHACL-AF sh:rule",
-                "target": "SHACL-AF sh:target", "expression": "SHACL-AF sh:expression"}
+_UNSUPPORTED = {"js": "sh:js", "rule": "SHACL-AF sh:rule", "target": "SHACL-AF sh:target",
+                "expression": "SHACL-AF sh:expression"}
 
 
 def component(name: str) -> str:
@@ -192,6 +192,7 @@ class Compiler:
         try:
             path = paths.sparql_path(self.sg, self.sh1(s, "path"))
             parts = cardinality.fails(self, s, x, path)
+            parts += shape_based.qualified_fails(self, s, x, path)
             parts += other.has_value_fails(self, s, x, path)
             v = self.var()
             vals = [expr for _, expr, _ in self.value_constraints(s, v)]
@@ -217,7 +218,7 @@ class Compiler:
             self.ctx = [{p.value for p in self.sh(s, "targetObjectsOf") if isinstance(p, ox.NamedNode)}]
         self.stack = [s]
         if self.is_property_shape(s):
-            return self.property_queries(s, focus)
+            return self.property_queries(s, focus, root=True)
         out = self.node_queries(s, focus)
         for ps in self.nested_property_shapes(s):
             out.extend(self.property_queries(ps, focus))
@@ -241,9 +242,10 @@ class Compiler:
         out.extend(sparql.queries(self, s, focus))
         return out
 
-    def property_queries(self, s: Node, focus: str) -> list[Query]:
-        """The report queries of property shape s for the focus nodes bound by `focus`."""
-        if s is not self.stack[-1]:
+    def property_queries(self, s: Node, focus: str, root: bool = False) -> list[Query]:
+        """The report queries of property shape s for the focus nodes bound by `focus` (`root`:
+        s is the root shape, already on the stack and checked)."""
+        if not root:
             if s in self.stack:
                 raise Unsupported(f"a recursive shape ({label(s)})")
             self.check_params(s)
@@ -255,6 +257,7 @@ class Compiler:
             rpath = path_node if isinstance(path_node, (ox.NamedNode, ox.BlankNode)) else None
             scope = PropertyScope(self, s, focus, path, rpath)
             cardinality.queries(scope)
+            shape_based.qualified_queries(scope)
             other.has_value_queries(scope)
             for name, expr, generic in self.value_constraints(s, "?value"):
                 if name == "closed":
@@ -287,8 +290,11 @@ class Compiler:
             seen.add(s)
             po = self.sg.spo.get(s, {})
             missing += [(s, name) for name in CONSTRAINT_PARAMETERS if SH + name in po and (s, name) not in self.done]
-            for name in ("property", "node", "not", "qualifiedValueShape"):
+            for name in ("property", "node", "not"):
                 todo.extend(self.sh(s, name))
+            if self.sh(s, "qualifiedMinCount") or self.sh(s, "qualifiedMaxCount"):
+                # a qualified value shape without either count declares no constraint (SHACL 4.7.3)
+                todo.extend(self.sh(s, "qualifiedValueShape"))
             for name in ("and", "or", "xone"):
                 for lst in self.sh(s, name):
                     todo.extend(self.sg.rdf_list(lst))

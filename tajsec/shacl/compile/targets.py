@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, Node, ShapesGraph, n3
+from tajsec.shacl.shapes import OWL, RDF, RDFS, SH, Node, ShapesGraph, Unsupported, label, n3
 from tajsec.shacl.terms import constant
 
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
@@ -23,8 +23,8 @@ def root_shapes(sg: ShapesGraph) -> list:
     return list(dict.fromkeys(roots))
 
 
-def focus_select(sg: ShapesGraph, s: Node) -> str | None:
-    """A sub-select binding ?this to the focus nodes of shape s, or None without targets."""
+def focus_select(sg: ShapesGraph, s: Node) -> str:
+    """A sub-select binding ?this to the focus nodes of shape s (one of root_shapes)."""
     branches = []
     classes = list(sg.objs(s, SH + "targetClass"))
     types = {t.value for t in sg.objs(s, RDF + "type") if isinstance(t, ox.NamedNode)}
@@ -41,5 +41,5 @@ def focus_select(sg: ShapesGraph, s: Node) -> str | None:
     for p in sg.objs(s, SH + "targetObjectsOf"):
         branches.append(f"{{ [] {n3(p)} ?this }}")
     if not branches:
-        return None
+        raise Unsupported(f"no target ({label(s)})")   # not one of root_shapes
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }"

@@ -1,0 +1,286 @@
+"""A build cache for incremental validation: each input file's named graph as the loader made
+it, kept on disk keyed by the file's content, so that a run after a small edit parses only the
+files that changed.
+
+An entry is content-addressed: its key is the SHA-256 of the file's bytes, its path as given,
+its graph name, how strictly it was read, and the source of the loader itself (so a change of
+the loader's rules is a new key). It holds three files, written atomically: the graph as
+N-Triples (`KEY.nt`, blank nodes as the store labelled them; a load gives them new labels, as
+loading the file does), the file's typed literals as the
+parser gave them (`KEY.lit.nt`, for tajsec.shacl.terms), and `KEY.json` with the loader's
+warnings, the number of triples and the BLAKE2b digests of the other two. An entry is used
+only if both digests match; anything unreadable, incomplete or altered is a miss: the file is
+loaded again and the entry rewritten. A stale entry cannot be found (its key is another
+file's content), so the cache can only ever make a run slower, never change its answer.
+
+The derived layer is not cached: after the graphs are in place, the build rules run over the
+whole store as SPARQL CONSTRUCTs (what `materialise` adds, without recording how each triple
+was derived, which validation never asks for). The entries least recently used are removed
+once the folder holds more than `keep` times what the run used."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.project import Project
+from tajsec.core.terms import triples
+from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
+from tajsec.io import load
+from tajsec.io.load import BOM, LoadWarning, graph_name_for, load_into, open_input, read_limited
+from tajsec.io.write import atomic_write_bytes
+
+VERSION = "1"
+KEEP = 4   # the folder may hold this many times what one run used before old entries go
+_SOURCES = ("io/load.py", "io/screens.py", "core/xsd.py", "graph/cache.py")
+
+
+def _code_digest() -> str:
+    h = hashlib.sha256(f"{VERSION} {ox.__version__}".encode())
+    base = Path(__file__).resolve().parent.parent
+    for name in _SOURCES:
+        h.update((base / name).read_bytes())
+    return h.hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+def _typed_literals(data: bytes, path: Path) -> bytes:
+    """The triples of a file whose object is a literal, as N-Triples the parser gave them."""
+    quads = [q for q in ox.parse(data, format=load.format_for(path)) if isinstance(q.object, ox.Literal)]
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+class BuildCache:
+    """The entries under `folder`, and what this run used of them."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.code = _code_digest()
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
+        self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
+        self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
+        self.rules: bytes | None = None   # the text of the build rules, once they ran
+
+    def key(self, path: Path, graph: ox.NamedNode, strict: bool, data: bytes) -> str:
+        h = hashlib.sha256(self.code.encode())
+        for part in (str(path), graph.value, "strict" if strict else "lenient"):
+            h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def _read(self, key: str) -> tuple[dict, bytes, bytes] | None:
+        """The entry under `key` if it is whole and unaltered."""
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            nq = (self.folder / f"{key}.nt").read_bytes()
+            lit = (self.folder / f"{key}.lit.nt").read_bytes()
+            if meta.get("key") != key or meta.get("nq") != _digest(nq) or meta.get("lit") != _digest(lit):
+                return None
+            int(meta["triples"])
+            [LoadWarning(**w) for w in meta["warnings"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):   # AttributeError: not a JSON object
+            return None
+        return meta, nq, lit
+
+    def _write(self, key: str, triples: int, warnings: list[LoadWarning], nq: bytes, lit: bytes) -> None:
+        meta = {"key": key, "triples": triples, "warnings": [asdict(w) for w in warnings],
+                "nq": _digest(nq), "lit": _digest(lit)}
+        try:
+            atomic_write_bytes(self.folder / f"{key}.nt", nq)
+            atomic_write_bytes(self.folder / f"{key}.lit.nt", lit)
+            atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+        except OSError:
+            pass   # a cache that cannot be written costs time, not correctness
+
+    def load(self, store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool, warnings: list,
+             texts: dict[str, str]) -> int:
+        """`path` into `graph` of `store`, from the cache when its entry is there and sound, else
+        by the loader (and the entry written). Returns the number of triples."""
+        with open_input(path) as f:
+            data = b"".join(read_limited(f, path))
+        key = self.key(path, graph, strict, data)
+        self.used.add(key)
+        self.files.append((path, graph, strict, key))
+        entry = self._read(key)
+        if entry is not None:
+            meta, nq, lit = entry
+            try:
+                store.load(nq, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except (SyntaxError, ValueError):
+                entry = None
+            else:
+                self.hits += 1
+                warnings.extend(LoadWarning(**w) for w in meta["warnings"])
+                texts[str(path)] = (data[len(BOM):] if data.startswith(BOM) else data).decode("utf-8", errors="replace")
+                self.literals[str(path)] = lit
+                self._touch(key)
+                return int(meta["triples"])
+        self.misses += 1
+        if store.contains_named_graph(graph):   # what a damaged entry may have left
+            store.remove_graph(graph)
+        mine: list[LoadWarning] = []
+        count = load_into(store, path, graph, strict=strict, warnings=mine, texts=texts)
+        warnings.extend(mine)
+        nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        lit = _typed_literals(texts[str(path)].encode("utf-8"), path)
+        self.literals[str(path)] = lit
+        self._write(key, count, mine, nq, lit)
+        return count
+
+    def _touch(self, key: str) -> None:
+        for suffix in (".json", ".nt", ".lit.nt"):
+            with contextlib.suppress(OSError):
+                os.utime(self.folder / f"{key}{suffix}")
+
+    def prune(self, keep: int = KEEP) -> None:
+        """Remove the least recently used entries beyond `keep` times the size of this run's."""
+        try:
+            files = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.folder.iterdir() if p.is_file()]
+        except OSError:
+            return
+        used = sum(size for _, size, p in files if p.name.split(".", 1)[0] in self.used)
+        total = sum(size for _, size, _ in files)
+        for _, size, p in sorted(files, key=lambda t: t[0]):
+            if total <= keep * used:
+                break
+            if p.name.split(".", 1)[0] not in self.used:
+                try:
+                    p.unlink()
+                    total -= size
+                except OSError:
+                    pass
+
+    def state(self, texts: dict[Path, bytes | None] | None = None) -> str:
+        """The key of the set of inputs this run loaded, or of the same with the files of
+        `texts` holding those texts instead (None: the file absent)."""
+        texts = {Path(p).resolve(): t for p, t in (texts or {}).items()}
+        h = hashlib.sha256(self.code.encode())
+        for path, graph, strict, key in self.files:
+            if path.resolve() in texts:
+                data = texts[path.resolve()]
+                if data is None:
+                    continue
+                key = self.key(path, graph, strict, data)
+            h.update(key.encode() + b"\n")
+        return h.hexdigest()
+
+    def _derived_key(self, state: str) -> str | None:
+        return None if self.rules is None else "derived-" + hashlib.sha256(state.encode() + self.rules).hexdigest()
+
+    def save_conclusions(self) -> None:
+        """Keep what the build rules concluded from this run's inputs."""
+        key = self._derived_key(self.state())
+        if key is None:
+            return
+        self.used.add(key)
+        meta = {"key": key, "digest": _digest(self.conclusions)}
+        try:
+            atomic_write_bytes(self.folder / f"{key}.nt", self.conclusions)
+            atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+        except OSError:
+            pass
+
+    def conclusions_of(self, state: str) -> bytes | None:
+        """What the build rules concluded from the inputs of `state`, if a sound entry holds it."""
+        key = self._derived_key(state)
+        if key is None:
+            return None
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.nt").read_bytes()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("key") != key or meta.get("digest") != _digest(data):
+            return None
+        self.used.add(key)
+        return data
+
+    def typed_literals(self, files: Iterable[Path], subjects: set | None = None) -> list[ox.Triple]:
+        """The triples of `files` whose object is a literal, as the parser gave them (files this
+        run loaded); with `subjects`, only those about these named nodes."""
+        out: list[ox.Triple] = []
+        wanted = (None if subjects is None
+                  else {f"<{n.value}>".encode() for n in subjects if isinstance(n, ox.NamedNode)})
+        for f in files:
+            data = self.literals.get(str(f), b"")
+            if wanted is not None:
+                data = b"\n".join(line for line in data.splitlines() if line[:line.find(b" ")] in wanted)
+            out.extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        return out
+
+
+def cached_build(project: Project, files: list[Path], cache: BuildCache, derive: bool = True,
+                 foreign: Iterable[Path] = (), progress: Callable[[Path], object] | None = None,
+                 texts: dict[str, str] | None = None) -> Built:
+    """What tajsec.graph.build.build gives for the same arguments (the same union of triples,
+    graphs, warnings and texts), each file's graph from `cache` when it holds it."""
+    texts = {} if texts is None else texts
+    store = ox.Store()
+    graphs: dict[str, Path] = {}
+    warnings: list = []
+    asserted = 0
+    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
+    for f in list(files) + [f for f in foreign if f not in files]:
+        g = graph_name_for(f, project.root)
+        if g.value in graphs:   # a file given twice is loaded twice, as the build does
+            asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts)
+        else:
+            asserted += cache.load(store, f, g, f not in foreign, warnings, texts)
+        graphs[g.value] = f
+        if progress:
+            progress(f)
+    derived = 0
+    if derive:
+        cache.rules = b"\0".join(p.read_bytes() for p in construct_queries(project))
+        cache.conclusions = conclude(store, construct_queries(project))
+        derived = cache.conclusions.count(b"\n")
+        cache.save_conclusions()
+    return Built(store, list(graphs.values()), asserted, derived, graphs, warnings)
+
+
+def conclude(store: ox.Store, rules: list[Path]) -> bytes:
+    """Run the build rules in order as SPARQL CONSTRUCTs over the union of graphs, each adding
+    its conclusions to DERIVED_GRAPH before the next runs; returns them all as N-Triples. The
+    same union of triples as tajsec.graph.build.materialise, without the record of how each
+    was derived (a conclusion already asserted is added again, to the derived graph)."""
+    out = []
+    for rule in rules:
+        nt = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)).serialize(
+            format=ox.RdfFormat.N_TRIPLES) or b""
+        if b"_:" in nt:   # loading would give blank nodes new labels: those lines as the terms they are
+            lines = nt.splitlines(keepends=True)
+            blank = b"".join(line for line in lines if b"_:" in line)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH)
+                         for t in ox.parse(blank, format=ox.RdfFormat.N_TRIPLES))
+            plain = b"".join(line for line in lines if b"_:" not in line)
+        else:
+            plain = nt
+        if plain:
+            store.load(plain, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH)
+        out.append(nt)
+    return b"".join(out)
+
+
+def changed_subjects(before: bytes, after: bytes) -> set | None:
+    """The subjects of the conclusions in one of the two N-Triples texts and not the other;
+    None if either has a blank node (its label is not comparable across runs)."""
+    if b"_:" in before or b"_:" in after:
+        return None
+    if before == after:
+        return set()
+    old, new = set(before.splitlines()), set(after.splitlines())
+    differ = b"\n".join(old ^ new)
+    return {t.subject for t in ox.parse(differ, format=ox.RdfFormat.N_TRIPLES)} if differ else set()
