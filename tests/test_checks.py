@@ -53,29 +53,11 @@ def test_every_check_has_a_broken_case(project):
     assert names == sorted(CAUGHT)
 
 
-# Issue 14 is split between two branches: 14A gives a time to the ts:timeText nodes of every file
-# but these, 14B to those of these. Until both are merged the check may report nodes of these files
-# only; once none is reported this allowance fails, and is to be removed.
-PENDING_FILES = {"time-text-without-time": ("russia.ttl", "terrorism.ttl")}
-
-
-def _pending(project, name, rows):
-    files = PENDING_FILES.get(name, ())
-    subjects = {line.split()[0] for f in files
-                for line in (project.root / "instances" / f).read_text(encoding="utf-8").splitlines()
-                if line.startswith("tsd:")}
-    return [r for r in rows if "tsd:" + r[0].rsplit("/", 1)[-1] in subjects]
-
-
 @pytest.mark.parametrize("name", sorted(CAUGHT))
 def test_check_passes_on_our_graph(project, built, name):
     qf = queries.QueryFile.read(project.root / "queries" / "checks" / f"{name}.rq")
     rows = queries.run(built.query, qf.text).lexical_rows()
-    pending = _pending(project, name, rows)
-    rows = [r for r in rows if r not in pending]
     assert rows == [], f"{name} reports {rows[:5]}"
-    if name in PENDING_FILES:
-        assert pending, f"{name}: nothing pending in {PENDING_FILES[name]}: remove the allowance"
 
 
 @pytest.fixture(scope="module")
