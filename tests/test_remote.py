@@ -194,14 +194,23 @@ def test_load_without_credentials_is_refused_clearly(loaded):
 
 
 @pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
-def test_same_answers_remotely(loaded, path):
-    engine, _ = loaded
+def _remote_answer(engine, path) -> Result:
     res = CliRunner().invoke(main, ["query", str(path), "--endpoint", engine.query_url, "--graph", GRAPH,
                                     "--format", "json"], env={"TAJSEC_ROOT": str(ROOT)})
     assert res.exit_code == 0, res.output
     solutions = ox.parse_query_results(res.output.encode(), format=ox.QueryResultsFormat.JSON)
     variables = [v.value for v in solutions.variables]
-    result = Result(variables, [[s[v] for v in variables] for s in solutions])
+    return Result(variables, [[s[v] for v in variables] for s in solutions])
+
+
+def test_same_answers_remotely(loaded, path):
+    engine, _ = loaded
+    result = _remote_answer(engine, path)
+    if engine.name == "virtuoso" and not result.rows:
+        # Seen once, in a full run on a machine loaded by several suites: Virtuoso answered a
+        # property-path question with no rows, and the same question alone and in other full runs
+        # with all of them. Asked again, an empty answer that is really wrong stays wrong.
+        result = _remote_answer(engine, path)
     assert queries.compare(result, path.with_suffix(".csv")) == []
 
 
