@@ -193,7 +193,6 @@ def test_load_without_credentials_is_refused_clearly(loaded):
     assert res.exit_code == 2 and "refused the credentials" in res.output and "not-the-password" not in res.output
 
 
-@pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
 def _remote_answer(engine, path) -> Result:
     res = CliRunner().invoke(main, ["query", str(path), "--endpoint", engine.query_url, "--graph", GRAPH,
                                     "--format", "json"], env={"TAJSEC_ROOT": str(ROOT)})
@@ -203,6 +202,7 @@ def _remote_answer(engine, path) -> Result:
     return Result(variables, [[s[v] for v in variables] for s in solutions])
 
 
+@pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
 def test_same_answers_remotely(loaded, path):
     engine, _ = loaded
     result = _remote_answer(engine, path)
