@@ -179,6 +179,10 @@ def test_load_is_chunked_and_idempotent(loaded):
     res = _load(engine, "--chunk", "5000")
     assert res.exit_code == 0, res.output
     assert _count(engine) == sent, "loading twice must not duplicate"
+    # load as the fixture did, for the tests after this one: after the reload in chunks of 5,000
+    # (graph replaced, then added to), Virtuoso 7 answered one property-path question
+    # (sources-asia-plus-footnotes, `dcterms:publisher?`) with no rows, though the triples were all there
+    assert _load(engine, "--chunk", "3000").exit_code == 0
 
 
 def test_load_without_credentials_is_refused_clearly(loaded):
@@ -205,13 +209,7 @@ def _remote_answer(engine, path) -> Result:
 @pytest.mark.parametrize("path", QUESTIONS, ids=lambda p: p.stem)
 def test_same_answers_remotely(loaded, path):
     engine, _ = loaded
-    result = _remote_answer(engine, path)
-    if engine.name == "virtuoso" and not result.rows:
-        # Seen once, in a full run on a machine loaded by several suites: Virtuoso answered a
-        # property-path question with no rows, and the same question alone and in other full runs
-        # with all of them. Asked again, an empty answer that is really wrong stays wrong.
-        result = _remote_answer(engine, path)
-    assert queries.compare(result, path.with_suffix(".csv")) == []
+    assert queries.compare(_remote_answer(engine, path), path.with_suffix(".csv")) == []
 
 
 def test_unreachable_endpoint_is_a_clean_error():
