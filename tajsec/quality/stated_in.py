@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import PREFIXES, TS, TSD
+from tajsec.io.turtle_lines import SUBJECT, insert_properties, lines_by_subject
 from tajsec.io.write import atomic_write_bytes
 from tajsec.quality.coverage import Paragraph, normalise, split_source
 
@@ -113,7 +114,6 @@ def _choose(places: list[str], sections: set[str], footnotes: set[str]) -> str |
     return None
 
 
-_SUBJECT = re.compile(r"^tsd:([^\s;]+)\s")
 _STATED_IN_LINE = re.compile(r"^\s+ts:statedIn\s")
 _IN_SECTION_LINE = re.compile(r"^(\s+)ts:inSection\s.*([;.])\s*$")
 
@@ -122,23 +122,13 @@ def rewrite_turtle(text: str, placed: dict[str, str]) -> tuple[str, set[str]]:
     """`text` with one `ts:statedIn` line per placed statement (after its `ts:inSection` line);
     returns the new text and the statements whose block had no single-line ts:inSection."""
     out: list[str] = []
-    current: str | None = None
     done: set[str] = set()
-    for line in text.splitlines(keepends=True):
-        m = _SUBJECT.match(line)
-        if m:
-            current = m.group(1)
-        elif not line.strip():
-            current = None
+    for current, line in lines_by_subject(text):
         if current in placed and _STATED_IN_LINE.match(line):
             continue  # replaced below
         s = _IN_SECTION_LINE.match(line)
         if current in placed and s and current not in done:
-            new = f"{s.group(1)}ts:statedIn tsd:{placed[current]} ;\n"
-            if s.group(2) == ";":
-                out += [line, new]
-            else:
-                out += [new, line]
+            insert_properties(out, line, s.group(1), s.group(2), [f"ts:statedIn tsd:{placed[current]}"])
             done.add(current)
             continue
         out.append(line)
@@ -151,7 +141,7 @@ def write_stated_in(files: list[Path], placed: dict[str, str]) -> tuple[list[Pat
     changed, missing = [], set(placed)
     for f in sorted(files):
         text = f.read_text(encoding="utf-8")
-        names = {m.group(1) for m in map(_SUBJECT.match, text.splitlines()) if m}
+        names = {m.group(1) for m in map(SUBJECT.match, text.splitlines()) if m}
         mine = {n: p for n, p in placed.items() if n in names}
         if not mine:
             continue

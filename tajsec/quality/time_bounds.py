@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tajsec.core.namespaces import PREFIXES, TS, TSD
+from tajsec.io.turtle_lines import insert_properties, lines_by_subject
 from tajsec.io.write import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -116,38 +117,23 @@ def plan_time_bounds(built: Built) -> Plan:
     return out
 
 
-_SUBJECT = re.compile(r"^tsd:([^\s;]+)\s")
 _BOUND_LINE = re.compile(r"^\s+ts:(?:notBefore|notAfter|precision)\s")
 _VALUE_LINE = re.compile(r"^(\s+)time:inXSD(?:gYear|gYearMonth|Date)\s.*([;.])\s*$")
 _START_LINE = re.compile(r"^(\s+)schema:startDate\s.*([;.])\s*$")
 
 
-def _insert(out: list[str], line: str, indent: str, end: str, new: list[str]) -> None:
-    """Put the property lines `new` after `line` (which ends with `end`), keeping the block's end."""
-    if end == ";":
-        out += [line] + [f"{indent}{n} ;\n" for n in new]
-    else:
-        out += [f"{indent}{n} ;\n" for n in new] + [line]
-
-
 def rewrite_turtle(text: str, plan: Plan) -> tuple[str, set[str]]:
     """`text` with the planned lines written; returns it and the planned names written."""
     out: list[str] = []
-    current: str | None = None
     done: set[str] = set()
-    for line in text.splitlines(keepends=True):
-        m = _SUBJECT.match(line)
-        if m:
-            current = m.group(1)
-        elif not line.strip():
-            current = None
+    for current, line in lines_by_subject(text):
         if current in plan.instants:
             if _BOUND_LINE.match(line):
                 continue  # written again below
             v = _VALUE_LINE.match(line)
             if v and current not in done:
                 n = plan.instants[current]
-                _insert(out, line, v.group(1), v.group(2), [
+                insert_properties(out, line, v.group(1), v.group(2), [
                     f'ts:notBefore "{n.not_before}"^^xsd:dateTime',
                     f'ts:notAfter "{n.not_after}"^^xsd:dateTime',
                     f"ts:precision {_UNITS[n.precision]}"])
@@ -156,7 +142,7 @@ def rewrite_turtle(text: str, plan: Plan) -> tuple[str, set[str]]:
         if current in plan.events and current not in done:
             s = _START_LINE.match(line)
             if s:
-                _insert(out, line, s.group(1), s.group(2), [f"time:hasTime tsd:{plan.events[current]}"])
+                insert_properties(out, line, s.group(1), s.group(2), [f"time:hasTime tsd:{plan.events[current]}"])
                 done.add(current)
                 continue
         out.append(line)
