@@ -8,8 +8,8 @@ time, which a busy machine disturbs less; in workers by wall clock, since the wo
 another process's), each the median of --repeat runs in this process
 (the graph is built once, before timing; the tracer's per-graph caches start empty in every run):
 
-- in process: `queries.run` for every question, then the same plus `Tracer.trace` (what
-  `tajsec questions --run --why` does);
+- in process: `queries.run` for every question, then `Tracer.run` (the query and its evidence:
+  what `tajsec questions --run --why` does);
 - in workers: `runner.run_select` for every question (a forked, sandboxed worker per query, as
   `tajsec query NAME` runs it), then the same with the tracer in the worker (`tajsec query NAME --why`).
 """
@@ -51,8 +51,7 @@ def main() -> None:
     def traced():
         tracer = Tracer(built, project.root, PREFIXES)
         for t in texts:
-            res = queries.run(built.query, t)
-            tracer.trace(t, res.variables, res.rows)
+            tracer.run(built.query, t)
 
     def plain_worker():
         for t in texts:

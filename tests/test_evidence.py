@@ -143,6 +143,74 @@ def test_every_question_traced(built, project):
             assert entry["statements"], path.stem
 
 
+def _canonical(evidence):
+    """Evidence with the order of each row's triples and statements left out (rows tied under
+    ORDER BY may come back in either order, and their matches with them)."""
+    rows = [dict(e, triples=sorted(json.dumps(t, sort_keys=True) for t in e.get("triples", [])),
+                 statements=sorted(e.get("statements", []))) for e in evidence["rows"]]
+    return rows, evidence["statements"]
+
+
+def test_run_gives_the_answer_and_evidence_of_query_then_trace(built, project):
+    """`Tracer.run` (what `tajsec questions --run --why` uses) answers every question as the query
+    alone does and traces it as `trace` does after it."""
+    for path in project.question_queries:
+        text = path.read_text()
+        res, ev = _evidence(built, project, text)
+        both = Tracer(built, project.root, PREFIXES).run(built.query, text)
+        assert both.variables == res.variables, path.stem
+        assert sorted(map(tuple, both.lexical_rows())) == sorted(map(tuple, res.lexical_rows())), path.stem
+        pairs = sorted(zip(map(tuple, both.lexical_rows()), _canonical(both.evidence)[0]), key=lambda x: x[0])
+        alone = sorted(zip(map(tuple, res.lexical_rows()), _canonical(ev)[0]), key=lambda x: x[0])
+        assert pairs == alone, path.stem
+        assert both.evidence["statements"] == ev["statements"], path.stem
+
+
+def test_run_evaluates_the_where_clause_once_where_the_rows_allow(built, project, monkeypatch):
+    """Hidden variables, no DISTINCT or aggregate: one engine run, the hidden variables projected
+    beside the query's own, and no second run of the WHERE clause. With LIMIT, each row's
+    evidence comes from the solutions within the limit."""
+    calls = []
+
+    def store_query(text, **kw):
+        calls.append(text)
+        return built.query(text, **kw)
+
+    def no_rerun(*a, **k):
+        raise AssertionError("the WHERE clause ran again")
+
+    text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT ?quote WHERE { ?s a ts:Statement ; "
+            "ts:evidenceQuote ?quote } ORDER BY ?quote LIMIT 3")
+    tracer = Tracer(built, project.root, PREFIXES)
+    monkeypatch.setattr(tracer, "_solutions", no_rerun)
+    res = tracer.run(store_query, text)
+    assert len(calls) == 1 and "?s" in calls[0].split("WHERE")[0]
+    assert res.variables == ["quote"] and len(res.rows) == 3
+    values = [row[0].value for row in res.rows]  # rows with the same quote share their matches
+    assert [e["matches"] for e in res.evidence["rows"]] == [values.count(v) for v in values]
+    for row, entry in zip(res.rows, res.evidence["rows"]):
+        quotes = [t for t in entry["triples"] if t["object"]["value"] == row[0].value]
+        assert quotes and entry["statements"], entry
+
+
+def test_run_keeps_distinct_rows_and_runs_the_where_clause_again(built, project):
+    """DISTINCT: projecting more variables would change the rows, so the query runs as written."""
+    calls = []
+
+    def store_query(text, **kw):
+        calls.append(text)
+        return built.query(text, **kw)
+
+    text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT DISTINCT ?section WHERE { ?s a ts:Statement ; "
+            "ts:inSection ?section }")
+    res = Tracer(built, project.root, PREFIXES).run(store_query, text)
+    assert calls == [text]
+    plain = queries.run(built.query, text)
+    assert sorted(map(tuple, res.lexical_rows())) == sorted(map(tuple, plain.lexical_rows()))
+    assert len(set(map(tuple, res.lexical_rows()))) == len(res.rows)
+    assert all(e["traced"] and e["matches"] >= 1 for e in res.evidence["rows"])
+
+
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "questions"
 EVIDENCE_FILES = sorted(QUESTIONS_DIR.glob("*.evidence.csv"))
 

@@ -186,9 +186,7 @@ def questions_cmd(run_them: bool, why: bool) -> None:
     failed = 0
     for path in files:
         qf = queries.QueryFile.read(path)
-        res = queries.run(built.query, qf.text)
-        if tracer is not None:
-            res.evidence = tracer.trace(qf.text, res.variables, res.rows)
+        res = queries.run(built.query, qf.text) if tracer is None else tracer.run(built.query, qf.text)
         expected = project.question_expected(path)
         problems = queries.compare(res, expected) if expected.is_file() else [f"no expected answer {expected}"]
         failed += bool(problems)

@@ -91,6 +91,7 @@ class Select:
     patterns: list[Pattern] = field(default_factory=list)
     subselects: list[Select] = field(default_factory=list)
     where_span: tuple[int, int] = (0, 0)  # the WHERE group's text, braces included
+    projection_end: int = 0  # where the SELECT clause's projection ends (before FROM or WHERE)
     template: list[Pattern] = field(default_factory=list)  # CONSTRUCT only
     form: str = "SELECT"
 
@@ -483,6 +484,7 @@ class _Reader(_Triples):
                 sel.grouped |= aggregate
             else:
                 raise SyntaxNotTraced(f"unexpected {t.text!r} in the SELECT clause")
+        sel.projection_end = self.toks[self.i - 1].end
         self.dataset()
         if self.at_word("WHERE"):
             self.i += 1

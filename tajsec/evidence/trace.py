@@ -32,24 +32,20 @@ TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
-
-from tajsec.core.terms import solutions
-
-if TYPE_CHECKING:
-    from tajsec.graph.build import Built
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import TS
 from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
+from tajsec.core.terms import StoreQuery, solutions
 from tajsec.evidence.cards import Cards
-from tajsec.graph.build import DERIVED_GRAPH
+from tajsec.graph.build import DERIVED_GRAPH, Built
 from tajsec.graph.evidence import EVIDENCE_QUOTE
 from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
-from tajsec.sparql.results import json_term
+from tajsec.sparql import queries
+from tajsec.sparql.results import Result, json_term
 
 QUANTITY = ox.NamedNode(TS + "quantity")
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
@@ -70,17 +66,68 @@ class Tracer:
         self._where: dict[tuple, list[dict]] = {}
         self._stated: dict[ox.NamedNode, list[str]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
-        self._plans: dict[int, list[tuple[Pattern, frozenset, frozenset, bool]]] = {}
+        self._plans: dict[int, tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
+    def run(self, store_query: StoreQuery, text: str) -> Result:
+        """Run a SELECT query with `store_query` and trace its rows: the answer, its `evidence` set.
+
+        Where projecting the patterns' other variables too cannot change the rows (nothing
+        aggregated, DISTINCT or nested), the query runs once with them projected, and each row's
+        match is read from that one answer; otherwise it runs as written and `trace` runs its
+        WHERE clause again. The rows are those of the query as written either way."""
+        try:
+            query: Query | None = parse(text, self.prefixes)
+        except SyntaxNotTraced:
+            query = None
+        wide = self._widened(query) if query is not None else None
+        answer = solutions(store_query(wide[0])) if wide is not None else None
+        if query is None or wide is None or answer is None or [v.value for v in answer.variables][
+                :len(wide[1])] != wide[1]:  # not the projection this reader saw: run it as written
+            res = queries.run(store_query, text)
+            res.evidence = (self.trace(text, res.variables, res.rows) if query is None
+                            else self._evidence(query, res.variables, res.rows))
+            return res
+        shown = wide[1]
+        names = [v.value for v in answer.variables]
+        full = [list(sol) for sol in answer]
+        res = Result(shown, [row[:len(shown)] for row in full])
+        bindings = []
+        for row in full:
+            binding = {n: t for n, t in zip(names, row) if t is not None}
+            binding.update(self.substitutions)
+            bindings.append(binding)
+        res.evidence = self._evidence(query, shown, res.rows, bindings)
+        return res
+
+    def _widened(self, query: Query) -> tuple[str, list[str]] | None:
+        """The query with the hidden variables of its evidence patterns projected after its own,
+        and its own projection; None where the rows could change or nothing is hidden."""
+        sel = query.select
+        if sel.form != "SELECT" or sel.star or sel.grouped or sel.distinct or sel.subselects:
+            return None
+        shown = [v for v, _ in sel.projection]
+        hidden = sorted({v for _, named, _, _ in self._plan(sel) for v in named} - set(shown))
+        if not hidden or len(set(shown)) != len(shown):
+            return None
+        at = sel.projection_end
+        return query.text[:at] + " " + " ".join("?" + v for v in hidden) + query.text[at:], shown
+
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
-        self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
-        self._plans = {}
         try:
             query = parse(text, self.prefixes)
-            entries = self._trace_rows(query, variables_, rows)
+        except SyntaxNotTraced as e:
+            return {"rows": [{"traced": False, "reason": str(e)} for _ in rows], "statements": {}}
+        return self._evidence(query, variables_, rows)
+
+    def _evidence(self, query: Query, variables_: list[str], rows: list[list],
+                  solutions_: list[dict] | None = None) -> dict:
+        """The evidence of every row; `solutions_`: the WHERE clause's solutions, if already known."""
+        self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
+        try:
+            entries = self._trace_rows(query, variables_, rows, solutions_)
         except (SyntaxNotTraced, NotTraced) as e:
             entries = [{"traced": False, "reason": str(e)} for _ in rows]
         except (RuntimeError, OSError, ValueError, SyntaxError) as e:  # the engine refused the rewritten query
@@ -134,11 +181,14 @@ class Tracer:
             return list(variables_)
         return [v for v, kind in sel.projection if kind == "var"]
 
-    def _trace_rows(self, query: Query, variables_: list[str], rows: list[list]) -> list[dict]:
+    def _trace_rows(self, query: Query, variables_: list[str], rows: list[list],
+                    known: list[dict] | None = None) -> list[dict]:
         sel = query.select
         self._default = (None if query.default_graphs is None
                          else tuple(ox.NamedNode(g) for g in query.default_graphs))
-        if self._rows_are_solutions(sel, variables_):
+        if known is not None:
+            solutions, cut = known, False
+        elif self._rows_are_solutions(sel, variables_):
             solutions, cut = [self._as_solution(variables_, row) for row in rows], False
         else:
             solutions, cut = self._solutions(query, sel)
@@ -180,12 +230,13 @@ class Tracer:
         """The patterns that can be evidence, each with its projectable and all its variables, and
         whether, once bound, it is one triple as written (an IRI predicate, no GRAPH, no literal:
         the solution's own triple); worked out once per query, used for every solution."""
-        if id(sel) not in self._plans:
-            self._plans[id(sel)] = [
+        known = self._plans.get(id(sel))
+        if known is None or known[0] is not sel:  # kept with its Select: an id is not reused while it lives
+            known = self._plans[id(sel)] = (sel, [
                 (p, frozenset(named_variables(p)), frozenset(variables(p)),
                  isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
-                for p in sel.patterns if p.context not in NOT_EVIDENCE]
-        return self._plans[id(sel)]
+                for p in sel.patterns if p.context not in NOT_EVIDENCE])
+        return known[1]
 
     def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
         joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
