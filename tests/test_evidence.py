@@ -223,8 +223,11 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"(?<=[A-Za-z.,])\d{2}\b", "", text).split())
 
 
-def test_evidence_files_are_there():
-    assert len(EVIDENCE_FILES) >= 69  # every competency question of December 2026 has one
+def test_every_question_has_its_expected_evidence():
+    questions = {p.stem for p in QUESTIONS_DIR.glob("*.rq")}
+    with_evidence = {p.name.removesuffix(".evidence.csv") for p in EVIDENCE_FILES}
+    assert questions - with_evidence == set()
+    assert with_evidence <= questions  # no evidence file without its question
 
 
 @pytest.mark.parametrize("path", EVIDENCE_FILES, ids=lambda p: p.name.removesuffix(".evidence.csv"))
