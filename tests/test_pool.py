@@ -1,0 +1,192 @@
+"""The server's query workers (tajsec.web.pool): sandboxed processes forked from a zygote, one
+query at a time each, killed and replaced when a query runs out of time, is too big or the
+worker dies. Run in-process on a graph of a few triples (no build, no HTTP)."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from tajsec.sparql.worker import QueryError, Request, union_by_default
+from tajsec.web.pool import PoolBusy, WorkerPool
+
+EX = "http://example.org/"
+#: ten subjects in two graphs: a cross product of eight patterns (10^8 rows) runs for minutes
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?s ?w . "
+        "?e ?t ?v . ?f ?u ?k . ?g ?m ?l . ?h ?o ?j }")
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def tiny_store() -> ox.Store:
+    """Ten triples: five in each of two named graphs (ex:g1, ex:g2)."""
+    store = ox.Store()
+    for i in range(10):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"v{i}"),
+                          ox.NamedNode(f"{EX}g{1 + i % 2}")))
+    return store
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` is a process that has not died (a zombie counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def gone(pid: int, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def csv_request(query: str = COUNT, **kw) -> Request:
+    return Request(query, output="csv", forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"), **kw)
+
+
+@pytest.fixture
+def pool():
+    p = WorkerPool(union_by_default(tiny_store()), size=2, memory=512 << 20, wait=0.3)
+    yield p
+    p.close()
+
+
+def test_a_query_is_answered_by_a_worker(pool):
+    out = pool.run(csv_request(), 10)
+    assert (out["format"], out["body"]) == ("csv", "n\r\n10\r\n")
+    assert len(pool._all) == 2 and pool._idle.qsize() == 2  # the worker is back
+
+
+def test_workers_are_processes_of_their_own_walled_in(pool):
+    pids = set(pool._all)
+    assert len(pids) == 2 and os.getpid() not in pids and all(alive(p) for p in pids)
+    assert pool.isolated is (os.system("unshare -rn true >/dev/null 2>&1") == 0)
+
+
+def test_the_network_is_left_only_when_asked(tmp_path):
+    p = WorkerPool(union_by_default(tiny_store()), size=1, allow_network=True)
+    try:
+        assert p.isolated is False
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+    finally:
+        p.close()
+
+
+def test_an_error_of_the_query_keeps_the_worker(pool):
+    pids = set(pool._all)
+    with pytest.raises(QueryError) as e:
+        pool.run(csv_request("SELEKT"), 10)
+    assert e.value.kind == "syntax"
+    with pytest.raises(QueryError) as e:
+        pool.run(csv_request("SELECT * WHERE { ?s ?p ?o }", max_rows=3), 10)
+    assert e.value.kind == "rows" and "more than 3 rows" in str(e.value)
+    assert set(pool._all) == pids and pool._idle.qsize() == 2
+    assert pool.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+
+
+def test_time_out_kills_the_worker_and_a_new_one_takes_its_place(pool):
+    before = set(pool._all)
+    started = time.monotonic()
+    with pytest.raises(QueryError) as e:
+        pool.run(csv_request(SLOW), 0.5)
+    assert time.monotonic() - started < 5
+    assert e.value.kind == "timeout" and str(e.value) == "the query did not finish within 0.5 s and was stopped"
+    killed = before - set(pool._all)
+    assert len(killed) == 1 and gone(next(iter(killed)))  # SIGKILL: the computation really stops
+    assert len(pool._all) == 2 and pool._idle.qsize() == 2
+    assert pool.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+
+
+def test_an_answer_over_the_byte_limit_is_refused_and_its_worker_replaced():
+    p = WorkerPool(union_by_default(tiny_store()), size=1, max_bytes=100)
+    try:
+        [before] = p._all
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"  # a small answer passes
+        with pytest.raises(QueryError) as e:
+            p.run(csv_request("SELECT * WHERE { ?s ?p ?o }"), 10)
+        assert e.value.kind == "bytes"
+        assert before not in p._all and gone(before) and len(p._all) == 1
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+    finally:
+        p.close()
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(pool):
+    victim = next(iter(pool._all))
+    os.kill(victim, signal.SIGKILL)
+    assert gone(victim)
+    errors = []
+    for _ in range(2):  # one of the two idle workers is the dead one
+        try:
+            pool.run(csv_request(), 10)
+        except QueryError as e:
+            errors.append(e)
+    assert [(e.kind, str(e)) for e in errors] == [("memory", "the query worker stopped without an answer")]
+    assert victim not in pool._all and len(pool._all) == 2
+    assert pool.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+
+
+def test_busy_when_every_worker_is_taken():
+    p = WorkerPool(union_by_default(tiny_store()), size=1, wait=0.2)
+    try:
+        def hold() -> None:
+            with pytest.raises(QueryError):
+                p.run(csv_request(SLOW), 1)
+
+        slow = threading.Thread(target=hold)
+        slow.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(PoolBusy) as e:
+            p.run(csv_request(), 10)
+        assert 0.15 < time.monotonic() - started < 2.5  # waited `wait` seconds for a worker, no more
+        assert str(e.value) == "all 1 query workers are busy; try again shortly"
+        slow.join()
+    finally:
+        p.close()
+
+
+def test_close_stops_every_process(pool):
+    pids = set(pool._all) | {pool._zygote_pid}
+    pool.run(csv_request(), 10)
+    pool.close()
+    assert all(gone(p) for p in pids)
+
+
+def test_the_zygote_leaves_when_the_server_goes():
+    """The zygote exits when its control socket closes (the server process died)."""
+    p = WorkerPool(union_by_default(tiny_store()), size=1)
+    try:
+        zygote = p._zygote_pid
+        p._control.close()
+        assert gone(zygote)
+    finally:
+        with pytest.raises(OSError):
+            p._control.sendall(b"s")
+        p.close()
+
+
+def test_a_tracer_is_known_to_the_pool():
+    def trace(query, variables, rows):
+        return {"rows": [{"traced": True} for _ in rows], "statements": {}}
+
+    p = WorkerPool(union_by_default(tiny_store()), size=1, trace=trace)
+    q = WorkerPool(union_by_default(tiny_store()), size=1)
+    try:
+        assert p.traces is True and q.traces is False
+        body = p.run(csv_request("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", evidence=True), 10)["body"]
+        assert body.startswith("s")
+        with pytest.raises(QueryError) as e:
+            q.run(csv_request("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", evidence=True), 10)
+        assert (e.value.kind, str(e.value)) == ("form", "this server traces no evidence")
+    finally:
+        p.close()
+        q.close()
