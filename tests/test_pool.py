@@ -3,6 +3,7 @@ query at a time each, killed and replaced when a query runs out of time, is too 
 worker dies. Run in-process on a graph of a few triples (no build, no HTTP)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -190,3 +191,90 @@ def test_a_tracer_is_known_to_the_pool():
     finally:
         p.close()
         q.close()
+
+
+def reaching(port: int):
+    """A store_query that first connects to 127.0.0.1:`port` (an engine that would go out)."""
+    import socket
+
+    union = union_by_default(tiny_store())
+
+    def query(text: str, **kw):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        except OSError as e:
+            raise ValueError(f"no network: {e}") from None
+        return union(text, **kw)
+    return query
+
+
+@pytest.mark.skipif(os.system("unshare -rn true >/dev/null 2>&1") != 0, reason="no private network namespace here")
+def test_workers_have_no_network_unless_allowed():
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        port = listening.getsockname()[1]
+        walled, open_ = WorkerPool(reaching(port), size=1), WorkerPool(reaching(port), size=1, allow_network=True)
+        try:
+            with pytest.raises(QueryError) as e:
+                walled.run(csv_request(), 10)
+            assert e.value.kind == "engine" and str(e.value).startswith("no network")
+            assert open_.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+        finally:
+            walled.close()
+            open_.close()
+
+
+def test_a_worker_that_dies_while_answering():
+    union = union_by_default(tiny_store())
+
+    def query(text: str, **kw):
+        if "die" in text:
+            os._exit(3)
+        return union(text, **kw)
+
+    p = WorkerPool(query, size=1)
+    try:
+        [before] = p._all
+        with pytest.raises(QueryError) as e:
+            p.run(csv_request(COUNT + " # die"), 10)
+        assert (e.value.kind, str(e.value)) == ("memory", "the query worker stopped without an answer")
+        assert before not in p._all and len(p._all) == 1
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+    finally:
+        p.close()
+
+
+def test_a_worker_that_answers_garbage_is_replaced():
+    """An answer that is not the JSON the worker should write (a broken engine): stopped, replaced."""
+    import gc
+    import socket
+    import struct
+
+    union = union_by_default(tiny_store())
+
+    def query(text: str, **kw):
+        if "garbage" in text:
+            for s in [o for o in gc.get_objects() if isinstance(o, socket.socket)]:
+                with contextlib.suppress(OSError):  # the worker's end of its socket pair is one of them
+                    s.sendall(struct.pack(">Q", 2) + b"{x")
+            os._exit(0)
+        return union(text, **kw)
+
+    p = WorkerPool(query, size=1)
+    try:
+        [before] = p._all
+        with pytest.raises(QueryError) as e:
+            p.run(csv_request(COUNT + " # garbage"), 10)
+        assert e.value.kind == "memory" and before not in p._all and len(p._all) == 1
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+    finally:
+        p.close()
+
+
+def test_close_twice_and_after_a_worker_died(pool):
+    victim = next(iter(pool._all))
+    os.kill(victim, signal.SIGKILL)
+    assert gone(victim)
+    pool.close()
+    pool.close()

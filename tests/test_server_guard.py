@@ -527,3 +527,57 @@ def test_connections_beyond_the_limit_get_503_and_slots_come_back():
         assert [s.request("GET", "/")[0] for _ in range(5)] == [200] * 5  # each request gives its slot back
     finally:
         s.close()
+
+
+def test_up_to_100_parameters(srv):
+    fields = "&".join("format=csv" for _ in range(99))
+    code, _, body = srv.request("GET", "/sparql?" + urllib.parse.urlencode({"query": COUNT}) + "&" + fields)
+    assert (code, body) == (200, b"n\r\n10\r\n")
+
+
+def test_long_names_and_values_are_cut_in_messages(srv):
+    name = "p" * 70
+    code, _, body = srv.request("GET", f"/sparql?query=ASK%7B%7D&{name}=1")
+    assert code == 400 and one_line(body).startswith(f"unknown parameter '{'p' * 60}';")
+    iri = "x" * 150
+    code, _, body = srv.request("GET", f"/sparql?query=ASK%7B%7D&default-graph-uri={iri}")
+    assert code == 400 and one_line(body).startswith(f"default-graph-uri '{'x' * 100}' is not an absolute IRI: ")
+    code, _, body = srv.request("GET", f"/sparql?query=ASK%7B%7D&as-of={'9' * 300}")
+    assert code == 400 and len(one_line(body)) == 200
+    code, _, body = srv.request("GET", "/sparql?zz=1&aa=2")
+    assert code == 400 and one_line(body).startswith("'aa' without a 'query' parameter")
+
+
+def test_stopping_does_not_wait_for_open_connections():
+    s = Server(idle_timeout=10)
+    held = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+    try:
+        held.sendall(b"GET / HTTP/1.1\r\n")  # a request that never ends
+        time.sleep(0.2)
+        serving = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        started = time.monotonic()
+        s.close()
+        assert time.monotonic() - started < 5
+        assert serving and all(t.daemon for t in serving)  # nor does the process, at exit
+    finally:
+        held.close()
+
+
+def test_64_connections_by_default():
+    httpd, pool = web.make_server(union_by_default(tiny_store()), port=0, workers=1, memory=512 << 20)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    held = []
+    try:
+        held = [socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=10) for _ in range(64)]
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=10) as extra:
+            assert extra.recv(12) == b"HTTP/1.1 503"
+        held[0].sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{httpd.server_address[1]}\r\n\r\n".encode())
+        assert held[0].recv(12) == b"HTTP/1.1 200"
+    finally:
+        for c in held:
+            c.close()
+        httpd.shutdown()
+        httpd.server_close()
+        pool.close()
