@@ -34,10 +34,11 @@ tsd:russia ex:note "described by them" .                 # same IRI
 wd:Q9365 rdfs:label "Zeta city"@en , "Alpha city"@en , ex:not-a-literal .  # they describe our external IRI
 ex:vp owl:sameAs wd:Q7747 ; rdfs:label "Putin" .         # they link to it (and are no candidate then)
 wd:Q159 skos:exactMatch ex:rus ; owl:sameAs "Russia" .   # it links to them; a literal is nobody
-ex:tj skos:exactMatch tsd:tajikistan .                   # linked to one of ours directly
+ex:rus skos:prefLabel "Rossiya" .
+ex:tj skos:exactMatch tsd:tajikistan ; skos:prefLabel "Tojikiston" .  # linked to one of ours directly
 tsd:rahmonov owl:sameAs ex:rah .                         # ... from our side
 tsd:putin owl:sameAs tsd:russia , "Putin" .              # two of ours, or a literal: no match
-ex:both owl:sameAs wd:Q863 , tsd:tajikistan .            # two ways: the first basis found stays
+ex:both owl:sameAs wd:Q863 , tsd:tajikistan ; skos:prefLabel "Both" .  # two ways: the first basis stays
 ex:p1 foaf:name "PUTIN" .                                # candidate: same spelling
 ex:p2 schema:name "Rahman" ; skos:prefLabel "Rahmonov" . # the better of two candidates stays
 ex:p3 rdfs:label "putin" ; foaf:name "Putin" .           # of two equally good, the first label
@@ -47,6 +48,7 @@ ex:e rdfs:label "!!!" .                                  # nothing left to compa
 ex:nl rdfs:label ex:x .                                  # a label that is no literal: not labelled
 ex:new2 rdfs:label "Qwerty village" .                    # new, listed in order
 ex:new1 rdfs:label "Xyzzy town" , "Xyzzy" .
+ex:late owl:sameAs wd:Q7747 ; rdfs:label "Vladimir" .    # a matched node read before the others
 """
 
 
@@ -109,6 +111,7 @@ def test_every_match(report):
     """Nothing else is matched: each match above, and the same IRIs they state things about."""
     assert sorted(matches(report[0])) == sorted([
         (f"<{TSD}dushanbe>", f"<{WD}Q9365>"), (f"<{TSD}putin>", f"<{EX}vp>"), (f"<{TSD}putin>", f"<{TSD}putin>"),
+        (f"<{TSD}putin>", f"<{EX}late>"),
         (f"<{TSD}rahmonov>", f"<{EX}rah>"), (f"<{TSD}rahmonov>", f"<{TSD}rahmonov>"),
         (f"<{TSD}russia>", f"<{EX}rus>"), (f"<{TSD}russia>", f"<{WD}Q159>"), (f"<{TSD}russia>", f"<{TSD}russia>"),
         (f"<{TSD}tajikistan>", f"<{EX}both>"), (f"<{TSD}tajikistan>", f"<{EX}tj>")])
