@@ -160,7 +160,28 @@ def test_close_stops_every_process(pool):
     pids = set(pool._all) | {pool._zygote_pid}
     pool.run(csv_request(), 10)
     pool.close()
+    assert not os.path.exists(f"/proc/{pool._zygote_pid}")  # stopped and reaped: no zombie left
     assert all(gone(p) for p in pids)
+
+
+def test_close_stops_a_worker_in_the_middle_of_a_query():
+    p = WorkerPool(union_by_default(tiny_store()), size=1)
+    [busy] = p._all
+    errors: list[Exception] = []
+
+    def hold() -> None:
+        try:
+            p.run(csv_request(SLOW), 30)
+        except Exception as e:  # noqa: BLE001 - the query's end, whatever it is
+            errors.append(e)
+
+    slow = threading.Thread(target=hold)
+    slow.start()
+    time.sleep(0.3)
+    p.close()
+    assert gone(busy)
+    slow.join(10)
+    assert not slow.is_alive() and errors
 
 
 def test_the_zygote_leaves_when_the_server_goes():
