@@ -330,3 +330,29 @@ def test_the_caller_stays_the_caller():
     pid, zygote, parent = (int(x) for x in out.split())
     assert proc.returncode == 0, err
     assert pid == proc.pid and zygote not in (0, pid) and parent == pid
+
+
+def test_by_default_two_workers_and_a_wait_of_5_seconds():
+    """What `tajsec serve` documents: further requests wait up to 5 s for a free worker."""
+    p = WorkerPool(union_by_default(tiny_store()))
+    slow: list[threading.Thread] = []
+    try:
+        children = [int(x) for x in Path(f"/proc/{p._zygote_pid}/task/{p._zygote_pid}/children").read_text().split()]
+        assert sorted(children) == sorted(p._all) and len(children) == 2
+
+        def hold() -> None:
+            with pytest.raises(QueryError):
+                p.run(csv_request(SLOW), 6)
+
+        slow = [threading.Thread(target=hold) for _ in range(2)]
+        for t in slow:
+            t.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(PoolBusy):
+            p.run(csv_request(), 10)
+        assert 4.9 <= time.monotonic() - started < 5.9
+        for t in slow:
+            t.join()
+    finally:
+        p.close()
