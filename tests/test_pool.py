@@ -54,6 +54,29 @@ def csv_request(query: str = COUNT, **kw) -> Request:
     return Request(query, output="csv", forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"), **kw)
 
 
+def test_the_caller_stays_the_caller():
+    """The process that makes the pool goes on as itself; the zygote is its child. Run in a
+    process of its own, and first: were the roles swapped, the forked copy of the test run would
+    go on testing while the original became the zygote (whose exit status says nothing)."""
+    import subprocess
+    import sys
+
+    script = ("import os, pyoxigraph as ox\n"
+              "from tajsec.sparql.worker import union_by_default\n"
+              "from tajsec.web.pool import WorkerPool\n"
+              "p = WorkerPool(union_by_default(ox.Store()), size=1)\n"
+              "parent = open(f'/proc/{p._zygote_pid}/stat').read().rsplit(')', 1)[1].split()[1]\n"
+              "print(os.getpid(), p._zygote_pid, parent, flush=True)\n"
+              "p.close()\n")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=root, start_new_session=True)  # a broken pool may signal its whole process group
+    out, err = proc.communicate(timeout=60)
+    pid, zygote, parent = (int(x) for x in out.split())
+    assert proc.returncode == 0, err
+    assert pid == proc.pid and zygote not in (0, pid) and parent == pid
+
+
 @pytest.fixture
 def pool():
     p = WorkerPool(union_by_default(tiny_store()), size=2, memory=512 << 20, wait=0.3)
@@ -308,28 +331,6 @@ def test_close_leaves_no_descriptor_open():
     p.run(csv_request(), 10)
     p.close()
     assert len(os.listdir("/proc/self/fd")) == before
-
-
-def test_the_caller_stays_the_caller():
-    """The process that makes the pool goes on as itself; the zygote is its child (run in a
-    process of its own: the fork must not be observed from inside the forked process)."""
-    import subprocess
-    import sys
-
-    script = ("import os, pyoxigraph as ox\n"
-              "from tajsec.sparql.worker import union_by_default\n"
-              "from tajsec.web.pool import WorkerPool\n"
-              "p = WorkerPool(union_by_default(ox.Store()), size=1)\n"
-              "parent = open(f'/proc/{p._zygote_pid}/stat').read().rsplit(')', 1)[1].split()[1]\n"
-              "print(os.getpid(), p._zygote_pid, parent, flush=True)\n"
-              "p.close()\n")
-    root = Path(__file__).resolve().parent.parent
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=root, start_new_session=True)  # a broken pool may signal its whole process group
-    out, err = proc.communicate(timeout=60)
-    pid, zygote, parent = (int(x) for x in out.split())
-    assert proc.returncode == 0, err
-    assert pid == proc.pid and zygote not in (0, pid) and parent == pid
 
 
 def test_by_default_two_workers_and_a_wait_of_5_seconds():
