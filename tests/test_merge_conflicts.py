@@ -81,6 +81,9 @@ ex:moi owl:sameAs tsd:ministry-of-interior ; {ns}:numberOfEmployees [ {ns}:value
 ex:moi2 owl:sameAs tsd:ministry-of-interior ; {ns}:numberOfEmployees [ {ns}:value 30000 ] .
 """ for ns in ("schema", "schemas")},
     "employees-text": 'ex:moi owl:sameAs tsd:ministry-of-interior ; schemas:numberOfEmployees "about 30,000" .\n',
+    # an external IRI one of ours links to stands for it (Tavildara is in Tajikistan: wd:Q863)
+    "external-agrees": "tsd:tavildara schemas:containedInPlace wd:Q863 .\n",
+    "external-differs": "tsd:tavildara schemas:containedInPlace wd:Q159 .\n",
     "blank-node-candidate": '_:b rdfs:label "Putin" ; ts:evidenceQuote "A quote of theirs." .\n',
     **{f"quote-{i}": f"tsd:drug-control-agency ts:evidenceQuote {v} .\n" for i, v in enumerate([
         f'"{QUOTE}"', f'"{QUOTE}"@en', f'"{QUOTE[:-1]}"', f"<{EX}quote>"])},
@@ -193,6 +196,13 @@ def test_number_of_employees_as_a_value_or_a_node(merged, ns, via):
 def test_a_mapped_value_that_is_no_number_is_compared_as_it_is(merged):
     assert table(merged, "employees-text") == {
         (MOI, f"<{EX}moi>", PERSONNEL): (["30,000", "up to 30,000 servicemen"], ['"about 30,000"'])}
+
+
+def test_an_external_iri_stands_for_the_one_of_ours_linked_to_it(merged):
+    assert not of(merged, "external-agrees")
+    tavildara = f"<{TSD}tavildara>"
+    assert table(merged, "external-differs") == {
+        (tavildara, tavildara, "schema:containedInPlace"): (["tsd:tajikistan"], ["wd:Q159"])}
 
 
 def test_a_blank_node_candidate(merged):
