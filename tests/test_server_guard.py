@@ -581,3 +581,11 @@ def test_64_connections_by_default():
         httpd.shutdown()
         httpd.server_close()
         pool.close()
+
+
+def test_empty_fields_are_no_error(srv):
+    """`?query=...&` (a trailing or doubled `&`, as some clients write): lenient parsing."""
+    for tail in ("&", "&&format=csv"):
+        code, _, body = srv.request("GET", "/sparql?" + urllib.parse.urlencode({"query": COUNT}) + tail,
+                                    headers={"Accept": "text/csv"})
+        assert (code, body) == (200, b"n\r\n10\r\n"), tail
