@@ -357,3 +357,40 @@ def test_by_default_two_workers_and_a_wait_of_5_seconds():
             t.join()
     finally:
         p.close()
+
+
+def announcing_worker_query(store: ox.Store):
+    """A store_query whose worker, asked `# announce N`, writes the header of an N-byte answer
+    and stops (an engine's answer too big to send, or cut short)."""
+    import gc
+    import socket
+    import struct
+
+    union = union_by_default(store)
+
+    def query(text: str, **kw):
+        if "# announce " in text:
+            size = int(text.rsplit(" ", 1)[1])
+            for s in [o for o in gc.get_objects() if isinstance(o, socket.socket)]:
+                with contextlib.suppress(OSError):
+                    s.sendall(struct.pack(">Q", size))
+            os._exit(0)
+        return union(text, **kw)
+    return query
+
+
+def test_answers_over_64_mib_are_refused_from_their_header():
+    """The default limit of an answer (the server's): 64 MiB. An answer announced as larger is
+    refused before its body is read; one of 64 MiB is read (and here it never comes)."""
+    p = WorkerPool(announcing_worker_query(tiny_store()), size=1)
+    try:
+        with pytest.raises(QueryError) as e:
+            p.run(csv_request(f"{COUNT} # announce {(64 << 20) + 1}"), 10)
+        assert (e.value.kind, str(e.value)) == (
+            "bytes", "the answer is larger than 64 MiB; add a LIMIT or narrow the query")
+        with pytest.raises(QueryError) as e:
+            p.run(csv_request(f"{COUNT} # announce {64 << 20}"), 10)
+        assert (e.value.kind, str(e.value)) == ("memory", "the query worker stopped without an answer")
+        assert p.run(csv_request(), 10)["body"] == "n\r\n10\r\n"
+    finally:
+        p.close()
