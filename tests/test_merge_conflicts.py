@@ -84,6 +84,18 @@ ex:moi2 owl:sameAs tsd:ministry-of-interior ; {ns}:numberOfEmployees [ {ns}:valu
     # an external IRI one of ours links to stands for it (Tavildara is in Tajikistan: wd:Q863)
     "external-agrees": "tsd:tavildara schemas:containedInPlace wd:Q863 .\n",
     "external-differs": "tsd:tavildara schemas:containedInPlace wd:Q159 .\n",
+    # numbers in literals compare as numbers (ours: footnote 60 is on page "152"^^xsd:integer)
+    "page-same": 'tsd:footnote-60 ts:page "+152" .\n',
+    "page-other": "tsd:footnote-60 ts:page 153 .\n",
+    # a quantity node with both schema.org namespaces: the https value is read
+    "https-value-first": "ex:dca owl:sameAs tsd:drug-control-agency ; "
+                         "schemas:numberOfEmployees [ schemas:value 350 ; schema:value 999 ] .\n",
+    # values that tie on their text and source: sorted all the same (by node, then by detail)
+    "tie-node": measured("drug-control-agency", "personnel",
+                         'schemas:value 1200 ; ts:valueText "\\"1200\\"^^xsd:integer"')
+    + "tsd:drug-control-agency schemas:numberOfEmployees 1200 .\n",
+    "tie-detail": measured("drug-control-agency", "personnel", "schemas:value 1200")
+    + "ex:m ts:quantity [ schemas:value 1200 ; ts:hedge ts:hedge-about ] .\n",
     "blank-node-candidate": '_:b rdfs:label "Putin" ; ts:evidenceQuote "A quote of theirs." .\n',
     **{f"quote-{i}": f"tsd:drug-control-agency ts:evidenceQuote {v} .\n" for i, v in enumerate([
         f'"{QUOTE}"', f'"{QUOTE}"@en', f'"{QUOTE[:-1]}"', f"<{EX}quote>"])},
@@ -203,6 +215,25 @@ def test_an_external_iri_stands_for_the_one_of_ours_linked_to_it(merged):
     tavildara = f"<{TSD}tavildara>"
     assert table(merged, "external-differs") == {
         (tavildara, tavildara, "schema:containedInPlace"): (["tsd:tajikistan"], ["wd:Q159"])}
+
+
+def test_numbers_in_literals_compare_as_numbers(merged):
+    assert not of(merged, "page-same")
+    assert table(merged, "page-other") == {
+        (f"<{TSD}footnote-60>", f"<{TSD}footnote-60>", "ts:page"): (['"152"^^xsd:integer'], ['"153"^^xsd:integer'])}
+
+
+def test_of_two_schema_values_the_https_one_is_read(merged):
+    assert not of(merged, "https-value-first")
+
+
+def test_values_that_tie_are_ordered_by_node_then_detail(merged):
+    [c] = of(merged, "tie-node")
+    assert [(v.value, v.node, v.detail) for v in c.theirs_values] == [
+        ('"1200"^^xsd:integer', None, "via schema:numberOfEmployees"), ('"1200"^^xsd:integer', f"<{EX}m>", None)]
+    [c] = of(merged, "tie-detail")
+    assert [(v.value, v.node, v.detail) for v in c.theirs_values] == [
+        ("1200", f"<{EX}m>", None), ("1200", f"<{EX}m>", "hedge ts:hedge-about")]
 
 
 def test_a_blank_node_candidate(merged):
