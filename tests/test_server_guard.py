@@ -440,7 +440,9 @@ def test_error_statuses(srv):
     assert srv.query(COUNT)[2] == "n\r\n10\r\n"
 
 
-@pytest.mark.parametrize("kind,status", sorted(web.ERROR_STATUS.items()))
+@pytest.mark.parametrize("kind,status", [
+    ("syntax", 400), ("network", 400), ("form", 400), ("engine", 400), ("not-acceptable", 406),
+    ("rows", 413), ("bytes", 413), ("timeout", 503), ("memory", 503)])
 def test_each_kind_of_query_error_has_its_status(srv, monkeypatch, kind, status):
     def fail(req, timeout):
         raise QueryError(f"a {kind} error", kind)
@@ -589,3 +591,41 @@ def test_empty_fields_are_no_error(srv):
         code, _, body = srv.request("GET", "/sparql?" + urllib.parse.urlencode({"query": COUNT}) + tail,
                                     headers={"Accept": "text/csv"})
         assert (code, body) == (200, b"n\r\n10\r\n"), tail
+
+
+def alloc_store_query():
+    """The graph of ten triples, and a worker that, asked `# alloc N`, first maps N bytes (address
+    space, which the memory cap limits; no page is touched)."""
+    import mmap
+
+    union = union_by_default(tiny_store())
+
+    def query(text: str, **kw):
+        if "# alloc " in text:
+            try:
+                mmap.mmap(-1, int(text.rsplit(" ", 1)[1])).close()
+            except OSError:
+                raise MemoryError from None
+        return union(text, **kw)
+    return query
+
+
+def test_defaults_two_workers_2_gib_each_and_10000_rows():
+    httpd, pool = web.make_server(alloc_store_query(), port=0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    s = Server.__new__(Server)
+    s.httpd, s.pool, s.port = httpd, pool, httpd.server_address[1]
+    s.host = f"127.0.0.1:{s.port}"
+    try:
+        assert len(pool._all) == 2
+        ten_thousand = ("SELECT * WHERE { VALUES ?a {0 1 2 3 4 5 6 7 8 9} VALUES ?b {0 1 2 3 4 5 6 7 8 9} "
+                        "VALUES ?c {0 1 2 3 4 5 6 7 8 9} VALUES ?d {0 1 2 3 4 5 6 7 8 9} }")
+        code, _, body = s.query(ten_thousand)
+        assert code == 200 and body.count("\r\n") == 10001
+        code, _, body = s.query(ten_thousand.replace("VALUES ?a {0", "VALUES ?a {10 0"))
+        assert code == 413 and "more than 10000 rows" in one_line(body)
+        assert s.query(f"{COUNT} # alloc {3 << 29}")[:3:2] == (200, "n\r\n10\r\n")  # 1.5 GiB fits
+        code, _, body = s.query(f"{COUNT} # alloc {5 << 29}")  # 2.5 GiB does not
+        assert code == 503 and "memory" in one_line(body)
+    finally:
+        s.close()
