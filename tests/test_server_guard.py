@@ -575,8 +575,8 @@ def test_64_connections_by_default():
         time.sleep(0.3)
         with socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=10) as extra:
             assert extra.recv(12) == b"HTTP/1.1 503"
-        held[0].sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{httpd.server_address[1]}\r\n\r\n".encode())
-        assert held[0].recv(12) == b"HTTP/1.1 200"
+        held[-1].sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{httpd.server_address[1]}\r\n\r\n".encode())
+        assert held[-1].recv(12) == b"HTTP/1.1 200"  # the 64th connection has its slot
     finally:
         for c in held:
             c.close()
