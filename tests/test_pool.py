@@ -71,7 +71,12 @@ def test_the_caller_stays_the_caller():
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=root, start_new_session=True)  # a broken pool may signal its whole process group
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:  # whatever happened, nothing of it outlives the test (its zygote and workers: the same group)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     pid, zygote, parent = (int(x) for x in out.split())
     assert proc.returncode == 0, err
     assert pid == proc.pid and zygote not in (0, pid) and parent == pid
