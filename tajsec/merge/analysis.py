@@ -118,7 +118,7 @@ def find_candidates(view: InputView, ours: Ours, matched_theirs: set[str]
             if theirs in matched_theirs:
                 continue
             for c in _label_hits(view.given, ours, theirs, q.object.value):
-                ck = (c.ours[1:-1], theirs)
+                ck = (c.ours, theirs)
                 if ck not in candidates or cand_rank(c) < cand_rank(candidates[ck]):
                     candidates[ck] = c
     return candidates, labelled

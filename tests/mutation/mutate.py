@@ -36,6 +36,16 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BUILD = ROOT / "build" / "mutation"
 
+#: the tests of tests/test_merge.py that read merge's report (the rest: exports, alignment, VoID;
+#: and the personnel conflict, whose `instances/...` source the copy's linked instances/ turn into
+#: an absolute path: tests/test_merge_conflicts.py covers that conflict instead)
+MERGE_TESTS = [
+    "entities_both_sides_describe_by_shared_wikidata_item", "variant_spelling_is_a_candidate_for_review_never_asserted",
+    "entity_we_do_not_have_is_reported_as_new",
+    "blank_node_with_one_of_our_labels_stays_a_separate_blank_node", "report_as_json_and_text",
+    "same_iri_and_measurement_pattern_conflict", "blank_nodes_of_different_inputs_never_collide",
+    "named_graphs_of_an_input_become_sub_graphs", "question_joining_both_sources",
+]
 #: module -> the tests that cover it (only these run against its mutants)
 MODULES: dict[str, list[str]] = {
     "tajsec/core/xsd.py": ["tests/test_xsd.py"],
@@ -48,6 +58,14 @@ MODULES: dict[str, list[str]] = {
     # the SHACL compiler, one unit: the W3C SHACL Core suite and the component walk
     "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
                               "tests/test_shacl_coverage.py"],
+    # merge's analysis: the made-up extract's traps (test_merge.py) and small inputs of each kind
+    "tajsec/merge/analysis.py": [*(f"tests/test_merge.py::test_{t}" for t in MERGE_TESTS),
+                                 "tests/test_merge_analysis.py"],
+    "tajsec/merge/conflicts.py": [*(f"tests/test_merge.py::test_{t}" for t in MERGE_TESTS),
+                                  "tests/test_merge_conflicts.py"],
+    # the server, in-process on a graph of ten triples (tests/test_serve.py runs `tajsec serve`)
+    "tajsec/web/pool.py": ["tests/test_pool.py"],
+    "tajsec/web/server.py": ["tests/test_server_guard.py"],
 }
 
 SKIPPED_OPERATORS = [
