@@ -12,7 +12,7 @@ import pytest
 from tajsec.core.namespaces import AS_OF_GRAPH, TS, TSD
 from tajsec.core.project import Project
 from tajsec.graph.build import build
-from tajsec.timeline.asof import AsOf, effective_bounds, in_effect
+from tajsec.timeline.asof import AsOf, effective_bounds, happened, in_effect
 from tajsec.timeline.bounds import MAX, MIN, BadDate, Bounds, parse_as_of, precision, span
 from tajsec.timeline.reader import propagate, read_timeline
 
@@ -70,6 +70,18 @@ def _b(lo: str | None, hi: str | None) -> Bounds:
 ])
 def test_the_as_of_rule(begin, end, date, expected):
     assert in_effect(begin, end, parse_as_of(date)[1]) == expected
+
+
+@pytest.mark.parametrize("begin, date, expected", [
+    (_b("2004-05", "2004-05"), "2004-06", "certainly"),
+    (_b("2004-06", "2004-06"), "2004-06", "certainly"),  # surely by the end of the month
+    (_b("2004-06", "2004-07"), "2004-06", "possibly"),
+    (Bounds(span("2004-06").hi, span("2004-07").hi), "2004-06", "possibly"),  # at the month's last second at the earliest
+    (Bounds(span("2004-07").lo, span("2004-07").hi), "2004-06", None),
+    (_b(None, None), "1066", "possibly"),
+])
+def test_an_event_is_history_once_it_has_happened(begin, date, expected):
+    assert happened(begin, parse_as_of(date)[1]) == expected
 
 
 def test_propagation_tightens_to_a_fixed_point_and_finds_contradictions():

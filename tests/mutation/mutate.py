@@ -48,6 +48,10 @@ MODULES: dict[str, list[str]] = {
     # the SHACL compiler, one unit: the W3C SHACL Core suite and the component walk
     "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
                               "tests/test_shacl_coverage.py"],
+    # the time normaliser and as-of reader, one unit (reader, asof, bounds, words)
+    "tajsec/timeline/": ["tests/test_timeline.py", "tests/test_timeline_site.py::test_bounds_in_words"],
+    "tajsec/evidence/trace.py": ["tests/test_evidence_tracer.py", "tests/test_evidence.py"],
+    "tajsec/evidence/cards.py": ["tests/test_evidence_tracer.py", "tests/test_evidence.py"],
 }
 
 SKIPPED_OPERATORS = [
@@ -303,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         MODULES.update({m: args.tests for m in modules})
     if args.retry_survivors:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            scores = list(pool.map(lambda m: retry_survivors(m, BUILD / "work" / _slug(m)), modules))
+            suffix = "-sample" if args.sample else ""  # the sessions of `--sample N` runs
+            scores = list(pool.map(lambda m: retry_survivors(m, BUILD / "work" / (_slug(m) + suffix)), modules))
     elif args.report_only:
         suffix = "-sample" if args.sample else ""
         scores = [collect(m, BUILD / "work" / (_slug(m) + suffix)) for m in modules
