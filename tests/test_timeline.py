@@ -76,7 +76,7 @@ def test_the_as_of_rule(begin, end, date, expected):
     (_b("2004-05", "2004-05"), "2004-06", "certainly"),
     (_b("2004-06", "2004-06"), "2004-06", "certainly"),  # surely by the end of the month
     (_b("2004-06", "2004-07"), "2004-06", "possibly"),
-    (Bounds(span("2004-06").hi, span("2004-07").hi), "2004-06", "possibly"),  # at the month's last second at the earliest
+    (Bounds(span("2004-06").hi, span("2004-07").hi), "2004-06", "possibly"),  # the last second at the earliest
     (Bounds(span("2004-07").lo, span("2004-07").hi), "2004-06", None),
     (_b(None, None), "1066", "possibly"),
 ])
@@ -234,6 +234,21 @@ def test_every_thing_has_bounds_and_no_contradiction_on_the_paper(paper):
     assert TSD + "treaty-joint-patrolling-1993" in v.effects  # in force from its signing
     assert TSD + "treaty-joint-patrolling-1993" not in paper.view("1992").effects
     assert isinstance(v.built.store, ox.Store)
+
+
+SUPER_PROPERTY_MISSING = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?s ?p ?o . ?p rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super)) FILTER NOT EXISTS { ?s ?super ?o } }"""
+SUPER_CLASS_MISSING = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?x a ?c . ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super)) FILTER NOT EXISTS { ?x a ?super } }"""
+
+
+@pytest.mark.parametrize("date", ["1993", "2004-06"])
+def test_a_view_s_derived_layer_covers_its_own_shortcuts(paper, date):
+    # the interoperability rules hold in the view as in the full graph: super-properties of the
+    # view's own shortcut triples, and the super-classes of every typed node
+    q = paper.view(date).built.query
+    assert not bool(q(SUPER_PROPERTY_MISSING)) and not bool(q(SUPER_CLASS_MISSING))
+    assert bool(q(SUPER_CLASS_MISSING.replace("FILTER NOT EXISTS", "FILTER EXISTS")))
 
 
 # -- the time checks (queries/checks/time-*.rq) -------------------------------------------

@@ -123,3 +123,47 @@ def test_a_relation_bounds_the_other_side(relation, x_end):
     end = tl.end(TSD + "x")
     assert end.hi == (_year(x_end).hi if x_end else MAX)
     assert tl.begin(TSD + "x").lo == (MIN if x_end else _year("2001").lo)
+
+
+def test_a_thing_is_dated_by_either_end():
+    tl = _timeline("""
+        tsd:began a ts:Statement ; schema:startDate "2001"^^xsd:gYear .
+        tsd:ended a ts:Statement ; schema:endDate "2003"^^xsd:gYear .
+        tsd:undated a ts:Statement .
+    """)
+    assert tl.dated(TSD + "began") and tl.dated(TSD + "ended") and not tl.dated(TSD + "undated")
+
+
+@pytest.mark.parametrize("part", ["hasBeginning", "hasEnd"])
+def test_a_node_with_a_beginning_or_an_end_is_an_interval_whatever_else_it_has(part):
+    # an untyped node with one end and an instant's value of its own is read as an interval: the
+    # value is not taken as both its beginning and its end
+    tl = _timeline(f"""
+        tsd:st a ts:Statement ; ts:validDuring tsd:period .
+        tsd:period time:{part} tsd:i ; time:inXSDgYear "1999"^^xsd:gYear .
+        tsd:i a ts:Instant ; time:inXSDgYear "2001"^^xsd:gYear .
+    """)
+    assert TSD + "period" not in tl.instants
+    if part == "hasBeginning":
+        assert tl.begin(TSD + "period") == _year("2001") and tl.end(TSD + "period").hi == MAX
+    else:
+        assert tl.end(TSD + "period") == _year("2001") and tl.begin(TSD + "period").lo == MIN
+
+
+def test_relations_to_literals_are_skipped_the_others_kept():
+    # one literal among the objects of the same relation: the named ones are all read
+    objects = ", ".join(['"2001"'] + [f"tsd:y{i}" for i in range(6)] + ['"1999"'])
+    tl = _timeline(f"tsd:x a ts:Event ; time:after {objects} .\n" + "".join(
+        f'tsd:y{i} a ts:Event ; schema:startDate "{2001 + i}"^^xsd:gYear .\n' for i in range(6)))
+    assert sorted(y for _, _, y in tl.relations) == [TSD + f"y{i}" for i in range(6)]
+    assert tl.begin(TSD + "x").lo == _year("2006").lo  # after the latest of them
+
+
+def test_propagation_runs_until_nothing_changes():
+    # the constraints listed against the chain's order: one round moves a bound one step
+    chain = [(f"p{i}", "b") for i in range(5)]
+    constraints = [(chain[i], chain[i + 1]) for i in reversed(range(4))]
+    out, bad = propagate({chain[0]: _year("2001"), chain[4]: _year("2004")}, constraints)
+    assert bad == []
+    assert [out[p] for p in chain[1:4]] == [Bounds(_year("2001").lo, _year("2004").hi)] * 3
+    assert out[chain[0]] == _year("2001") and out[chain[4]] == _year("2004")

@@ -49,7 +49,8 @@ MODULES: dict[str, list[str]] = {
     "tajsec/shacl/compile/": ["tests/test_shacl_compile.py", "tests/test_shacl_suite.py",
                               "tests/test_shacl_coverage.py"],
     # the time normaliser and as-of reader, one unit (reader, asof, bounds, words)
-    "tajsec/timeline/": ["tests/test_timeline.py", "tests/test_timeline_site.py::test_bounds_in_words"],
+    "tajsec/timeline/": ["tests/test_timeline.py", "tests/test_timeline_reader.py", "tests/test_timeline_words.py",
+                         "tests/test_timeline_site.py::test_bounds_in_words"],
     "tajsec/evidence/trace.py": ["tests/test_evidence_tracer.py", "tests/test_evidence.py"],
     "tajsec/evidence/cards.py": ["tests/test_evidence_tracer.py", "tests/test_evidence.py"],
 }
@@ -168,6 +169,11 @@ def _name(work: Path, path: Path | str) -> str:
     return Path(path).resolve().relative_to(work.resolve()).as_posix()
 
 
+def _test_command(module: str) -> str:
+    """The command that runs the tests of `module` (MODULES) against a mutant."""
+    return f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly {' '.join(MODULES[module])}"
+
+
 def run_module(module: str, sample: int | None = None, quiet: bool = False) -> ModuleScore:
     """All mutants of `module` (or a fixed sample of `sample` of them), each against its tests."""
     from cosmic_ray.commands.init import init
@@ -177,9 +183,8 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     started = time.monotonic()
     work = BUILD / "work" / (_slug(module) + ("-sample" if sample else ""))
     _copy_checkout(work)
-    tests = " ".join(MODULES[module])
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly {tests}"
+    command = _test_command(module)
     baseline = subprocess.run(command.split(), cwd=work, env=env, capture_output=True, text=True)
     if baseline.returncode != 0:
         raise SystemExit(f"{module}: its tests fail before any mutation:\n{baseline.stdout[-3000:]}")
@@ -229,8 +234,12 @@ def retry_survivors(module: str, work: Path) -> ModuleScore:
     shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     with contextlib.closing(sqlite3.connect(work / "session.sqlite")) as db, db:
         db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    config = work / "cosmic-ray.toml"  # the module's tests as MODULES lists them now (new files too)
+    command = json.dumps(_test_command(module))
+    config.write_text(re.sub(r"(?m)^test-command = .*$", lambda _: f"test-command = {command}",
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(work / "cosmic-ray.toml"),
+    subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(config),
                     str(work / "session.sqlite")], cwd=work, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return collect(module, work)
