@@ -126,11 +126,17 @@ def test_a_relation_bounds_the_other_side(relation, x_end):
 
 
 def test_a_thing_is_dated_by_either_end():
+    # one bound on one end only: begun by mid-2001 (its end open), or ended in 2003 or later
     tl = _timeline("""
-        tsd:began a ts:Statement ; schema:startDate "2001"^^xsd:gYear .
-        tsd:ended a ts:Statement ; schema:endDate "2003"^^xsd:gYear .
+        tsd:began a ts:Statement ; ts:validDuring tsd:began-time .
+        tsd:began-time a ts:Interval ; time:hasBeginning tsd:began-b .
+        tsd:began-b a ts:Instant ; ts:notAfter "2001-06-30T23:59:59"^^xsd:dateTime .
+        tsd:ended a ts:Statement ; ts:validDuring tsd:ended-time .
+        tsd:ended-time a ts:Interval ; time:hasEnd tsd:ended-e .
+        tsd:ended-e a ts:Instant ; ts:notBefore "2003-01-01T00:00:00"^^xsd:dateTime .
         tsd:undated a ts:Statement .
     """)
+    assert tl.end(TSD + "began-time") == UNKNOWN and tl.begin(TSD + "ended-time") == UNKNOWN
     assert tl.dated(TSD + "began") and tl.dated(TSD + "ended") and not tl.dated(TSD + "undated")
 
 
@@ -167,3 +173,23 @@ def test_propagation_runs_until_nothing_changes():
     assert bad == []
     assert [out[p] for p in chain[1:4]] == [Bounds(_year("2001").lo, _year("2004").hi)] * 3
     assert out[chain[0]] == _year("2001") and out[chain[4]] == _year("2004")
+
+
+def test_a_blank_time_node_is_not_taken_for_the_named_one():
+    # time is read from named nodes only: a blank node beside the named interval (other people's
+    # data may have one) neither hides it nor lends it its value
+    tl = _timeline("""
+        tsd:st a ts:Statement ; ts:validDuring [ a ts:Instant ; time:inXSDgYear "1990"^^xsd:gYear ] ,
+            [ a ts:Instant ; time:inXSDgYear "1991"^^xsd:gYear ] , tsd:period .
+        tsd:period a ts:Instant ; time:inXSDgYear "2001"^^xsd:gYear .
+    """)
+    assert tl.things[TSD + "st"].key == TSD + "period"
+    assert tl.begin(TSD + "period") == tl.end(TSD + "period") == _year("2001")
+
+
+def test_relations_of_blank_nodes_are_not_read():
+    tl = _timeline("""
+        [ a ts:Event ; schema:startDate "2003"^^xsd:gYear ] time:before tsd:y .
+        tsd:y a ts:Event ; time:after [ schema:startDate "2004"^^xsd:gYear ] .
+    """)
+    assert tl.relations == [] and tl.begin(TSD + "y") == UNKNOWN

@@ -63,8 +63,11 @@ SKIPPED_OPERATORS = [
     r"core/Variable(Replacer|Inserter)",  # random choices: not reproducible
 ]
 #: the checkout's files a test may read, linked into each copy
-LINKED = ["ontology", "instances", "shapes", "queries", "contexts", "mappings", "docs", "benchmarks",
+LINKED = ["instances", "shapes", "queries", "contexts", "mappings", "docs", "benchmarks",
           "README.md", "CHANGELOG.md", "LICENSE", "Makefile", "pyproject.toml"]
+#: copied rather than linked: a file's graph name is read from its resolved path, and the build tells
+#: the ontology's graphs apart by theirs (a linked ontology would be read as data)
+COPIED = ["ontology"]
 #: caches under build/ a test fills on first use (the SHACL test suite), shared with the checkout
 SHARED_CACHES = ["build/shacl-test-suite"]
 
@@ -117,6 +120,8 @@ def _copy_checkout(work: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "tajsec", work / "tajsec", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, work / name, ignore=ignore)
     for name in LINKED:
         if (ROOT / name).exists():
             (work / name).symlink_to(ROOT / name)
