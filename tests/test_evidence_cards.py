@@ -100,6 +100,9 @@ def test_where_a_subject_is_asserted(cards_graph):
     assert cards.where(ox.NamedNode(EX + "w1"), [graph]) == [{"file": "cards.ttl"}]
     assert cards.where(ox.NamedNode(EX + "claim"), [ox.DefaultGraph(), DERIVED_GRAPH]) == []
     assert cards.where(ox.NamedNode(EX + "claim"), [graph, graph]) == [{"file": "cards.ttl", "line": 7}]
+    # a graph that is no file, whatever its place among the others
+    for graphs in ([DERIVED_GRAPH, graph], [graph, DERIVED_GRAPH]):
+        assert cards.where(ox.NamedNode(EX + "claim"), graphs) == [{"file": "cards.ttl", "line": 7}]
 
 
 def test_files_are_shown_relative_to_the_root_when_under_it(cards_graph, tmp_path):
