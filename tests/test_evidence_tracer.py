@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from tajsec.core.namespaces import PREFIXES
+from tajsec.evidence import trace
 from tajsec.evidence.trace import Tracer
 from tajsec.graph.build import build
 from tajsec.io.load import graph_name_for
@@ -173,3 +174,103 @@ def test_cli_honours_from(two):
     text = text.replace("WHERE", f"FROM <{names['theirs']}> WHERE")
     assert [r[0].value for r in run_select(b, text).rows] == [EX + "b"]
     assert isinstance(run_select(b, text).rows[0][0], ox.NamedNode)
+
+
+def test_rows_beyond_the_solutions_read_back_say_so(two):
+    n = trace.MAX_SOLUTIONS
+    values = " ".join(str(i) for i in range(n + 1))
+    rows, ev = _trace(two, f"SELECT DISTINCT ?v WHERE {{ VALUES ?v {{ {values} }} }}")
+    assert len(rows) == n + 1
+    untraced = [(r[0], e["reason"]) for r, e in zip(rows, ev) if not e["traced"]]
+    assert untraced == [(str(n), f"the WHERE clause has more than {n} solutions; evidence not traced")]
+
+
+def test_a_row_no_solution_gives_is_said_so(two):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?o WHERE {{ ex:a ex:p ?o }}"
+    ev = Tracer(b, d, PREFIXES).trace(text, ["o"], [[ox.NamedNode(EX + "b")], [ox.NamedNode(EX + "nowhere")]])
+    assert ev["rows"][0]["traced"] and _triples(ev["rows"][0]) == [("a", "p", "b")]
+    assert ev["rows"][1] == {"traced": False, "reason": "no solution of the WHERE clause gives this row"}
+
+
+def test_a_group_s_row_is_backed_by_its_group_only(two):
+    rows, ev = _trace(two, "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ex:p|ex:s ?o } GROUP BY ?s ORDER BY ?s")
+    by = {r[0].removeprefix(EX): (r[1], e) for r, e in zip(rows, ev)}
+    assert by["a"][0] == "2" and by["a"][1]["matches"] == 2
+    assert sorted(_triples(by["a"][1])) == [("a", "p", "b"), ("a", "p", "e")]
+    assert _triples(by["b"][1]) == [("b", "s", "z")] and by["b"][1]["matches"] == 1
+
+
+def test_a_sub_select_s_triples_back_the_row(two):
+    rows, ev = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o . { SELECT ?x WHERE { ?x ex:s ex:z } } } ORDER BY ?x")
+    assert rows == [[EX + "b", EX + "c"], [EX + "e", EX + "c"]]
+    # each row: the outer triple, and the inner solution with the row's ?x only
+    assert [sorted(_triples(e)) for e in ev] == [[("a", "q", "c"), ("b", "s", "z")], [("a", "q", "c"), ("e", "s", "z")]]
+
+
+def test_bound_variables_are_traced_as_bound(two):
+    b, d, _ = two
+    # DISTINCT: the WHERE clause runs again, with the same bindings
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?x ?o WHERE {{ ?x ex:p ?o }} ORDER BY ?o"
+    subs = {"x": ox.NamedNode(EX + "a")}
+    res = queries.run(lambda t, **kw: b.query(t, substitutions={ox.Variable("x"): subs["x"]}, **kw), text)
+    ev = Tracer(b, d, PREFIXES, subs).trace(text, res.variables, res.rows)
+    assert [r[1].value for r in res.rows] == [EX + "b", EX + "e"]
+    assert [_triples(e) for e in ev["rows"]] == [[("a", "p", "b")], [("a", "p", "e")]]
+
+
+def test_select_star_rows_are_their_own_solutions(two):
+    rows, ev = _trace(two, "SELECT * WHERE { ex:a ex:p ?o . ?o ex:s ?z } ORDER BY ?o")
+    assert [r[0] for r in rows] == [EX + "b", EX + "e"]
+    assert [_triples(e) for e in ev] == [[("a", "p", "b"), ("b", "s", "z")], [("a", "p", "e"), ("e", "s", "z")]]
+
+
+@pytest.mark.parametrize("n", [trace.MAX_SHOWN, trace.MAX_SHOWN + 1])
+def test_a_row_behind_many_matches_shows_the_first_and_says_so(two, n):
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} ex:a ex:q ?o }}")
+    assert rows == [[str(n)]]
+    entry = ev[0]
+    assert entry["matches"] == n and entry["shown"] == trace.MAX_SHOWN and _triples(entry) == [("a", "q", "c")]
+    assert ("note" in entry) == (n > trace.MAX_SHOWN)
+
+
+def test_a_select_star_answer_is_traced_whole_however_long(two):
+    # each row of SELECT * is its own solution: no limit on solutions read back applies
+    n = trace.MAX_SOLUTIONS + 1
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT * WHERE {{ VALUES ?v {{ {values} }} ex:a ex:q ?o }}")
+    assert len(rows) == n and all(e["traced"] for e in ev)
+    assert _triples(ev[-1]) == [("a", "q", "c")]
+
+
+@pytest.mark.parametrize("where, bindings", [
+    ("?x ex:p ?y . BIND(1 AS ?y)", {}),  # the engine: a syntax error (BIND to a variable in scope)
+    ("?x ex:p ?y FILTER(<http://example.org/f>(?y))", {}),  # the engine: a function it does not have
+    ("?x ex:p ?y", {"z": ox.NamedNode(EX + "a")}),  # a binding of a variable the WHERE clause lacks
+    ("?x ex:p ?y", {"not a name": ox.NamedNode(EX + "a")}),  # not a variable's name
+])
+def test_a_where_clause_the_engine_refuses_leaves_every_row_untraced_with_the_reason(two, where, bindings):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?x WHERE {{ {where} }}"
+    rows = [[ox.NamedNode(EX + "a")], [ox.NamedNode(EX + "b")]]
+    ev = Tracer(b, d, PREFIXES, bindings).trace(text, ["x"], rows)
+    assert [e["traced"] for e in ev["rows"]] == [False, False] and ev["statements"] == {}
+    assert all(e["reason"].startswith("the WHERE clause could not be run again: ") for e in ev["rows"])
+
+
+def test_patterns_after_an_unmatched_optional_still_count(two):
+    rows, ev = _trace(two, "SELECT ?o ?w WHERE { ex:a ex:q ?o OPTIONAL { ?o ex:nothing ?v } ex:a ex:p ?w } ORDER BY ?w")
+    assert rows == [[EX + "c", EX + "b"], [EX + "c", EX + "e"]]
+    assert [_triples(e) for e in ev] == [[("a", "q", "c"), ("a", "p", "b")], [("a", "q", "c"), ("a", "p", "e")]]
+
+
+
+def test_rows_that_are_their_own_solutions_are_traced_whole_others_up_to_the_limit(two, monkeypatch):
+    monkeypatch.setattr(trace, "MAX_SOLUTIONS", 5)
+    rows, ev = _trace(two, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # every variable projected: the rows suffice
+    assert len(rows) > 5 and all(e["traced"] for e in ev)
+    assert [_triples(e) for e in ev] == [[tuple(v.removeprefix(EX) for v in r)] for r in rows]
+    rows, ev = _trace(two, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")  # read back: cut at the limit
+    assert [e["traced"] for e in ev].count(True) == 5
+    assert {e.get("reason") for e in ev} == {None, "the WHERE clause has more than 5 solutions; evidence not traced"}
