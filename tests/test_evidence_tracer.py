@@ -274,3 +274,13 @@ def test_rows_that_are_their_own_solutions_are_traced_whole_others_up_to_the_lim
     rows, ev = _trace(two, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")  # read back: cut at the limit
     assert [e["traced"] for e in ev].count(True) == 5
     assert {e.get("reason") for e in ev} == {None, "the WHERE clause has more than 5 solutions; evidence not traced"}
+
+
+def test_required_blank_node_patterns_that_match_nothing_are_reported(two):
+    # a row the data does not give (ex:a's list is (x y)): its list patterns match no triples,
+    # which the entry says rather than showing evidence for it
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT ?s ?second WHERE {{ ?s ex:list (ex:x ?second) }}"
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "second"], [[ox.NamedNode(EX + "a"), ox.NamedNode(EX + "w")]])
+    entry = ev["rows"][0]
+    assert entry["triples"] == [] and [u["reason"] for u in entry["untraced"]] == ["no matching triples found"]
