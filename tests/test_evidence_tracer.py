@@ -225,14 +225,17 @@ def test_select_star_rows_are_their_own_solutions(two):
     assert [_triples(e) for e in ev] == [[("a", "p", "b"), ("b", "s", "z")], [("a", "p", "e"), ("e", "s", "z")]]
 
 
-@pytest.mark.parametrize("n", [trace.MAX_SHOWN, trace.MAX_SHOWN + 1])
-def test_a_row_behind_many_matches_shows_the_first_and_says_so(two, n):
+@pytest.mark.parametrize("n", [19, 20, 21])
+def test_a_row_behind_many_matches_shows_the_first_20_and_says_so(two, n):
     values = " ".join(str(i) for i in range(n))
     rows, ev = _trace(two, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} ex:a ex:q ?o }}")
     assert rows == [[str(n)]]
     entry = ev[0]
-    assert entry["matches"] == n and entry["shown"] == trace.MAX_SHOWN and _triples(entry) == [("a", "q", "c")]
-    assert ("note" in entry) == (n > trace.MAX_SHOWN)
+    assert entry["matches"] == n and entry["shown"] == min(n, 20) and _triples(entry) == [("a", "q", "c")]
+    if n > 20:
+        assert entry["note"] == f"{n} matches lie behind this row (e.g. the rows an aggregate counted); evidence shown for the first 20"
+    else:
+        assert "note" not in entry
 
 
 def test_a_select_star_answer_is_traced_whole_however_long(two):
@@ -284,3 +287,23 @@ def test_required_blank_node_patterns_that_match_nothing_are_reported(two):
     ev = Tracer(b, d, PREFIXES).trace(text, ["s", "second"], [[ox.NamedNode(EX + "a"), ox.NamedNode(EX + "w")]])
     entry = ev["rows"][0]
     assert entry["triples"] == [] and [u["reason"] for u in entry["untraced"]] == ["no matching triples found"]
+
+
+def test_the_tracer_s_prefixes_serve_the_query_run_again(two):
+    b, d, _ = two
+    text = "SELECT DISTINCT ?l ?x WHERE { ?l rdf:first ?x }"  # no PREFIX line: the tracer's prefixes declare rdf:
+    res = queries.run(lambda t, **kw: b.query(t, prefixes=PREFIXES, **kw), text)
+    ev = Tracer(b, d, PREFIXES).trace(text, res.variables, res.rows)
+    assert len(res.rows) == 4 and all(e["traced"] for e in ev["rows"])
+    assert {_triples(e)[0][2] for e in ev["rows"]} == {"x", "y", "w"}
+
+
+def test_a_service_pattern_is_said_untraced_and_the_others_still_count(two):
+    # the rows are their own solutions (every variable projected): nothing runs again
+    b, d, _ = two
+    text = (f"PREFIX ex: <{EX}>\nSELECT ?s ?z ?o WHERE {{ SERVICE <http://example.org/sparql> {{ ?s ex:q ?z }} "
+            "?s ex:p ?o }")
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "z", "o"], [[ox.NamedNode(EX + n) for n in "acb"]])
+    entry = ev["rows"][0]
+    assert _triples(entry) == [("a", "p", "b")]
+    assert entry["untraced"] == [{"pattern": f"?s <{EX}q> ?z", "reason": "SERVICE patterns are not traced"}]
