@@ -32,8 +32,13 @@ ex:a ex:p ex:e .
 ex:e ex:s ex:z .
 ex:st ts:quantity ex:q .
 ex:q ex:value 5 .
+ex:quoted ex:amount 6 ; ts:evidenceQuote "Six." .
+ex:st2 ts:quantity ex:quoted .
+ex:m a ts:Measurement ; ts:measuredEntity ex:ent ; ts:quantity ex:q3 .
+ex:q3 ex:amount 7 .
 """
 # lines, by hand: theirs.ttl: ex:a on 3, ex:b on 5, ex:d on 6, the lists on 7 and 8; other.ttl: 4, 5, 6, 7
+# (and 8 to 11: a quantity with a quote of its own, and a measurement's)
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +312,25 @@ def test_a_service_pattern_is_said_untraced_and_the_others_still_count(two):
     entry = ev["rows"][0]
     assert _triples(entry) == [("a", "p", "b")]
     assert entry["untraced"] == [{"pattern": f"?s <{EX}q> ?z", "reason": "SERVICE patterns are not traced"}]
+
+
+@pytest.mark.parametrize("n", [20, 21])
+def test_a_sub_select_behind_many_matches_shows_the_first_20_and_says_so(two, n):
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT ?o ?n WHERE {{ ex:a ex:q ?o . "
+                           f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} ?s ex:q ?c }} }} }}")
+    assert rows == [[EX + "c", str(n)]]
+    entry = ev[0]
+    assert entry["traced"] and _triples(entry) == [("a", "q", "c")]  # the inner ?s ex:q ?c: the same triple
+    if n > 20:
+        assert entry["untraced"] == [{"pattern": "sub-SELECT", "reason": f"{n} matches; evidence for the first 20"}]
+    else:
+        assert "untraced" not in entry
+
+
+def test_a_quantity_with_a_quote_of_its_own_or_a_derived_holder_is_not_backed_by_it(two):
+    rows, ev = _trace(two, "SELECT ?q WHERE { ?q ex:amount ?v } ORDER BY ?v")
+    assert rows == [[EX + "quoted"], [EX + "q3"]]
+    # ex:quoted has its own quote: its own evidence (not ex:st2's); ex:q3 is the measurement's
+    # (ex:ent's ts:quantity ex:q3 is the build's shortcut, not a statement)
+    assert [e["statements"] for e in ev] == [[EX + "quoted"], [EX + "q3", EX + "m"]]
