@@ -211,6 +211,9 @@ def test_a_sub_select_s_triples_back_the_row(two):
     assert rows == [[EX + "b", EX + "c"], [EX + "e", EX + "c"]]
     # each row: the outer triple, and the inner solution with the row's ?x only
     assert [sorted(_triples(e)) for e in ev] == [[("a", "q", "c"), ("b", "s", "z")], [("a", "q", "c"), ("e", "s", "z")]]
+    # a group may follow a triple without a `.` (SPARQL 1.1, GroupGraphPatternSub): the same
+    again, ev_again = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o { SELECT ?x WHERE { ?x ex:s ex:z } } } ORDER BY ?x")
+    assert again == rows and ev_again == ev
 
 
 def test_bound_variables_are_traced_as_bound(two):
