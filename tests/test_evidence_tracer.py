@@ -212,7 +212,8 @@ def test_a_sub_select_s_triples_back_the_row(two):
     # each row: the outer triple, and the inner solution with the row's ?x only
     assert [sorted(_triples(e)) for e in ev] == [[("a", "q", "c"), ("b", "s", "z")], [("a", "q", "c"), ("e", "s", "z")]]
     # a group may follow a triple without a `.` (SPARQL 1.1, GroupGraphPatternSub): the same
-    again, ev_again = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o { SELECT ?x WHERE { ?x ex:s ex:z } } } ORDER BY ?x")
+    again, ev_again = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o { SELECT ?x WHERE { ?x ex:s ex:z } } } "
+                                  "ORDER BY ?x")
     assert again == rows and ev_again == ev
 
 
@@ -241,7 +242,8 @@ def test_a_row_behind_many_matches_shows_the_first_20_and_says_so(two, n):
     entry = ev[0]
     assert entry["matches"] == n and entry["shown"] == min(n, 20) and _triples(entry) == [("a", "q", "c")]
     if n > 20:
-        assert entry["note"] == f"{n} matches lie behind this row (e.g. the rows an aggregate counted); evidence shown for the first 20"
+        assert entry["note"] == (f"{n} matches lie behind this row (e.g. the rows an aggregate counted); "
+                                 "evidence shown for the first 20")
     else:
         assert "note" not in entry
 

@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BUILD = ROOT / "build" / "mutation"
 
+#: tests of test_evidence.py that exercise neither the tracer nor its cards (see MODULES)
 EVIDENCE_LEFT_OUT = [f"--deselect=tests/test_evidence.py::{t}" for t in (
-    "test_every_derived_triple_has_a_backing_statement", "test_removing_the_backing_statement_removes_the_derived_triple",
+    "test_every_derived_triple_has_a_backing_statement",
+    "test_removing_the_backing_statement_removes_the_derived_triple",
     "test_cli_why_table_json_and_questions", "test_export_citations_bibtex_and_csl_json")]
 #: module -> the tests that cover it (only these run against its mutants)
 MODULES: dict[str, list[str]] = {
