@@ -340,3 +340,21 @@ def test_a_quantity_with_a_quote_of_its_own_or_a_derived_holder_is_not_backed_by
     # ex:quoted has its own quote: its own evidence (not ex:st2's); ex:q3 is the measurement's
     # (ex:ent's ts:quantity ex:q3 is the build's shortcut, not a statement)
     assert [e["statements"] for e in ev] == [[EX + "quoted"], [EX + "q3", EX + "m"]]
+
+
+def test_a_literal_is_shown_as_the_data_writes_it_not_as_the_query_does(two):
+    # `05` matches the stored 5 (the same xsd:integer): the evidence is the triple in other.ttl
+    rows, ev = _trace(two, "SELECT ?q WHERE { ?q ex:value 05 }")
+    assert rows == [[EX + "q"]]
+    t = ev[0]["triples"][0]
+    assert t["object"]["value"] == "5" and t["asserted_in"] == [{"file": "other.ttl", "line": 7}]
+
+
+def test_a_required_pattern_that_matches_nothing_is_reported(two):
+    # a row the data does not give: its path pattern is looked up, found missing, and said so
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT ?s ?o WHERE {{ ?s ex:p/ex:s ?o }}"
+    rows = [[ox.NamedNode(EX + "a"), ox.NamedNode(EX + "nowhere")], [ox.NamedNode(EX + "a"), ox.NamedNode(EX + "z")]]
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "o"], rows)["rows"]
+    assert ev[0]["triples"] == [] and [u["reason"] for u in ev[0]["untraced"]] == ["no matching triple found"]
+    assert "untraced" not in ev[1] and _triples(ev[1])[1][2] == "z"
