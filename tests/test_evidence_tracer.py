@@ -358,3 +358,12 @@ def test_a_required_pattern_that_matches_nothing_is_reported(two):
     ev = Tracer(b, d, PREFIXES).trace(text, ["s", "o"], rows)["rows"]
     assert ev[0]["triples"] == [] and [u["reason"] for u in ev[0]["untraced"]] == ["no matching triple found"]
     assert "untraced" not in ev[1] and _triples(ev[1])[1][2] == "z"
+
+
+def test_a_blank_node_group_the_tracer_cannot_follow_is_said_per_row(two):
+    # `[] ex:s* []`: a zero-or-more path between two blank nodes, neither end bound when matched
+    rows, ev = _trace(two, "SELECT DISTINCT ?o WHERE { ex:a ex:q ?o . [] ex:s* [] }")
+    assert rows == [[EX + "c"]]
+    entry = ev[0]
+    assert entry["traced"] and _triples(entry) == [("a", "q", "c")]
+    assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]

@@ -182,8 +182,11 @@ def match(store: ox.Store, p: Pattern, binding: Binding,
         pred = to_term(p.p, binding)
         if isinstance(s, ox.Literal) or not isinstance(pred, ox.NamedNode):
             return []
-        found = next(quads(store, s, pred, o, graphs), None)  # the stored triple: a literal as the data writes it
-        return [(binding, ((found.subject, found.predicate, found.object),))] if found is not None else []
+        found = next(quads(store, s, pred, o, graphs), None)
+        if found is None:
+            return []
+        # the stored triple: a literal as the data writes it (`05` in the query finds the data's 5)
+        return [(binding, ((s, pred, cast(Any, found.object)),))]
     out = []
     for a, b, ts in walk(store, s, p.p, o, binding, graphs):
         ext = dict(binding)
