@@ -367,3 +367,13 @@ def test_a_blank_node_group_the_tracer_cannot_follow_is_said_per_row(two):
     entry = ev[0]
     assert entry["traced"] and _triples(entry) == [("a", "q", "c")]
     assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
+
+
+def test_a_group_not_followed_leaves_the_other_groups_traced(two):
+    rows, ev = _trace(two, f"SELECT DISTINCT ?o ?x WHERE {{ ex:a ex:q ?o . [] ex:s* [] "
+                           f"OPTIONAL {{ ex:a ex:list [ <{RDF}first> ?x ] }} }}")
+    assert rows == [[EX + "c", EX + "x"]]
+    entry = ev[0]
+    assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
+    assert ("a", "q", "c") in _triples(entry) and len(entry["triples"]) == 3  # and the list's two triples
+    assert {t[1] for t in _triples(entry)} == {"q", "list", RDF + "first"}
