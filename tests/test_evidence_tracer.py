@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from tajsec.core.namespaces import PREFIXES
+from tajsec.evidence import trace
 from tajsec.evidence.trace import Tracer
 from tajsec.graph.build import build
 from tajsec.io.load import graph_name_for
@@ -31,8 +32,13 @@ ex:a ex:p ex:e .
 ex:e ex:s ex:z .
 ex:st ts:quantity ex:q .
 ex:q ex:value 5 .
+ex:quoted ex:amount 6 ; ts:evidenceQuote "Six." .
+ex:st2 ts:quantity ex:quoted .
+ex:m a ts:Measurement ; ts:measuredEntity ex:ent ; ts:quantity ex:q3 .
+ex:q3 ex:amount 7 .
 """
 # lines, by hand: theirs.ttl: ex:a on 3, ex:b on 5, ex:d on 6, the lists on 7 and 8; other.ttl: 4, 5, 6, 7
+# (and 8 to 11: a quantity with a quote of its own, and a measurement's)
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +179,201 @@ def test_cli_honours_from(two):
     text = text.replace("WHERE", f"FROM <{names['theirs']}> WHERE")
     assert [r[0].value for r in run_select(b, text).rows] == [EX + "b"]
     assert isinstance(run_select(b, text).rows[0][0], ox.NamedNode)
+
+
+def test_rows_beyond_the_solutions_read_back_say_so(two):
+    # the WHERE clause runs again (DISTINCT): its first 20,000 solutions are read back
+    values = " ".join(str(i) for i in range(20001))
+    rows, ev = _trace(two, f"SELECT DISTINCT ?v WHERE {{ VALUES ?v {{ {values} }} }}")
+    assert len(rows) == len(ev) == 20001
+    untraced = [(r[0], e["reason"]) for r, e in zip(rows, ev) if not e["traced"]]
+    assert untraced == [("20000", "the WHERE clause has more than 20000 solutions; evidence not traced")]
+
+
+def test_a_row_no_solution_gives_is_said_so(two):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?o WHERE {{ ex:a ex:p ?o }}"
+    rows = [[ox.NamedNode(EX + "nowhere")], [ox.NamedNode(EX + "b")]]
+    ev = Tracer(b, d, PREFIXES).trace(text, ["o"], rows)
+    assert ev["rows"][0] == {"traced": False, "reason": "no solution of the WHERE clause gives this row"}
+    assert len(ev["rows"]) == 2 and ev["rows"][1]["traced"] and _triples(ev["rows"][1]) == [("a", "p", "b")]
+
+
+def test_a_group_s_row_is_backed_by_its_group_only(two):
+    rows, ev = _trace(two, "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ex:p|ex:s ?o } GROUP BY ?s ORDER BY ?s")
+    by = {r[0].removeprefix(EX): (r[1], e) for r, e in zip(rows, ev)}
+    assert by["a"][0] == "2" and by["a"][1]["matches"] == 2
+    assert sorted(_triples(by["a"][1])) == [("a", "p", "b"), ("a", "p", "e")]
+    assert _triples(by["b"][1]) == [("b", "s", "z")] and by["b"][1]["matches"] == 1
+
+
+def test_a_sub_select_s_triples_back_the_row(two):
+    rows, ev = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o . { SELECT ?x WHERE { ?x ex:s ex:z } } } ORDER BY ?x")
+    assert rows == [[EX + "b", EX + "c"], [EX + "e", EX + "c"]]
+    # each row: the outer triple, and the inner solution with the row's ?x only
+    assert [sorted(_triples(e)) for e in ev] == [[("a", "q", "c"), ("b", "s", "z")], [("a", "q", "c"), ("e", "s", "z")]]
+    # a group may follow a triple without a `.` (SPARQL 1.1, GroupGraphPatternSub): the same
+    again, ev_again = _trace(two, "SELECT ?x ?o WHERE { ex:a ex:q ?o { SELECT ?x WHERE { ?x ex:s ex:z } } } "
+                                  "ORDER BY ?x")
+    assert again == rows and ev_again == ev
+
+
+def test_bound_variables_are_traced_as_bound(two):
+    b, d, _ = two
+    # DISTINCT: the WHERE clause runs again, with the same bindings
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?x ?o WHERE {{ ?x ex:p ?o }} ORDER BY ?o"
+    subs = {"x": ox.NamedNode(EX + "a")}
+    res = queries.run(lambda t, **kw: b.query(t, substitutions={ox.Variable("x"): subs["x"]}, **kw), text)
+    ev = Tracer(b, d, PREFIXES, subs).trace(text, res.variables, res.rows)
+    assert [r[1].value for r in res.rows] == [EX + "b", EX + "e"]
+    assert [_triples(e) for e in ev["rows"]] == [[("a", "p", "b")], [("a", "p", "e")]]
+
+
+def test_select_star_rows_are_their_own_solutions(two):
+    rows, ev = _trace(two, "SELECT * WHERE { ex:a ex:p ?o . ?o ex:s ?z } ORDER BY ?o")
+    assert [r[0] for r in rows] == [EX + "b", EX + "e"]
+    assert [_triples(e) for e in ev] == [[("a", "p", "b"), ("b", "s", "z")], [("a", "p", "e"), ("e", "s", "z")]]
+
+
+@pytest.mark.parametrize("n", [19, 20, 21])
+def test_a_row_behind_many_matches_shows_the_first_20_and_says_so(two, n):
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} ex:a ex:q ?o }}")
+    assert rows == [[str(n)]]
+    entry = ev[0]
+    assert entry["matches"] == n and entry["shown"] == min(n, 20) and _triples(entry) == [("a", "q", "c")]
+    if n > 20:
+        assert entry["note"] == (f"{n} matches lie behind this row (e.g. the rows an aggregate counted); "
+                                 "evidence shown for the first 20")
+    else:
+        assert "note" not in entry
+
+
+def test_a_select_star_answer_is_traced_whole_however_long(two):
+    # each row of SELECT * is its own solution: no limit on solutions read back applies
+    n = trace.MAX_SOLUTIONS + 1
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT * WHERE {{ VALUES ?v {{ {values} }} ex:a ex:q ?o }}")
+    assert len(rows) == n and all(e["traced"] for e in ev)
+    assert _triples(ev[-1]) == [("a", "q", "c")]
+
+
+@pytest.mark.parametrize("where, bindings", [
+    ("?x ex:p ?y . BIND(1 AS ?y)", {}),  # the engine: a syntax error (BIND to a variable in scope)
+    ("?x ex:p ?y FILTER(<http://example.org/f>(?y))", {}),  # the engine: a function it does not have
+    ("?x ex:p ?y", {"z": ox.NamedNode(EX + "a")}),  # a binding of a variable the WHERE clause lacks
+    ("?x ex:p ?y", {"not a name": ox.NamedNode(EX + "a")}),  # not a variable's name
+])
+def test_a_where_clause_the_engine_refuses_leaves_every_row_untraced_with_the_reason(two, where, bindings):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?x WHERE {{ {where} }}"
+    rows = [[ox.NamedNode(EX + "a")], [ox.NamedNode(EX + "b")]]
+    ev = Tracer(b, d, PREFIXES, bindings).trace(text, ["x"], rows)
+    assert [e["traced"] for e in ev["rows"]] == [False, False] and ev["statements"] == {}
+    assert all(e["reason"].startswith("the WHERE clause could not be run again: ") for e in ev["rows"])
+
+
+def test_patterns_after_an_unmatched_optional_still_count(two):
+    rows, ev = _trace(two, "SELECT ?o ?w WHERE { ex:a ex:q ?o OPTIONAL { ?o ex:nothing ?v } ex:a ex:p ?w } ORDER BY ?w")
+    assert rows == [[EX + "c", EX + "b"], [EX + "c", EX + "e"]]
+    assert [_triples(e) for e in ev] == [[("a", "q", "c"), ("a", "p", "b")], [("a", "q", "c"), ("a", "p", "e")]]
+
+
+
+def test_rows_that_are_their_own_solutions_are_traced_whole_others_up_to_the_limit(two, monkeypatch):
+    monkeypatch.setattr(trace, "MAX_SOLUTIONS", 5)
+    rows, ev = _trace(two, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # every variable projected: the rows suffice
+    assert len(rows) > 5 and all(e["traced"] for e in ev)
+    assert [_triples(e) for e in ev] == [[tuple(v.removeprefix(EX) for v in r)] for r in rows]
+    rows, ev = _trace(two, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")  # read back: cut at the limit
+    assert [e["traced"] for e in ev].count(True) == 5
+    assert {e.get("reason") for e in ev} == {None, "the WHERE clause has more than 5 solutions; evidence not traced"}
+
+
+def test_required_blank_node_patterns_that_match_nothing_are_reported(two):
+    # a row the data does not give (ex:a's list is (x y)): its list patterns match no triples,
+    # which the entry says rather than showing evidence for it
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT ?s ?second WHERE {{ ?s ex:list (ex:x ?second) }}"
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "second"], [[ox.NamedNode(EX + "a"), ox.NamedNode(EX + "w")]])
+    entry = ev["rows"][0]
+    assert entry["triples"] == [] and [u["reason"] for u in entry["untraced"]] == ["no matching triples found"]
+
+
+def test_the_tracer_s_prefixes_serve_the_query_run_again(two):
+    b, d, _ = two
+    text = "SELECT DISTINCT ?l ?x WHERE { ?l rdf:first ?x }"  # no PREFIX line: the tracer's prefixes declare rdf:
+    res = queries.run(lambda t, **kw: b.query(t, prefixes=PREFIXES, **kw), text)
+    ev = Tracer(b, d, PREFIXES).trace(text, res.variables, res.rows)
+    assert len(res.rows) == 4 and all(e["traced"] for e in ev["rows"])
+    assert {_triples(e)[0][2] for e in ev["rows"]} == {"x", "y", "w"}
+
+
+def test_a_service_pattern_is_said_untraced_and_the_others_still_count(two):
+    # the rows are their own solutions (every variable projected): nothing runs again
+    b, d, _ = two
+    text = (f"PREFIX ex: <{EX}>\nSELECT ?s ?z ?o WHERE {{ SERVICE <http://example.org/sparql> {{ ?s ex:q ?z }} "
+            "?s ex:p ?o }")
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "z", "o"], [[ox.NamedNode(EX + n) for n in "acb"]])
+    entry = ev["rows"][0]
+    assert _triples(entry) == [("a", "p", "b")]
+    assert entry["untraced"] == [{"pattern": f"?s <{EX}q> ?z", "reason": "SERVICE patterns are not traced"}]
+
+
+@pytest.mark.parametrize("n", [20, 21])
+def test_a_sub_select_behind_many_matches_shows_the_first_20_and_says_so(two, n):
+    values = " ".join(str(i) for i in range(n))
+    rows, ev = _trace(two, f"SELECT ?o ?n WHERE {{ ex:a ex:q ?o . "
+                           f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} ?s ex:q ?c }} }} }}")
+    assert rows == [[EX + "c", str(n)]]
+    entry = ev[0]
+    assert entry["traced"] and _triples(entry) == [("a", "q", "c")]  # the inner ?s ex:q ?c: the same triple
+    if n > 20:
+        assert entry["untraced"] == [{"pattern": "sub-SELECT", "reason": f"{n} matches; evidence for the first 20"}]
+    else:
+        assert "untraced" not in entry
+
+
+def test_a_quantity_with_a_quote_of_its_own_or_a_derived_holder_is_not_backed_by_it(two):
+    rows, ev = _trace(two, "SELECT ?q WHERE { ?q ex:amount ?v } ORDER BY ?v")
+    assert rows == [[EX + "quoted"], [EX + "q3"]]
+    # ex:quoted has its own quote: its own evidence (not ex:st2's); ex:q3 is the measurement's
+    # (ex:ent's ts:quantity ex:q3 is the build's shortcut, not a statement)
+    assert [e["statements"] for e in ev] == [[EX + "quoted"], [EX + "q3", EX + "m"]]
+
+
+def test_a_literal_is_shown_as_the_data_writes_it_not_as_the_query_does(two):
+    # `05` matches the stored 5 (the same xsd:integer): the evidence is the triple in other.ttl
+    rows, ev = _trace(two, "SELECT ?q WHERE { ?q ex:value 05 }")
+    assert rows == [[EX + "q"]]
+    t = ev[0]["triples"][0]
+    assert t["object"]["value"] == "5" and t["asserted_in"] == [{"file": "other.ttl", "line": 7}]
+
+
+def test_a_required_pattern_that_matches_nothing_is_reported(two):
+    # a row the data does not give: its path pattern is looked up, found missing, and said so
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT ?s ?o WHERE {{ ?s ex:p/ex:s ?o }}"
+    rows = [[ox.NamedNode(EX + "a"), ox.NamedNode(EX + "nowhere")], [ox.NamedNode(EX + "a"), ox.NamedNode(EX + "z")]]
+    ev = Tracer(b, d, PREFIXES).trace(text, ["s", "o"], rows)["rows"]
+    assert ev[0]["triples"] == [] and [u["reason"] for u in ev[0]["untraced"]] == ["no matching triple found"]
+    assert "untraced" not in ev[1] and _triples(ev[1])[1][2] == "z"
+
+
+def test_a_blank_node_group_the_tracer_cannot_follow_is_said_per_row(two):
+    # `[] ex:s* []`: a zero-or-more path between two blank nodes, neither end bound when matched
+    rows, ev = _trace(two, "SELECT DISTINCT ?o WHERE { ex:a ex:q ?o . [] ex:s* [] }")
+    assert rows == [[EX + "c"]]
+    entry = ev[0]
+    assert entry["traced"] and _triples(entry) == [("a", "q", "c")]
+    assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
+
+
+def test_a_group_not_followed_leaves_the_other_groups_traced(two):
+    rows, ev = _trace(two, f"SELECT DISTINCT ?o ?x WHERE {{ ex:a ex:q ?o . [] ex:s* [] "
+                           f"OPTIONAL {{ ex:a ex:list [ <{RDF}first> ?x ] }} }}")
+    assert rows == [[EX + "c", EX + "x"]]
+    entry = ev[0]
+    assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
+    assert ("a", "q", "c") in _triples(entry) and len(entry["triples"]) == 3  # and the list's two triples
+    assert {t[1] for t in _triples(entry)} == {"q", "list", RDF + "first"}

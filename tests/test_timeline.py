@@ -12,7 +12,7 @@ import pytest
 from tajsec.core.namespaces import AS_OF_GRAPH, TS, TSD
 from tajsec.core.project import Project
 from tajsec.graph.build import build
-from tajsec.timeline.asof import AsOf, effective_bounds, in_effect
+from tajsec.timeline.asof import AsOf, effective_bounds, happened, in_effect
 from tajsec.timeline.bounds import MAX, MIN, BadDate, Bounds, parse_as_of, precision, span
 from tajsec.timeline.reader import propagate, read_timeline
 
@@ -70,6 +70,18 @@ def _b(lo: str | None, hi: str | None) -> Bounds:
 ])
 def test_the_as_of_rule(begin, end, date, expected):
     assert in_effect(begin, end, parse_as_of(date)[1]) == expected
+
+
+@pytest.mark.parametrize("begin, date, expected", [
+    (_b("2004-05", "2004-05"), "2004-06", "certainly"),
+    (_b("2004-06", "2004-06"), "2004-06", "certainly"),  # surely by the end of the month
+    (_b("2004-06", "2004-07"), "2004-06", "possibly"),
+    (Bounds(span("2004-06").hi, span("2004-07").hi), "2004-06", "possibly"),  # the last second at the earliest
+    (Bounds(span("2004-07").lo, span("2004-07").hi), "2004-06", None),
+    (_b(None, None), "1066", "possibly"),
+])
+def test_an_event_is_history_once_it_has_happened(begin, date, expected):
+    assert happened(begin, parse_as_of(date)[1]) == expected
 
 
 def test_propagation_tightens_to_a_fixed_point_and_finds_contradictions():
@@ -222,6 +234,21 @@ def test_every_thing_has_bounds_and_no_contradiction_on_the_paper(paper):
     assert TSD + "treaty-joint-patrolling-1993" in v.effects  # in force from its signing
     assert TSD + "treaty-joint-patrolling-1993" not in paper.view("1992").effects
     assert isinstance(v.built.store, ox.Store)
+
+
+SUPER_PROPERTY_MISSING = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?s ?p ?o . ?p rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super)) FILTER NOT EXISTS { ?s ?super ?o } }"""
+SUPER_CLASS_MISSING = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?x a ?c . ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super)) FILTER NOT EXISTS { ?x a ?super } }"""
+
+
+@pytest.mark.parametrize("date", ["1993", "2004-06"])
+def test_a_view_s_derived_layer_covers_its_own_shortcuts(paper, date):
+    # the interoperability rules hold in the view as in the full graph: super-properties of the
+    # view's own shortcut triples, and the super-classes of every typed node
+    q = paper.view(date).built.query
+    assert not bool(q(SUPER_PROPERTY_MISSING)) and not bool(q(SUPER_CLASS_MISSING))
+    assert bool(q(SUPER_CLASS_MISSING.replace("FILTER NOT EXISTS", "FILTER EXISTS")))
 
 
 # -- the time checks (queries/checks/time-*.rq) -------------------------------------------

@@ -329,7 +329,7 @@ class _Triples(_Cursor):
             while self.at(";"):
                 self.i += 1
             t = self.peek()
-            if t is None or (t.kind == "punct" and t.text in (".", "]", "}")) or t.is_word(
+            if t is None or (t.kind == "punct" and t.text in (".", "]", "}", "{")) or t.is_word(
                     "OPTIONAL", "FILTER", "BIND", "VALUES", "MINUS", "GRAPH", "SERVICE", "UNION"):
                 return
 

@@ -269,9 +269,9 @@ class Tracer:
         for group, joint in joints.items():
             try:
                 ways = match_all(self.store, joint, b, self._default)
-            except NotTraced as e:
-                ways = []
+            except NotTraced as e:  # not followed, which is not "no match": said once, with why
                 untraced[("; ".join(show(p) for p in joint), str(e))] = None
+                continue
             if ways:
                 triples.update(dict.fromkeys(ways[0][1]))
             elif group == 0:

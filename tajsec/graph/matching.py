@@ -183,7 +183,10 @@ def match(store: ox.Store, p: Pattern, binding: Binding,
         if isinstance(s, ox.Literal) or not isinstance(pred, ox.NamedNode):
             return []
         found = next(quads(store, s, pred, o, graphs), None)
-        return [(binding, ((s, pred, o),))] if found is not None else []
+        if found is None:
+            return []
+        # the stored triple: a literal as the data writes it (`05` in the query finds the data's 5)
+        return [(binding, ((s, pred, cast(Any, found.object)),))]
     out = []
     for a, b, ts in walk(store, s, p.p, o, binding, graphs):
         ext = dict(binding)

@@ -46,6 +46,11 @@ MERGE_TESTS = [
     "same_iri_and_measurement_pattern_conflict", "blank_nodes_of_different_inputs_never_collide",
     "named_graphs_of_an_input_become_sub_graphs", "question_joining_both_sources",
 ]
+#: tests of test_evidence.py that exercise neither the tracer nor its cards (see MODULES)
+EVIDENCE_LEFT_OUT = [f"--deselect=tests/test_evidence.py::{t}" for t in (
+    "test_every_derived_triple_has_a_backing_statement",
+    "test_removing_the_backing_statement_removes_the_derived_triple",
+    "test_cli_why_table_json_and_questions", "test_export_citations_bibtex_and_csl_json")]
 #: module -> the tests that cover it (only these run against its mutants)
 MODULES: dict[str, list[str]] = {
     "tajsec/core/xsd.py": ["tests/test_xsd.py"],
@@ -66,6 +71,16 @@ MODULES: dict[str, list[str]] = {
     # the server, in-process on a graph of ten triples (tests/test_serve.py runs `tajsec serve`)
     "tajsec/web/pool.py": ["tests/test_pool.py"],
     "tajsec/web/server.py": ["tests/test_server_guard.py"],
+    # the time normaliser and as-of reader, one unit (reader, asof, bounds, words)
+    "tajsec/timeline/": ["tests/test_timeline.py", "tests/test_timeline_reader.py", "tests/test_timeline_words.py",
+                         "tests/test_timeline_site.py::test_bounds_in_words"],
+    # the evidence tracer and its cards: their own tests on small files first, then the paper's
+    # questions; test_evidence.py's tests of the build's derivation record, of the citations
+    # export and of `questions --run --why` (slow, and each traced question is in
+    # test_every_question_traced) are left out
+    "tajsec/evidence/trace.py": ["tests/test_evidence_tracer.py", "tests/test_evidence.py", *EVIDENCE_LEFT_OUT],
+    "tajsec/evidence/cards.py": ["tests/test_evidence_cards.py", "tests/test_evidence_tracer.py",
+                                 "tests/test_evidence.py", *EVIDENCE_LEFT_OUT],
 }
 
 SKIPPED_OPERATORS = [
@@ -76,8 +91,11 @@ SKIPPED_OPERATORS = [
     r"core/Variable(Replacer|Inserter)",  # random choices: not reproducible
 ]
 #: the checkout's files a test may read, linked into each copy
-LINKED = ["ontology", "instances", "shapes", "queries", "contexts", "mappings", "docs", "benchmarks",
+LINKED = ["instances", "shapes", "queries", "contexts", "mappings", "docs", "benchmarks",
           "README.md", "CHANGELOG.md", "LICENSE", "Makefile", "pyproject.toml"]
+#: copied rather than linked: a file's graph name is read from its resolved path, and the build tells
+#: the ontology's graphs apart by theirs (a linked ontology would be read as data)
+COPIED = ["ontology"]
 #: caches under build/ a test fills on first use (the SHACL test suite), shared with the checkout
 SHARED_CACHES = ["build/shacl-test-suite"]
 
@@ -130,6 +148,8 @@ def _copy_checkout(work: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "tajsec", work / "tajsec", ignore=ignore)
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, work / name, ignore=ignore)
     for name in LINKED:
         if (ROOT / name).exists():
             (work / name).symlink_to(ROOT / name)
@@ -182,6 +202,11 @@ def _name(work: Path, path: Path | str) -> str:
     return Path(path).resolve().relative_to(work.resolve()).as_posix()
 
 
+def _test_command(module: str) -> str:
+    """The command that runs the tests of `module` (MODULES) against a mutant."""
+    return f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly {' '.join(MODULES[module])}"
+
+
 def run_module(module: str, sample: int | None = None, quiet: bool = False) -> ModuleScore:
     """All mutants of `module` (or a fixed sample of `sample` of them), each against its tests."""
     from cosmic_ray.commands.init import init
@@ -191,9 +216,8 @@ def run_module(module: str, sample: int | None = None, quiet: bool = False) -> M
     started = time.monotonic()
     work = BUILD / "work" / (_slug(module) + ("-sample" if sample else ""))
     _copy_checkout(work)
-    tests = " ".join(MODULES[module])
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly {tests}"
+    command = _test_command(module)
     baseline = subprocess.run(command.split(), cwd=work, env=env, capture_output=True, text=True)
     if baseline.returncode != 0:
         raise SystemExit(f"{module}: its tests fail before any mutation:\n{baseline.stdout[-3000:]}")
@@ -243,8 +267,12 @@ def retry_survivors(module: str, work: Path) -> ModuleScore:
     shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     with contextlib.closing(sqlite3.connect(work / "session.sqlite")) as db, db:
         db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    config = work / "cosmic-ray.toml"  # the module's tests as MODULES lists them now (new files too)
+    command = json.dumps(_test_command(module))
+    config.write_text(re.sub(r"(?m)^test-command = .*$", lambda _: f"test-command = {command}",
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(work / "cosmic-ray.toml"),
+    subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(config),
                     str(work / "session.sqlite")], cwd=work, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return collect(module, work)
@@ -321,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         MODULES.update({m: args.tests for m in modules})
     if args.retry_survivors:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            scores = list(pool.map(lambda m: retry_survivors(m, BUILD / "work" / _slug(m)), modules))
+            suffix = "-sample" if args.sample else ""  # the sessions of `--sample N` runs
+            scores = list(pool.map(lambda m: retry_survivors(m, BUILD / "work" / (_slug(m) + suffix)), modules))
     elif args.report_only:
         suffix = "-sample" if args.sample else ""
         scores = [collect(m, BUILD / "work" / (_slug(m) + suffix)) for m in modules
