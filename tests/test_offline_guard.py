@@ -57,15 +57,24 @@ def test_a_query_that_cannot_name_service_is_not_parsed_in_a_sandbox(monkeypatch
     assert offline.refusal(plain, sandboxed=True) is None and offline.declares_dataset(plain) is False
     assert parsed == []
     assert offline.refusal(plain, sandboxed=False) is None and parsed == [plain]   # outside: parsed, to be sure
-    # a word in any case, an escape or any non-ASCII character sends the query to the parser
+    # a word in any case, an escape, or non-ASCII letters that case mapping (ſ, ı) or NFKC
+    # (fullwidth) turn into the word send the query to the parser
     for text, word in [("SELECT * WHERE { SeRvIcE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
                        ("SELECT * WHERE { \\u0053ERVICE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("SELECT * WHERE { ſERVICE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("SELECT * WHERE { SERVıCE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
                        ("LoAd <https://e.org/d.ttl>", "uses LOAD")]:
         assert word in offline.refusal(text, sandboxed=True)
         assert parsed[-1] == text
-    for text in ["SELECT * WHERE { ?s ?p 'ſ' }", "SELECT * WHERE { ?s ?p 'a\\\\b' }",
+    for text in ["SELECT * WHERE { ?s ?p 'ſervice' }", "SELECT * WHERE { ?s ?p 'servıce' }",
+                 "SELECT * WHERE { ?s ?p 'ｓｅｒｖｉｃｅ' }", "SELECT * WHERE { ?s ?p 'a\\\\b' }",
                  "SELECT * WHERE { ?s <https://e.org/loader> ?o }"]:
         assert offline.refusal(text, sandboxed=True) is None
         assert parsed[-1] == text
+    # other non-ASCII text (the competency questions' Cyrillic, dashes and quotes) is not parsed
+    before = len(parsed)
+    for text in ["# Душанбе — «Dushanbe»\nSELECT ?s WHERE { ?s ?p 'Сервис' }", "SELECT ?s WHERE { ?s ?p 'é' }"]:
+        assert offline.refusal(text, sandboxed=True) is None and offline.declares_dataset(text) is False
+    assert len(parsed) == before
     assert offline.declares_dataset("SELECT * FROM <https://e.org/g> WHERE { ?s ?p ?o }") is True
     assert offline.declares_dataset("SELECT * WHERE { ?s <https://e.org/from> ?o }") is False

@@ -9,6 +9,7 @@ refused instead.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -50,13 +51,16 @@ def _parsed(text: str) -> Any:  # rdflib's parse results, untyped
 
 
 def _plain(text: str, *words: str) -> bool:
-    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed: ASCII (no
-    case folding can make one up), no escape (`\\u0053ERVICE` is SERVICE), and none of them in it
-    in any case. The parser, slow, is then not needed to tell."""
-    if not text.isascii() or "\\" in text:
+    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed: no escape
+    (`\\u0053ERVICE` is SERVICE), and none of them in it in any case, also once case mapping or
+    compatibility normalisation has turned non-ASCII letters into ASCII ones (`ſERVICE` and
+    `SERVıCE` are SERVICE to rdflib's parser, fullwidth letters are to NFKC). Other non-ASCII text
+    (Cyrillic names, dashes, quotation marks) cannot make up a keyword. The parser, slow (tens of
+    ms a query), is then not needed to tell."""
+    if "\\" in text:
         return False
-    low = text.lower()
-    return not any(w in low for w in words)
+    forms = (text.upper().lower(), unicodedata.normalize("NFKC", text).casefold())
+    return not any(w in form for form in forms for w in words)
 
 
 def network_use(text: str) -> tuple[str | None, bool]:
