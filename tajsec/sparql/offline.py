@@ -9,6 +9,7 @@ refused instead.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -51,16 +52,19 @@ def _parsed(text: str) -> Any:  # rdflib's parse results, untyped
 
 
 def _plain(text: str, *words: str) -> bool:
-    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed: no escape
-    (`\\u0053ERVICE` is SERVICE), and none of them in it in any case, also once case mapping or
+    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed, so that the
+    parser, slow (tens of ms a query), is not needed to tell. Not when it has an escape
+    (`\\u0053ERVICE` is SERVICE) or one of the words in any case, also once case mapping or
     compatibility normalisation has turned non-ASCII letters into ASCII ones (`ſERVICE` and
-    `SERVıCE` are SERVICE to rdflib's parser, fullwidth letters are to NFKC). Other non-ASCII text
-    (Cyrillic names, dashes, quotation marks) cannot make up a keyword. The parser, slow (tens of
-    ms a query), is then not needed to tell."""
+    `SERVıCE` are SERVICE to rdflib's parser, fullwidth letters are to NFKC). Not counted: a word
+    inside a longer name (`?from`, `ts:distanceFrom`, `servicemen`: a keyword neither follows nor
+    is followed by a letter, digit or `_`, nor follows `?`, `$`, `:` or `-`), and lines that start with
+    `#` (a comment, or the inside of a long string: no keyword either way; lines end at CR or LF)."""
     if "\\" in text:
         return False
-    forms = (text.upper().lower(), unicodedata.normalize("NFKC", text).casefold())
-    return not any(w in form for form in forms for w in words)
+    live = "\n".join(line for line in re.split(r"[\r\n]", text) if not line.lstrip(" \t").startswith("#"))
+    forms = (live.upper().lower(), unicodedata.normalize("NFKC", live).casefold())
+    return not any(re.search(rf"(?<![a-z0-9_?$:-]){w}(?![a-z0-9_])", form) for form in forms for w in words)
 
 
 def network_use(text: str) -> tuple[str | None, bool]:
