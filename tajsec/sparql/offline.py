@@ -51,6 +51,7 @@ def _parsed(text: str) -> Any:  # rdflib's parse results, untyped
     return None
 
 
+@lru_cache(maxsize=1024)  # a client repeats its queries: the same text, one look
 def _plain(text: str, *words: str) -> bool:
     """Whether `text` cannot hold any of `words` as a keyword, however it is parsed, so that the
     parser, slow (tens of ms a query), is not needed to tell. Not when it has an escape
@@ -62,9 +63,19 @@ def _plain(text: str, *words: str) -> bool:
     `#` (a comment, or the inside of a long string: no keyword either way; lines end at CR or LF)."""
     if "\\" in text:
         return False
-    live = "\n".join(line for line in re.split(r"[\r\n]", text) if not line.lstrip(" \t").startswith("#"))
+    live = "\n".join(line for line in _LINE_END.split(text) if not line.lstrip(" \t").startswith("#"))
     forms = (live.upper().lower(), unicodedata.normalize("NFKC", live).casefold())
-    return not any(re.search(rf"(?<![a-z0-9_?$:-]){w}(?![a-z0-9_])", form) for form in forms for w in words)
+    keyword = _keywords(words)
+    return not any(keyword.search(form) for form in forms)
+
+
+_LINE_END = re.compile(r"[\r\n]")
+
+
+@lru_cache(maxsize=16)
+def _keywords(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` (lower case), not inside a longer name (see `_plain`)."""
+    return re.compile(r"(?<![a-z0-9_?$:-])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z0-9_])")
 
 
 def network_use(text: str) -> tuple[str | None, bool]:

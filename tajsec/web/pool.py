@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from collections import deque
-from dataclasses import asdict
 from typing import cast
 
 from tajsec.core.terms import StoreQuery
@@ -141,7 +140,7 @@ class WorkerPool:
         w = self._borrow()
         deadline = time.monotonic() + timeout
         try:
-            qworker.send_message(w.sock, asdict(req))
+            qworker.send_message(w.sock, vars(req))  # its fields are plain data: no deep copy (asdict) needed
             msg = qworker.recv_message(w.sock, deadline, self.max_bytes)
         except TimeoutError:
             self._replace(w)

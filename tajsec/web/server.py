@@ -9,6 +9,7 @@ are dereferenced by `resources.py`, behind the same Host check.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import urllib.parse
@@ -245,8 +246,8 @@ class Guard(BaseHTTPRequestHandler):
         default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
         if default_graphs is not None or named_graphs is not None:
             default_graphs, named_graphs = default_graphs or [], named_graphs or []
-        req = Request(query, output=formats.negotiate(accept, formats.RESULTS),
-                      graph_output=formats.negotiate(accept, formats.GRAPHS),
+        results_format, graph_format = _negotiated(accept)
+        req = Request(query, output=results_format, graph_output=graph_format,
                       max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
                       default_graphs=default_graphs, named_graphs=named_graphs,
                       query_dataset=offline.declares_dataset(query), as_of=self._as_of(params))
@@ -276,6 +277,21 @@ class Guard(BaseHTTPRequestHandler):
         except QueryError as e:
             return self._error(ERROR_STATUS.get(e.kind, 400), str(e))
         return self._send(200, out["body"].encode("utf-8"), formats.content_type(out["format"]))
+
+
+def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
+    """The results format and the graph format `accept` asks for (`formats.negotiate`); the
+    answers for the short Accept headers clients repeat are kept."""
+    if accept is not None and len(accept) > 200:
+        return _negotiate(accept)
+    return _negotiated_short(accept)
+
+
+def _negotiate(accept: str | None) -> tuple[str | None, str | None]:
+    return formats.negotiate(accept, formats.RESULTS), formats.negotiate(accept, formats.GRAPHS)
+
+
+_negotiated_short = functools.lru_cache(maxsize=256)(_negotiate)
 
 
 def _graph_iris(params: dict[str, list[str]], name: str) -> list[str] | None:
