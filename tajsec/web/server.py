@@ -13,7 +13,7 @@ import functools
 import re
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -26,6 +26,7 @@ from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request, Trace
 from tajsec.timeline.bounds import BadDate, parse_as_of
 from tajsec.web import description, evidence
+from tajsec.web.http1 import FastHead
 from tajsec.web.pool import PoolBusy, WorkerPool
 from tajsec.web.resources import LinkedData
 
@@ -60,7 +61,7 @@ class BadRequest(Exception):
         self.status = status
 
 
-class Guard(BaseHTTPRequestHandler):
+class Guard(FastHead):
     server_version = "tajsec-serve"
     protocol_version = "HTTP/1.1"
     timeout = 10  # seconds a connection may sit idle or drip its request
