@@ -137,3 +137,45 @@ def test_the_server_answers_as_before_on_odd_request_heads(port):
         while chunk := s.recv(65536):
             rest += chunk
     assert b" 200 " in rest and b"true" in rest
+
+
+def test_connection_threads_are_kept_and_bounded_by_max_connections():
+    import threading
+    import time
+
+    import pyoxigraph as ox
+
+    from tajsec.sparql.worker import union_by_default
+    from tajsec.web.server import make_server
+
+    httpd, pool = make_server(union_by_default(ox.Store()), port=0, workers=1, max_connections=2, idle_timeout=2)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    ask = (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode()
+           + b"\r\nConnection: close\r\n\r\n")
+    try:
+        before = threading.active_count()
+        others = {t.name for t in threading.enumerate()}   # other servers' threads
+        names: set[str] = set()
+        for _ in range(20):
+            assert _exchange(port, ask).startswith(b"HTTP/1.1 200 ")
+            names |= {t.name for t in threading.enumerate() if "_connection_thread" in t.name} - others
+        assert 1 <= len(names) <= 2   # the same thread or two served all 20 connections
+        time.sleep(0.2)
+        assert threading.active_count() - before <= 2   # a thread or two, kept, for 20 connections (not 20)
+        # two idle connections hold both slots: the third connection gets 503 at once
+        held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+        time.sleep(0.3)
+        assert _exchange(port, ask).startswith(b"HTTP/1.1 503 ")
+        assert threading.active_count() - before <= 2
+        for s in held:
+            s.close()
+        time.sleep(0.5)
+        assert _exchange(port, ask).startswith(b"HTTP/1.1 200 ")
+        assert threading.active_count() - before <= 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        pool.close()
+    time.sleep(0.3)
+    assert threading.active_count() <= before   # the kept threads end with the server
