@@ -89,3 +89,80 @@ def test_answers_still_flow_after_a_worker_is_replaced(pool):
         pool.run(Request(slow, output="json"), 0.01)
     assert len(pool._idle) == 1
     assert '"value": "o"' in pool.run(fast, 5.0)["body"]
+
+
+def test_the_row_cap_holds_and_an_oversized_answer_is_refused_not_cut(pool):
+    from tajsec.sparql.worker import QueryError
+
+    many = Request("SELECT ?s ?o WHERE { ?s <https://e.org/q> ?o }", output="json", max_rows=299)
+    with pytest.raises(QueryError) as e:
+        pool.run(many, 10.0)
+    assert e.value.kind == "rows"
+    assert pool.run(Request(many.query, output="json", max_rows=300), 10.0)["body"].count('"type": "uri"') == 300
+    pool.max_bytes = 1000   # the answer is larger: refused whole (413), the worker replaced
+    with pytest.raises(QueryError) as e:
+        pool.run(Request(many.query, output="json", max_rows=300), 10.0)
+    assert e.value.kind == "bytes"
+    pool.max_bytes = 64 << 20
+    assert len(pool.run(Request(many.query, output="csv", max_rows=300), 10.0)["body"].splitlines()) == 301
+
+
+def test_a_frame_cut_short_is_an_error_never_an_answer():
+    import socket
+    import struct
+
+    from tajsec.sparql.worker import recv_message
+
+    a, b = socket.socketpair()
+    a.sendall(struct.pack(">Q", 100) + b'{"ok": {"body": "par')
+    a.close()
+    with pytest.raises(EOFError):
+        recv_message(b, time.monotonic() + 5)
+    a, b = socket.socketpair()
+    a.sendall(struct.pack(">Q", 100) + b'{"ok": {"body": "par')
+    with pytest.raises(TimeoutError):
+        recv_message(b, time.monotonic() + 0.2)   # the rest never comes: the deadline, not an answer
+    a.close()
+
+
+def test_a_worker_that_stops_mid_answer_is_a_503_and_replaced(pool, monkeypatch):
+    from tajsec.sparql import worker as qworker
+    from tajsec.web.server import ERROR_STATUS
+
+    real = qworker.recv_message
+
+    def cut(sock, deadline=None, max_bytes=None):
+        real(sock, deadline, max_bytes)   # the answer is read, then treated as if the frame had been cut
+        raise EOFError
+
+    first = pool._idle[0]
+    monkeypatch.setattr(qworker, "recv_message", cut)
+    with pytest.raises(qworker.QueryError) as e:
+        pool.run(Request("SELECT ?o WHERE { ?s <https://e.org/p> ?o }", output="json"), 5.0)
+    assert ERROR_STATUS[e.value.kind] == 503
+    monkeypatch.setattr(qworker, "recv_message", real)
+    assert pool._idle[0] is not first   # that worker is gone; a fresh one answers
+    assert '"value": "o"' in pool.run(Request("SELECT ?o WHERE { ?s <https://e.org/p> ?o }", output="json"), 5.0)["body"]
+
+
+def test_every_competency_question_is_answered_byte_for_byte_as_before(built, project):
+    """The JSON the workers write (tajsec.sparql.results, laid out directly) is the bytes the
+    writer gave before, json.dumps with indent 2, for every competency question; CSV, TSV and
+    XML are written as before (the same writers)."""
+    import json
+
+    from tajsec.sparql import results
+    from tajsec.sparql.worker import decode_term, execute
+
+    store_query = union_by_default(built.store)
+    questions = sorted((project.root / "queries" / "questions").glob("*.rq"))
+    assert len(questions) > 50
+    for path in questions:
+        text = path.read_text(encoding="utf-8")
+        rows = execute(store_query, Request(text, output="rows"))
+        terms = [[decode_term(t) for t in row] for row in rows["rows"]]
+        bindings = [{v: results.json_term(t) for v, t in zip(rows["variables"], row) if t is not None}
+                    for row in terms]
+        before = json.dumps({"head": {"vars": rows["variables"]}, "results": {"bindings": bindings}},
+                            ensure_ascii=False, indent=2) + "\n"
+        assert execute(store_query, Request(text, output="json", max_rows=10000))["body"] == before, path.name
