@@ -14,6 +14,12 @@ arm to the next; `--rounds N` runs the two arms alternately N times (fresh serve
 and gives each arm's median and the median of the rounds' ratios.
 
     .venv/bin/python benchmarks/load_serve.py --bare --rounds 5 --requests 2000 --concurrency 32
+
+`--data FILE` serves more data beside the graph in both arms (`tajsec serve --data FILE`; the
+bare arm loads the same built store, with FILE in its named graph). The 1M-triple merged graph:
+
+    .venv/bin/python benchmarks/generate.py --triples 1m --out build/bench/serve-1m.nt
+    .venv/bin/python benchmarks/load_serve.py --bare --rounds 3 --data build/bench/serve-1m.nt
 """
 from __future__ import annotations
 
@@ -64,29 +70,36 @@ def rss_of_tree(pid: int) -> int:
     return total
 
 
-def serve_tajsec(port: int, timeout: float, workers: int = 2) -> subprocess.Popen:
+def serve_tajsec(port: int, timeout: float, workers: int = 2, data: tuple[Path, ...] = ()) -> subprocess.Popen:
+    extra = [a for f in data for a in ("--data", str(f.resolve()))]
     server = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", str(timeout),
-                               "--workers", str(workers)],
+                               "--workers", str(workers), *extra],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                               env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
-    server.stdout.readline()
+    server.stdout.readline()   # the URL line: it listens
     return server
 
 
-def serve_bare(port: int, timeout: float, folder: Path) -> subprocess.Popen:
-    """`oxigraph serve-read-only` over our built graph, loaded into an on-disk store in `folder`
-    (once: a later call serves the store already there)."""
+def serve_bare(port: int, timeout: float, folder: Path, data: tuple[Path, ...] = ()) -> subprocess.Popen:
+    """`oxigraph serve-read-only` over our built graph (with `data` loaded as `tajsec serve --data`
+    loads it), loaded into an on-disk store in `folder` (once: a later call serves the store
+    already there)."""
     import pyoxigraph as ox
 
+    from tajsec.cli.serve import load_beside
     from tajsec.core.project import Project
     from tajsec.graph.build import build
 
     oxigraph = str(Path(sys.executable).parent / "oxigraph")
     if not (folder / "db").exists():
-        data = folder / "graph.nq"
-        build(Project.find(ROOT)).store.dump(str(data), format=ox.RdfFormat.N_QUADS)
-        subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(data)], check=True,
+        dump = folder / "graph.nq"
+        project = Project.find(ROOT)
+        built = build(project)
+        load_beside(project, built, tuple(f.resolve() for f in data))   # as tajsec serve --data loads them
+        built.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(dump)], check=True,
                        capture_output=True)
+        dump.unlink()
     server = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"), "--bind",
                                f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout))],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -164,12 +177,14 @@ def main() -> int:
     ap.add_argument("--bare", action="store_true", help="also run the mix against bare oxigraph serve-read-only")
     ap.add_argument("--workers", type=int, default=2, help="tajsec serve --workers (its default: 2)")
     ap.add_argument("--rounds", type=int, default=1, help="with --bare: run the two arms alternately this many times")
+    ap.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
+                    help="serve this file too, in both arms (tajsec serve --data; repeatable)")
     args = ap.parse_args()
 
     questions = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "questions").glob("*.rq"))]
     if not args.bare:
         port = free_port()
-        ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
+        ours = run_arm(serve_tajsec(port, args.timeout, args.workers, tuple(args.data)), f"http://127.0.0.1:{port}/sparql", args, questions)
         report("tajsec serve", ours, args.concurrency)
         return 0 if ours["errors"] == 0 and ours["alive"] else 1
     rounds: list[tuple[dict, dict]] = []
@@ -177,9 +192,9 @@ def main() -> int:
         for n in range(args.rounds):
             load = os.getloadavg()[0]
             port = free_port()
-            ours = run_arm(serve_tajsec(port, args.timeout, args.workers), f"http://127.0.0.1:{port}/sparql", args, questions)
+            ours = run_arm(serve_tajsec(port, args.timeout, args.workers, tuple(args.data)), f"http://127.0.0.1:{port}/sparql", args, questions)
             port = free_port()
-            bare = run_arm(serve_bare(port, args.timeout, Path(folder)), f"http://127.0.0.1:{port}/query", args,
+            bare = run_arm(serve_bare(port, args.timeout, Path(folder), tuple(args.data)), f"http://127.0.0.1:{port}/query", args,
                            questions)
             rounds.append((ours, bare))
             print(f"round {n + 1}/{args.rounds} (load average {load:.1f} before): tajsec {ours['rate']:.0f} req/s, "

@@ -57,15 +57,36 @@ def test_a_query_that_cannot_name_service_is_not_parsed_in_a_sandbox(monkeypatch
     assert offline.refusal(plain, sandboxed=True) is None and offline.declares_dataset(plain) is False
     assert parsed == []
     assert offline.refusal(plain, sandboxed=False) is None and parsed == [plain]   # outside: parsed, to be sure
-    # a word in any case, an escape or any non-ASCII character sends the query to the parser
+    # a word in any case, an escape, or non-ASCII letters that case mapping (ſ, ı) or NFKC
+    # (fullwidth) turn into the word send the query to the parser
     for text, word in [("SELECT * WHERE { SeRvIcE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
                        ("SELECT * WHERE { \\u0053ERVICE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("SELECT * WHERE { ſERVICE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
+                       ("SELECT * WHERE { SERVıCE <https://e.org/s> { ?s ?p ?o } }", "uses SERVICE"),
                        ("LoAd <https://e.org/d.ttl>", "uses LOAD")]:
         assert word in offline.refusal(text, sandboxed=True)
         assert parsed[-1] == text
-    for text in ["SELECT * WHERE { ?s ?p 'ſ' }", "SELECT * WHERE { ?s ?p 'a\\\\b' }",
-                 "SELECT * WHERE { ?s <https://e.org/loader> ?o }"]:
+    for text in ["SELECT * WHERE { ?s ?p 'ſervice' }", "SELECT * WHERE { ?s ?p 'servıce' }",
+                 "SELECT * WHERE { ?s ?p 'ｓｅｒｖｉｃｅ' }", "SELECT * WHERE { ?s ?p 'a\\\\b' }",
+                 "SELECT * WHERE { ?s <https://e.org/load> ?o }",
+                 "SELECT * WHERE { ?s ?p ?o } # SERVICE after code is still read",
+                 "SELECT * WHERE { # a comment ends at CR too\rSERVICE <https://e.org/s> { ?s ?p ?o } }"]:
         assert offline.refusal(text, sandboxed=True) is None
         assert parsed[-1] == text
+    # a word at the very start or end, or next to a bracket, may be a keyword
+    for text in ["LOAD", "SELECT * WHERE { ?s ?p ?o } LOAD", "SELECT * WHERE {SERVICE", "SELECT * {?s ?p ?o}FROM"]:
+        offline.refusal(text, sandboxed=True), offline.declares_dataset(text)
+        assert parsed[-1] == text
+    # not parsed: other non-ASCII text (the competency questions' Cyrillic, dashes and quotes), the
+    # words inside longer names, and lines that start with # (comments, or inside a long string)
+    before = len(parsed)
+    for text in ["# Душанбе — «Dushanbe»\nSELECT ?s WHERE { ?s ?p 'Сервис' }", "SELECT ?s WHERE { ?s ?p 'é' }",
+                 "SELECT ?service ?from ?load WHERE { ?service ts:distanceFrom $from ; ts:load ?load }",
+                 "SELECT ?s WHERE { ?s ts:x-service ts:servicemen , ts:service_2 , ts:loaded , ts:2load }",
+                 "# Which service? Loaded from where?\n  \t# SERVICE <https://e.org/s> FROM <https://e.org/g>\n"
+                 "SELECT ?s WHERE { ?s ?p ?o }",
+                 "SELECT ?s WHERE { ?s ?p '''\n# SERVICE <https://e.org/s> { ?s ?p ?o }\n''' }"]:
+        assert offline.refusal(text, sandboxed=True) is None and offline.declares_dataset(text) is False
+    assert len(parsed) == before
     assert offline.declares_dataset("SELECT * FROM <https://e.org/g> WHERE { ?s ?p ?o }") is True
     assert offline.declares_dataset("SELECT * WHERE { ?s <https://e.org/from> ?o }") is False

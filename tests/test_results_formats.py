@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pyoxigraph as ox
 import pytest
@@ -103,3 +104,37 @@ def test_lexical_rows_keep_unbound_as_none():
     res = results.Result(["a", "b"], [[ox.Literal("x"), None], [None, ox.NamedNode("https://example.org/y")]])
     assert res.lexical_rows_or_none() == [["x", None], [None, "https://example.org/y"]]
     assert res.lexical_rows() == [["x", ""], ["", "https://example.org/y"]]
+
+
+def _json_by_dumps(result: results.Result) -> str:
+    """SPARQL JSON results as the writer wrote them before its fast path: json.dumps, indent 2."""
+    bindings = [{v: results.json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 3).flatmap(lambda n: st.tuples(
+    st.lists(st.text("abcxyz_", min_size=1, max_size=4), min_size=n, max_size=n, unique=True),
+    st.lists(st.lists(terms, min_size=n, max_size=n), max_size=4))))
+def test_json_is_byte_for_byte_what_json_dumps_wrote(case):
+    variables, rows = case
+    result = results.Result(variables, rows)
+    assert results.to_json(result) == _json_by_dumps(result)
+
+
+@pytest.mark.parametrize("variables, rows", [
+    ([], []), (["a"], []), ([], [[]]), (["a"], [[None]]), (["a", "b"], [[None, None], [None, None]]),
+    (["é", "b"], [[ox.Literal('"q"\\\n\t\x01 «»', language="tg"), ox.BlankNode("b1")]]),
+])
+def test_json_edge_cases_are_byte_for_byte_what_json_dumps_wrote(variables, rows):
+    result = results.Result(variables, rows)
+    assert results.to_json(result) == _json_by_dumps(result)
+
+
+def test_json_with_evidence_keeps_its_member_after_the_results():
+    result = results.Result(["a"], [[ox.Literal("x")]], {"rows": [{"traced": True}], "statements": {}})
+    doc = json.loads(results.to_json(result))
+    assert list(doc) == ["head", "results", "evidence"] and doc["evidence"]["rows"] == [{"traced": True}]
+    assert results.to_json(result).startswith(_json_by_dumps(results.Result(["a"], [[ox.Literal("x")]]))[:-4])

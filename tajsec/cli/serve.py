@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, cast
 
@@ -62,6 +63,22 @@ class SitePages:
         return self._files.get(path)
 
 
+def load_beside(project: Project, built: Built, data: tuple[Path, ...]) -> None:
+    """Each file of `data` into a named graph of its own (named as the build names files) in the
+    built store, beside ours: the loader's checks, leniently (ill-typed literals are warnings), as
+    `tajsec merge` loads other people's files. The build's rules are not run over them (the
+    derived layer stays ours); the entity pages, evidence and as-of views are made before."""
+    from tajsec.io.load import graph_name_for, load_into
+
+    for f in data:
+        graph = graph_name_for(f, project.root)
+        if graph.value in built.graphs:
+            raise CannotRun(f"{f}: already served (its graph {graph.value} is in the built graph)")
+        built.asserted_triples += load_into(built.store, f, graph, strict=False, warnings=built.warnings)
+        built.graphs[graph.value] = f
+        built.files.append(f)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback exposes the endpoint to the network.")
@@ -80,12 +97,17 @@ class SitePages:
               help="Open connections at once; more get 503 at once.")
 @click.option("--cors/--no-cors", default=True, show_default=True,
               help="Let web pages on other origins (YASGUI, notebooks) read the answers of read-only queries.")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="Serve this RDF file too (repeatable; any format `tajsec validate` reads), "
+                                   "loaded as `tajsec merge` loads other people's data, in a named graph of its own.")
 def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: int, workers: int,
-              idle_timeout: float, max_connections: int, cors: bool) -> None:
+              idle_timeout: float, max_connections: int, cors: bool, data: tuple[Path, ...]) -> None:
     """Serve the built graph over a read-only SPARQL endpoint with a query page in the browser.
-    SIGTERM, SIGHUP and Ctrl-C stop it (exit 0), with its query workers."""
+    With --data, other files beside it, each in its own named graph, queried with ours as the
+    union of all graphs. SIGTERM, SIGHUP and Ctrl-C stop it (exit 0), with its query workers."""
     from tajsec.core.namespaces import sparql_prologue
     from tajsec.graph.build import build
+    from tajsec.quality.validate import check_inputs
     from tajsec.sparql.worker import union_by_default
     from tajsec.timeline.asof import AsOf
     from tajsec.web.asof import as_of_query
@@ -94,13 +116,19 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, max_memory: i
     from tajsec.web.server import ServeError, make_server
 
     project = find_project()
+    check_inputs(list(data))
     built = build(project)
     store_query = as_of_query(AsOf(built, project), union_by_default(built.store))
+    trace, linked_data = tracing(built, project.root), LinkedData(project, built, SitePages(project, built))
+    warned = len(built.warnings)
+    load_beside(project, built, data)
+    if len(built.warnings) > warned:
+        click.echo(f"note: {len(built.warnings) - warned} warning(s) loading --data, the first: "
+                   f"{built.warnings[warned]}", err=True)
     try:
         httpd, pool = make_server(store_query, host, port, timeout, max_rows,
                                   render.example_query(project), sparql_prologue(), workers, max_memory << 20,
-                                  max_connections, idle_timeout, cors, tracing(built, project.root),
-                                  linked_data=LinkedData(project, built, SitePages(project, built)),
+                                  max_connections, idle_timeout, cors, trace, linked_data=linked_data,
                                   as_of_views=True)
     except (ServeError, OSError) as e:
         raise CannotRun(f"cannot start the server: {e}") from e

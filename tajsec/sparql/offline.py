@@ -9,6 +9,8 @@ refused instead.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -49,14 +51,31 @@ def _parsed(text: str) -> Any:  # rdflib's parse results, untyped
     return None
 
 
+@lru_cache(maxsize=1024)  # a client repeats its queries: the same text, one look
 def _plain(text: str, *words: str) -> bool:
-    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed: ASCII (no
-    case folding can make one up), no escape (`\\u0053ERVICE` is SERVICE), and none of them in it
-    in any case. The parser, slow, is then not needed to tell."""
-    if not text.isascii() or "\\" in text:
+    """Whether `text` cannot hold any of `words` as a keyword, however it is parsed, so that the
+    parser, slow (tens of ms a query), is not needed to tell. Not when it has an escape
+    (`\\u0053ERVICE` is SERVICE) or one of the words in any case, also once case mapping or
+    compatibility normalisation has turned non-ASCII letters into ASCII ones (`ſERVICE` and
+    `SERVıCE` are SERVICE to rdflib's parser, fullwidth letters are to NFKC). Not counted: a word
+    inside a longer name (`?from`, `ts:distanceFrom`, `servicemen`: a keyword neither follows nor
+    is followed by a letter, digit or `_`, nor follows `?`, `$`, `:` or `-`), and lines that start with
+    `#` (a comment, or the inside of a long string: no keyword either way; lines end at CR or LF)."""
+    if "\\" in text:
         return False
-    low = text.lower()
-    return not any(w in low for w in words)
+    live = "\n".join(line for line in _LINE_END.split(text) if not line.lstrip(" \t").startswith("#"))
+    forms = (live.upper().lower(), unicodedata.normalize("NFKC", live).casefold())
+    keyword = _keywords(words)
+    return not any(keyword.search(form) for form in forms)
+
+
+_LINE_END = re.compile(r"[\r\n]")
+
+
+@lru_cache(maxsize=16)
+def _keywords(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` (lower case), not inside a longer name (see `_plain`)."""
+    return re.compile(r"(?<![a-z0-9_?$:-])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z0-9_])")
 
 
 def network_use(text: str) -> tuple[str | None, bool]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import signal
 import socket
 import threading
 import time
-from dataclasses import asdict
+from collections import deque
+from typing import cast
 
 from tajsec.core.terms import StoreQuery
 from tajsec.sparql import worker as qworker
@@ -24,6 +24,14 @@ from tajsec.sparql import worker as qworker
 
 class PoolBusy(Exception):
     pass
+
+
+class _Turn:
+    """A request waiting for a worker: `handed` is set once `worker` is its."""
+
+    def __init__(self) -> None:
+        self.handed = threading.Event()
+        self.worker: _Worker | None = None
 
 
 class _Worker:
@@ -83,10 +91,12 @@ class WorkerPool:
         child.close()
         self.isolated = self._control.recv(1) == b"1"
         self._spawn_lock = threading.Lock()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()  # guards _idle and _waiting
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[_Turn] = deque()  # requests waiting for a worker, oldest first
         self._all: set[int] = set()
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._idle.append(self._spawn())
 
     def _spawn(self) -> _Worker:
         with self._spawn_lock:
@@ -99,16 +109,38 @@ class WorkerPool:
     def _replace(self, w: _Worker) -> None:
         w.kill()
         self._all.discard(w.pid)
-        self._idle.put(self._spawn())
+        self._give_back(self._spawn())
+
+    def _borrow(self) -> _Worker:
+        """A free worker; requests that wait are served first come, first served (a request
+        arriving while others wait queues behind them), at most `wait` seconds, then PoolBusy."""
+        with self._lock:
+            if self._idle and not self._waiting:
+                return self._idle.pop()
+            turn = _Turn()
+            self._waiting.append(turn)
+        if not turn.handed.wait(self.wait):
+            with self._lock:
+                if turn.worker is None:  # still not served: leave the line
+                    self._waiting.remove(turn)
+                    raise PoolBusy(f"all {len(self._all)} query workers are busy; try again shortly")
+        return cast(_Worker, turn.worker)  # handed over, perhaps just as time ran out
+
+    def _give_back(self, w: _Worker) -> None:
+        """`w` to the request that has waited longest, or to the free ones."""
+        with self._lock:
+            if self._waiting:
+                turn = self._waiting.popleft()
+                turn.worker = w
+                turn.handed.set()
+            else:
+                self._idle.append(w)
 
     def run(self, req: qworker.Request, timeout: float) -> dict:
-        try:
-            w = self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            raise PoolBusy(f"all {len(self._all)} query workers are busy; try again shortly") from None
+        w = self._borrow()
         deadline = time.monotonic() + timeout
         try:
-            qworker.send_message(w.sock, asdict(req))
+            qworker.send_message(w.sock, vars(req))  # its fields are plain data: no deep copy (asdict) needed
             msg = qworker.recv_message(w.sock, deadline, self.max_bytes)
         except TimeoutError:
             self._replace(w)
@@ -120,17 +152,16 @@ class WorkerPool:
         except (EOFError, OSError, ValueError):
             self._replace(w)
             raise qworker.QueryError(qworker.stopped_message(None, self.memory), "memory") from None
-        self._idle.put(w)
+        self._give_back(w)
         if "error" in msg:
             raise qworker.QueryError(msg["error"], msg["kind"])
         return msg["ok"]
 
     def close(self) -> None:
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                break
+        with self._lock:
+            idle, self._idle = list(self._idle), deque()
+        for w in idle:
+            w.kill()
         for pid in list(self._all):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -9,10 +9,12 @@ are dereferenced by `resources.py`, behind the same Host check.
 """
 from __future__ import annotations
 
+import functools
+import queue
 import re
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -25,6 +27,7 @@ from tajsec.sparql import offline
 from tajsec.sparql.worker import GRAPH_FORMATS, QueryError, Request, Trace
 from tajsec.timeline.bounds import BadDate, parse_as_of
 from tajsec.web import description, evidence
+from tajsec.web.http1 import FastHead
 from tajsec.web.pool import PoolBusy, WorkerPool
 from tajsec.web.resources import LinkedData
 
@@ -59,7 +62,7 @@ class BadRequest(Exception):
         self.status = status
 
 
-class Guard(BaseHTTPRequestHandler):
+class Guard(FastHead):
     server_version = "tajsec-serve"
     protocol_version = "HTTP/1.1"
     timeout = 10  # seconds a connection may sit idle or drip its request
@@ -245,8 +248,8 @@ class Guard(BaseHTTPRequestHandler):
         default_graphs, named_graphs = (_graph_iris(params, name) for name in DATASET_PARAMETERS)
         if default_graphs is not None or named_graphs is not None:
             default_graphs, named_graphs = default_graphs or [], named_graphs or []
-        req = Request(query, output=formats.negotiate(accept, formats.RESULTS),
-                      graph_output=formats.negotiate(accept, formats.GRAPHS),
+        results_format, graph_format = _negotiated(accept)
+        req = Request(query, output=results_format, graph_output=graph_format,
                       max_rows=self.max_rows, forms=("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"),
                       default_graphs=default_graphs, named_graphs=named_graphs,
                       query_dataset=offline.declares_dataset(query), as_of=self._as_of(params))
@@ -278,6 +281,21 @@ class Guard(BaseHTTPRequestHandler):
         return self._send(200, out["body"].encode("utf-8"), formats.content_type(out["format"]))
 
 
+def _negotiated(accept: str | None) -> tuple[str | None, str | None]:
+    """The results format and the graph format `accept` asks for (`formats.negotiate`); the
+    answers for the short Accept headers clients repeat are kept."""
+    if accept is not None and len(accept) > 200:
+        return _negotiate(accept)
+    return _negotiated_short(accept)
+
+
+def _negotiate(accept: str | None) -> tuple[str | None, str | None]:
+    return formats.negotiate(accept, formats.RESULTS), formats.negotiate(accept, formats.GRAPHS)
+
+
+_negotiated_short = functools.lru_cache(maxsize=256)(_negotiate)
+
+
 def _graph_iris(params: dict[str, list[str]], name: str) -> list[str] | None:
     """The graph IRIs of a dataset parameter (None: not given); BadRequest for one that is not an
     absolute IRI."""
@@ -306,7 +324,10 @@ def _form_params(text: str) -> dict[str, list[str]]:
 
 
 class BoundedServer(ThreadingHTTPServer):
-    """A threading server that refuses connections beyond `max_connections` with a 503."""
+    """A threading server that refuses connections beyond `max_connections` with a 503. Its
+    connection threads are kept: one that has served a connection waits for the next, so that a
+    connection costs no thread start (a start waits for the new thread to take the interpreter
+    lock, which under load held up the accepting thread and, behind it, every client)."""
 
     daemon_threads = True
     block_on_close = False  # stopping never waits for a client's open connection (threads are daemons)
@@ -316,6 +337,10 @@ class BoundedServer(ThreadingHTTPServer):
     def server_activate(self) -> None:
         super().server_activate()
         self._slots = threading.BoundedSemaphore(self.max_connections)
+        self._accepted: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._idle_lock = threading.Lock()
+        self._idle = 0  # connection threads waiting for a connection (at most one per free slot)
+        self._closed = False
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
@@ -326,13 +351,41 @@ class BoundedServer(ThreadingHTTPServer):
             finally:
                 self.shutdown_request(request)
             return
-        super().process_request(request, client_address)
+        with self._idle_lock:
+            waiting = self._idle > 0
+            self._idle -= waiting
+        if waiting:
+            self._accepted.put((request, client_address))
+        else:  # every thread is busy, each holding a slot: at most max_connections threads
+            threading.Thread(target=self._connection_thread, args=(request, client_address), daemon=True).start()
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
+    def _connection_thread(self, request: Any, client_address: Any) -> None:
+        """Serve `request`, then each connection handed over, until the server closes."""
+        while True:
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - as socketserver: reported, the thread goes on
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                with self._idle_lock:
+                    self._idle += 1  # counted as waiting before its slot is free
+                self._slots.release()
+            if self._closed:
+                return
+            item = self._accepted.get()
+            if item is None:
+                return
+            request, client_address = item
+
+    def server_close(self) -> None:
+        super().server_close()
+        if hasattr(self, "_idle_lock"):  # activated
+            self._closed = True
+            with self._idle_lock:
+                waiting, self._idle = self._idle, 0
+            for _ in range(waiting):
+                self._accepted.put(None)
 
 
 def make_server(store_query: StoreQuery, host: str = "127.0.0.1", port: int = DEFAULT_PORT, timeout: float = 10.0,
