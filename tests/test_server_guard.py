@@ -556,7 +556,7 @@ def test_stopping_does_not_wait_for_open_connections():
     try:
         held.sendall(b"GET / HTTP/1.1\r\n")  # a request that never ends
         time.sleep(0.2)
-        serving = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        serving = [t for t in threading.enumerate() if "_connection_thread" in t.name]
         started = time.monotonic()
         s.close()
         assert time.monotonic() - started < 5
