@@ -5,7 +5,8 @@ queries without it. Target (issue 15): under 1 s for all questions together, at 
 
 Prints a Markdown table on stdout. Three rows (in process by wall clock and by this process's CPU
 time, which a busy machine disturbs less; in workers by wall clock, since the workers' CPU is
-another process's), each the median of --repeat runs in this process
+another process's), each the median of --repeat runs in this process, the two arms in turn (the ratio is the median
+of the runs' ratios)
 (the graph is built once, before timing; the tracer's per-graph caches start empty in every run):
 
 - in process: `queries.run` for every question, then `Tracer.run` (the query and its evidence:
@@ -27,13 +28,16 @@ from tajsec.sparql import queries
 from tajsec.sparql.runner import run_select
 
 
-def _median(fn, repeat: int, clock=time.perf_counter) -> float:
-    times = []
+def _medians(a, b, repeat: int, clock=time.perf_counter) -> tuple[float, float, float]:
+    """Medians of `a` and of `b`, run in turn (a, b, a, b, ...) so that the machine's load falls
+    on both alike, and the median of the runs' ratios b / a."""
+    ta, tb = [], []
     for _ in range(repeat):
-        t = clock()
-        fn()
-        times.append(clock() - t)
-    return statistics.median(times)
+        for fn, times in ((a, ta), (b, tb)):
+            t = clock()
+            fn()
+            times.append(clock() - t)
+    return statistics.median(ta), statistics.median(tb), statistics.median(y / x for x, y in zip(ta, tb))
 
 
 def main() -> None:
@@ -70,8 +74,8 @@ def main() -> None:
             ("in process", "CPU", plain, traced, time.process_time),  # this process's CPU: others' load left out
             ("in workers", "wall", plain_worker, traced_worker, time.perf_counter))
     for name, clock_name, a, b, clock in rows:
-        ta, tb = _median(a, args.repeat, clock), _median(b, args.repeat, clock)
-        print(f"| {name} | {clock_name} | {ta:.3f} s | {tb:.3f} s | {tb / ta:.1f}x |")
+        ta, tb, ratio = _medians(a, b, args.repeat, clock)
+        print(f"| {name} | {clock_name} | {ta:.3f} s | {tb:.3f} s | {ratio:.1f}x |")
 
 
 if __name__ == "__main__":
