@@ -329,8 +329,7 @@ class BoundedServer(ThreadingHTTPServer):
     connection costs no thread start (a start waits for the new thread to take the interpreter
     lock, which under load held up the accepting thread and, behind it, every client)."""
 
-    daemon_threads = True
-    block_on_close = False  # stopping never waits for a client's open connection (threads are daemons)
+    block_on_close = False  # stopping never waits for a client's open connection (its thread is a daemon)
     max_connections = 64
     request_queue_size = 128  # the listen backlog: bursts wait in the kernel, not in SYN retries
 
