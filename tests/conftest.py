@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,22 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(*options: str) -> tuple[str, int, subprocess.Popen[str]]:
+    """`tajsec serve OPTIONS` on a free port of this checkout, once it has said its URL: the
+    base URL, the port and the process (the caller stops it)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)
+    line = proc.stdout.readline() if proc.stdout else ""
+    assert f"http://127.0.0.1:{port}/sparql" in line, line + (proc.stderr.read() if proc.stderr else "")
+    return f"http://127.0.0.1:{port}", port, proc

@@ -4,17 +4,14 @@ from the paper's Drugs section: Mirzoev headed the DCA from January to August 20
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import start_serve
 from click.testing import CliRunner
 
 from tajsec.cli import main
@@ -92,21 +89,10 @@ def test_as_of_is_for_embedded_queries(runner):
 
 # -- the endpoint ---------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", "10"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    line = proc.stdout.readline()
-    assert f"http://127.0.0.1:{port}/sparql" in line, line + proc.stderr.read()
-    yield f"http://127.0.0.1:{port}"
+    base, _, proc = start_serve("--timeout", "10")
+    yield base
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=20) == 0
 

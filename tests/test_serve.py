@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port, start_serve
 
 from tajsec.sparql import queries
 
@@ -23,21 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = sorted((ROOT / "queries" / "questions").glob("*.rq"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", "3"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    line = proc.stdout.readline()
-    assert f"http://127.0.0.1:{port}/sparql" in line, line + proc.stderr.read()
-    yield f"http://127.0.0.1:{port}", proc
+    base, _, proc = start_serve("--timeout", "3")
+    yield base, proc
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=20) == 0
 
@@ -261,7 +251,7 @@ def test_options_answers_a_preflight(server):
 
 
 def test_no_cors_flag():
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--no-cors",
                              "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, TAJSEC_ROOT=str(ROOT)), cwd=ROOT)

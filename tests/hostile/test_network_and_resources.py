@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port, start_serve
 
 from tajsec.sparql import offline
 from tajsec.sparql.runner import network_isolation
@@ -142,22 +143,11 @@ def test_memory_cap_stops_a_runaway_query():
 
 # -- the server ------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port), "--timeout", "2",
-                             "--max-memory", "256", "--idle-timeout", "1", "--max-connections", "8"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    line = proc.stdout.readline()
-    assert f"http://127.0.0.1:{port}/sparql" in line, line + proc.stderr.read()
-    yield f"http://127.0.0.1:{port}", port, proc
+    base, port, proc = start_serve("--timeout", "2", "--max-memory", "256", "--idle-timeout", "1",
+                                   "--max-connections", "8")
+    yield base, port, proc
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
 
@@ -320,7 +310,7 @@ def test_connections_beyond_the_cap_get_503(server):
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_stopping_leaves_no_process_behind(sig):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, TAJSEC_ROOT=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "tajsec", "serve", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
