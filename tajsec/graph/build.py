@@ -45,6 +45,30 @@ def construct_queries(project: Project) -> list[Path]:
     return sorted((project.root / "queries").glob("construct-*.rq"))
 
 
+LoadOne = Callable[[ox.Store, Path, ox.NamedNode, bool, list, bool], int]
+
+
+def load_files(project: Project, files: Iterable[Path], foreign: Iterable[Path], load_one: LoadOne,
+               progress: Callable[[Path], object] | None = None) -> tuple[ox.Store, dict[str, Path], list, int]:
+    """`files` (strictly) and then the `foreign` files not among them (leniently), in the order
+    given, each into its named graph of a new store by `load_one(store, path, graph, strict,
+    warnings, again)` (`again`: the graph was loaded before, from a file given twice). Returns the
+    store, the graphs' files, the warnings and the number of triples loaded."""
+    store = ox.Store()
+    graphs: dict[str, Path] = {}
+    warnings: list = []
+    asserted = 0
+    files = list(files)
+    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
+    for f in files + [f for f in foreign if f not in files]:
+        g = graph_name_for(f, project.root)
+        asserted += load_one(store, f, g, f not in foreign, warnings, g.value in graphs)
+        graphs[g.value] = f
+        if progress:
+            progress(f)
+    return store, graphs, warnings, asserted
+
+
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
           foreign: Iterable[Path] = (), progress: Callable[[Path], object] | None = None,
           texts: dict[str, str] | None = None, literals: list[ox.Quad] | None = None) -> Built:
@@ -54,18 +78,11 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
     `literals`, the quads with a literal object as written (see load_into)."""
     if files is None:
         files = project.ontology_files + project.instance_files
-    store = ox.Store()
-    graphs: dict[str, Path] = {}
-    warnings: list = []
-    asserted = 0
-    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
-    for f in list(files) + [f for f in foreign if f not in files]:
-        g = graph_name_for(f, project.root)
-        asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts,
-                              literals=literals)
-        graphs[g.value] = f
-        if progress:
-            progress(f)
+
+    def load_one(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool, warnings: list, again: bool) -> int:
+        return load_into(store, path, graph, strict=strict, warnings=warnings, texts=texts, literals=literals)
+
+    store, graphs, warnings, asserted = load_files(project, files, foreign, load_one, progress)
     derived = 0
     derivations = Derivations()
     if derive:

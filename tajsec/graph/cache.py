@@ -31,9 +31,9 @@ import pyoxigraph as ox
 
 from tajsec.core.project import Project
 from tajsec.core.terms import triples
-from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
+from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries, load_files
 from tajsec.io import load
-from tajsec.io.load import BOM, LoadWarning, graph_name_for, load_into, open_input, read_limited
+from tajsec.io.load import BOM, LoadWarning, load_into, open_input, read_limited
 from tajsec.io.write import atomic_write_bytes
 
 VERSION = "1"
@@ -228,20 +228,13 @@ def cached_build(project: Project, files: list[Path], cache: BuildCache, derive:
     """What tajsec.graph.build.build gives for the same arguments (the same union of triples,
     graphs, warnings and texts), each file's graph from `cache` when it holds it."""
     texts = {} if texts is None else texts
-    store = ox.Store()
-    graphs: dict[str, Path] = {}
-    warnings: list = []
-    asserted = 0
-    foreign = list(dict.fromkeys(foreign))   # in the order given: warnings come out in that order
-    for f in list(files) + [f for f in foreign if f not in files]:
-        g = graph_name_for(f, project.root)
-        if g.value in graphs:   # a file given twice is loaded twice, as the build does
-            asserted += load_into(store, f, g, strict=f not in foreign, warnings=warnings, texts=texts)
-        else:
-            asserted += cache.load(store, f, g, f not in foreign, warnings, texts)
-        graphs[g.value] = f
-        if progress:
-            progress(f)
+
+    def load_one(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool, warnings: list, again: bool) -> int:
+        if again:   # a file given twice is loaded twice, as the build does
+            return load_into(store, path, graph, strict=strict, warnings=warnings, texts=texts)
+        return cache.load(store, path, graph, strict, warnings, texts)
+
+    store, graphs, warnings, asserted = load_files(project, files, foreign, load_one, progress)
     derived = 0
     if derive:
         cache.rules = b"\0".join(p.read_bytes() for p in construct_queries(project))
