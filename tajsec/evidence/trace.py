@@ -53,6 +53,11 @@ MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
 
 
+def _untraced(n: int, reason: str) -> dict:
+    """The evidence of `n` rows none of which could be traced, for `reason`."""
+    return {"rows": [{"traced": False, "reason": reason} for _ in range(n)], "statements": {}}
+
+
 class Tracer:
     def __init__(self, built: Built, root: Path | None = None, prefixes: dict | None = None,
                  substitutions: dict | None = None) -> None:
@@ -78,27 +83,25 @@ class Tracer:
         match is read from that one answer; otherwise it runs as written and `trace` runs its
         WHERE clause again. The rows are those of the query as written either way."""
         try:
-            query: Query | None = parse(text, self.prefixes)
-        except SyntaxNotTraced:
-            query = None
-        wide = self._widened(query) if query is not None else None
-        answer = solutions(store_query(wide[0])) if wide is not None else None
-        if query is None or wide is None or answer is None or [v.value for v in answer.variables][
-                :len(wide[1])] != wide[1]:  # not the projection this reader saw: run it as written
+            query = parse(text, self.prefixes)
+        except SyntaxNotTraced as e:
             res = queries.run(store_query, text)
-            res.evidence = (self.trace(text, res.variables, res.rows) if query is None
-                            else self._evidence(query, res.variables, res.rows))
+            res.evidence = _untraced(len(res.rows), str(e))
             return res
-        shown = wide[1]
-        names = [v.value for v in answer.variables]
-        full = [list(sol) for sol in answer]
-        res = Result(shown, [row[:len(shown)] for row in full])
-        bindings = []
-        for row in full:
-            binding = {n: t for n, t in zip(names, row) if t is not None}
-            binding.update(self.substitutions)
-            bindings.append(binding)
-        res.evidence = self._evidence(query, shown, res.rows, bindings)
+        wide = self._widened(query)
+        if wide is not None:
+            wide_text, shown = wide
+            answer = solutions(store_query(wide_text))
+            names = [v.value for v in answer.variables]
+            if names[:len(shown)] == shown:  # else not the projection this reader saw: run it as written
+                full = [list(sol) for sol in answer]
+                res = Result(shown, [row[:len(shown)] for row in full])
+                bindings = [{n: t for n, t in zip(names, row) if t is not None} | self.substitutions
+                            for row in full]
+                res.evidence = self._evidence(query, shown, res.rows, bindings)
+                return res
+        res = queries.run(store_query, text)
+        res.evidence = self._evidence(query, res.variables, res.rows)
         return res
 
     def _widened(self, query: Query) -> tuple[str, list[str]] | None:
@@ -119,7 +122,7 @@ class Tracer:
         try:
             query = parse(text, self.prefixes)
         except SyntaxNotTraced as e:
-            return {"rows": [{"traced": False, "reason": str(e)} for _ in rows], "statements": {}}
+            return _untraced(len(rows), str(e))
         return self._evidence(query, variables_, rows)
 
     def _evidence(self, query: Query, variables_: list[str], rows: list[list],
