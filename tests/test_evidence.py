@@ -211,6 +211,25 @@ def test_run_keeps_distinct_rows_and_runs_the_where_clause_again(built, project)
     assert all(e["traced"] and e["matches"] >= 1 for e in res.evidence["rows"])
 
 
+def test_run_takes_select_star_as_written(built, project):
+    """SELECT *: every variable is already projected, so the query runs once, as written (adding
+    variables after `*` would not be SPARQL), and each row is its own solution."""
+    calls = []
+
+    def store_query(text, **kw):
+        calls.append(text)
+        return built.query(text, **kw)
+
+    text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT * WHERE { ?s a ts:Tenure ; "
+            "ts:evidenceQuote ?quote } ORDER BY ?s ?quote LIMIT 4")
+    res = Tracer(built, project.root, PREFIXES).run(store_query, text)
+    assert calls == [text]
+    assert sorted(res.variables) == ["quote", "s"] and len(res.rows) == 4
+    tenure = res.variables.index("s")
+    for row, entry in zip(res.rows, res.evidence["rows"]):
+        assert entry["traced"] and entry["statements"] == [row[tenure].value], entry
+
+
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "queries" / "questions"
 EVIDENCE_FILES = sorted(QUESTIONS_DIR.glob("*.evidence.csv"))
 

@@ -39,6 +39,9 @@ class Tok(NamedTuple):  # a tuple, not a dataclass: a query has hundreds, made i
         return self.kind == "word" and self.text.upper() in words
 
 
+_new = tuple.__new__  # a Tok made without the call of its __new__: a fifth of the tokenizer's time
+
+
 def tokenize(text: str) -> list[Tok]:
     toks: list[Tok] = []
     append, pos = toks.append, 0
@@ -47,7 +50,7 @@ def tokenize(text: str) -> list[Tok]:
             break
         group = m.lastgroup or ""  # every alternative is named
         start, pos = m.span(group)
-        append(Tok("punct" if group == "brace" else group, m.group(group), start, pos))
+        append(_new(Tok, ("punct" if group == "brace" else group, text[start:pos], start, pos)))
     pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string too
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")

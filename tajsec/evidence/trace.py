@@ -71,7 +71,8 @@ class Tracer:
         self._where: dict[tuple, list[dict]] = {}
         self._stated: dict[ox.NamedNode, list[str]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
-        self._plans: dict[int, tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]]]] = {}
+        self._plans: dict[int, tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]],
+                                     list[tuple[int, frozenset]]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
@@ -233,20 +234,29 @@ class Tracer:
         """The patterns that can be evidence, each with its projectable and all its variables, and
         whether, once bound, it is one triple as written (an IRI predicate, no GRAPH, no literal:
         the solution's own triple); worked out once per query, used for every solution."""
+        return self._planned(sel)[1]
+
+    def _optional(self, sel: Select) -> list[tuple[int, frozenset]]:
+        """The OPTIONAL groups' and UNION branches' patterns, each as its group and its projectable variables."""
+        return self._planned(sel)[2]
+
+    def _planned(self, sel: Select) -> tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]],
+                                             list[tuple[int, frozenset]]]:
         known = self._plans.get(id(sel))
         if known is None or known[0] is not sel:  # kept with its Select: an id is not reused while it lives
-            known = self._plans[id(sel)] = (sel, [
-                (p, frozenset(named_variables(p)), frozenset(variables(p)),
-                 isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
-                for p in sel.patterns if p.context not in NOT_EVIDENCE])
-        return known[1]
+            plan = [(p, frozenset(named_variables(p)), frozenset(variables(p)),
+                     isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
+                    for p in sel.patterns if p.context not in NOT_EVIDENCE]
+            optional = [(p.group, named) for p, named, _, _ in plan if p.context in ("optional", "union")]
+            known = self._plans[id(sel)] = (sel, plan, optional)
+        return known
 
     def _solution(self, query: Query, sel: Select, b: dict, triples: dict, untraced: dict) -> None:
         joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
         plan = self._plan(sel)
         bound = b.keys()
-        unmatched = {p.group for p, named, _, _ in plan  # OPTIONAL groups and UNION branches not matched
-                     if p.context in ("optional", "union") and not named <= bound}
+        unmatched = {group for group, named in self._optional(sel)  # OPTIONAL groups and UNION branches not matched
+                     if not named <= bound}
         for p, _, all_vars, direct in plan:
             if p.context == "service":
                 untraced[(show(p), "SERVICE patterns are not traced")] = None
