@@ -12,13 +12,19 @@ of the runs' ratios)
 - in process: `queries.run` for every question, then `Tracer.run` (the query and its evidence:
   what `tajsec questions --run --why` does);
 - in workers: `runner.run_select` for every question (a forked, sandboxed worker per query, as
-  `tajsec query NAME` runs it), then the same with the tracer in the worker (`tajsec query NAME --why`).
+  `tajsec query NAME` runs it), then the same with the tracer in the worker (`tajsec query NAME --why`);
+- the command: `tajsec questions --run` then `tajsec questions --run --why`, each a whole process
+  (start-up, build of the graph, comparison with the expected answers and printing included): what
+  a user waits for.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from tajsec.core.namespaces import PREFIXES
 from tajsec.core.project import Project
@@ -70,9 +76,17 @@ def main() -> None:
     print(f"{len(texts)} competency questions, median of {args.repeat} runs\n")
     print("| how | clock | without --why | with --why | ratio |")
     print("|---|---|---:|---:|---:|")
+    tajsec = str(Path(sys.executable).parent / "tajsec")
+
+    def command(*extra: str):
+        def run() -> None:
+            subprocess.run([tajsec, "questions", "--run", *extra], stdout=subprocess.DEVNULL, check=True)
+        return run
+
     rows = (("in process", "wall", plain, traced, time.perf_counter),
             ("in process", "CPU", plain, traced, time.process_time),  # this process's CPU: others' load left out
-            ("in workers", "wall", plain_worker, traced_worker, time.perf_counter))
+            ("in workers", "wall", plain_worker, traced_worker, time.perf_counter),
+            ("the command", "wall", command(), command("--why"), time.perf_counter))
     for name, clock_name, a, b, clock in rows:
         ta, tb, ratio = _medians(a, b, args.repeat, clock)
         print(f"| {name} | {clock_name} | {ta:.3f} s | {tb:.3f} s | {ratio:.1f}x |")

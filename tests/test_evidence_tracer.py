@@ -172,6 +172,15 @@ def test_what_the_tracer_cannot_follow_is_said_per_row(two):
     assert "expected a term" in ev["rows"][0]["reason"]
 
 
+def test_run_answers_a_query_the_reader_cannot_follow_with_every_row_untraced(two):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT ?o WHERE {{ ex:a ex:q ?o OPTIONAL {{ << ex:a ex:q ?o >> ex:says ?z }} }}"
+    res = Tracer(b, d, PREFIXES).run(b.query, text)
+    assert res.lexical_rows() == queries.run(b.query, text).lexical_rows() and res.rows
+    assert res.evidence["statements"] == {}
+    assert all(not e["traced"] and "expected a term" in e["reason"] for e in res.evidence["rows"])
+
+
 def test_cli_honours_from(two):
     b, _, names = two
     text = f"PREFIX ex: <{EX}>\nSELECT ?o WHERE {{ ex:a ex:p ?o }} ORDER BY ?o"
