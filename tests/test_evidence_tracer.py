@@ -36,9 +36,11 @@ ex:quoted ex:amount 6 ; ts:evidenceQuote "Six." .
 ex:st2 ts:quantity ex:quoted .
 ex:m a ts:Measurement ; ts:measuredEntity ex:ent ; ts:quantity ex:q3 .
 ex:q3 ex:amount 7 .
+ex:g ex:near ex:b .
 """
 # lines, by hand: theirs.ttl: ex:a on 3, ex:b on 5, ex:d on 6, the lists on 7 and 8; other.ttl: 4, 5, 6, 7
-# (and 8 to 11: a quantity with a quote of its own, and a measurement's)
+# (and 8 to 11: a quantity with a quote of its own, and a measurement's; 12: a node whose object,
+# ex:b, is described in theirs.ttl only)
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +172,12 @@ def test_what_the_tracer_cannot_follow_is_said_per_row(two):
     ev = Tracer(b, d, PREFIXES).trace(text, res.variables, res.rows)
     assert len(res.rows) == 1 and not ev["rows"][0]["traced"]
     assert "expected a term" in ev["rows"][0]["reason"]
+
+
+def test_an_asserted_triple_is_placed_in_its_own_file_not_its_objects(two):
+    rows, ev = _trace(two, "SELECT ?o WHERE { ex:g ex:near ?o }")
+    assert rows == [[EX + "b"]]
+    assert _files(ev[0]) == [[("other.ttl", 12)]]
 
 
 def test_run_answers_a_query_the_reader_cannot_follow_with_every_row_untraced(two):
