@@ -19,8 +19,8 @@ DERIVATION_PREDICATES = ("subject", "object", "value", "predicate", "negated", "
 
 
 def _rule_graphs(store: ox.Store, rules) -> dict:
-    return {r.stem: {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, delta.rule_graph(r))}
-            for r in rules}
+    return {r.stem: {(q.subject, q.predicate, q.object)
+                     for q in store.quads_for_pattern(None, None, None, delta.rule_graph(r))} for r in rules}
 
 
 def _edit(store: ox.Store, data: list[ox.Quad], rng: random.Random) -> set:
@@ -49,15 +49,18 @@ def _edit(store: ox.Store, data: list[ox.Quad], rng: random.Random) -> set:
 
 def test_delta_updates_give_the_full_derivation(project, dataset):  # noqa: F811
     rules = construct_queries(project)
-    assert delta.described(rules), "queries/construct-*.rq changed: check delta.RULES still describes them, then RULES_DIGEST"
+    assert delta.described(rules), \
+        "queries/construct-*.rq changed: check that delta.RULES still describes them, then update RULES_DIGEST"
     store = ox.Store()
     for f in project.ontology_files:
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f"urn:test:{f.name}"))
     graph = ox.NamedNode("urn:test:data")
-    store.load("\n".join(line for part in dataset for line in part).encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-    # the paper's present (our instances say it; the generated data does not): tenures that ended before it derive nothing
-    store.add(ox.Quad(ox.NamedNode(TSD + "time-paper-present"), ox.NamedNode(TS_NOT_BEFORE),
-                      ox.Literal("1998-06-01T00:00:00", datatype=ox.NamedNode(XSD + "dateTime")), ox.NamedNode("urn:test:time")))
+    text = "\n".join(line for part in dataset for line in part).encode()
+    store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    # the paper's present (our instances say it; the generated data does not): a tenure ended before it derives nothing
+    present = ox.Literal("1998-06-01T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
+    store.add(ox.Quad(ox.NamedNode(TSD + "time-paper-present"), ox.NamedNode(TS_NOT_BEFORE), present,
+                      ox.NamedNode("urn:test:time")))
     data = list(store.quads_for_pattern(None, None, None, graph))
     assert delta.derive_all(store, rules) > 0
     rng = random.Random(20261205)
