@@ -36,7 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_RULE_GRAPH_BASE, ORG, RDFS, TIME, TS, TSD
-from tajsec.core.terms import solutions
+from tajsec.core.terms import solutions, triples
 from tajsec.graph.derivation import Rule
 
 Triple = tuple   # (subject, predicate, object) terms
@@ -194,10 +194,10 @@ def derive_all(store: ox.Store, rules: list[Path]) -> int:
     for g in graphs:
         if store.contains_named_graph(g):
             store.remove_graph(g)
-    asserted = [g for g in store.named_graphs() if g not in graphs]
+    asserted: list = [g for g in store.named_graphs() if g not in graphs]
     total = 0
     for i, rule in enumerate(rules):
-        found = list(store.query(rule.read_text(encoding="utf-8"), default_graph=asserted + graphs[:i]))
+        found = list(triples(store.query(rule.read_text(encoding="utf-8"), default_graph=asserted + graphs[:i])))
         store.extend([ox.Quad(t.subject, t.predicate, t.object, graphs[i]) for t in found])
         total += len(found)
     return total
