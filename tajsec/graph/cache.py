@@ -66,13 +66,14 @@ class BuildCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.code = _code_digest()
-        self.used: set[str] = set()
+        self.used: set[str] = {"store"}   # the standing store (tajsec.graph.standing) is never pruned
         self.hits = 0
         self.misses = 0
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
         self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
         self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
         self.rules: bytes | None = None   # the text of the build rules, once they ran
+        self.rule_outputs: list[bytes] | None = None   # each rule's conclusions (N-Triples), once they ran
 
     def key(self, path: Path, graph: ox.NamedNode, strict: bool, data: bytes) -> str:
         h = hashlib.sha256(self.code.encode())
@@ -139,6 +140,29 @@ class BuildCache:
         self.literals[str(path)] = lit
         self._write(key, count, mine, nq, lit)
         return count
+
+    def meta(self, key: str) -> dict | None:
+        """The record of the entry under `key` (its warnings, number of triples), if readable."""
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) and meta.get("key") == key else None
+
+    def use_literals(self, path: Path, key: str) -> bool:
+        """Take the typed literals of `path` from its entry under `key` (the file is not loaded:
+        tajsec.graph.standing holds its graph); False if the entry is not there or not sound."""
+        meta = self.meta(key)
+        try:
+            lit = (self.folder / f"{key}.lit.nt").read_bytes()
+        except OSError:
+            return False
+        if meta is None or meta.get("lit") != _digest(lit):
+            return False
+        self.literals[str(path)] = lit
+        self.used.add(key)
+        self._touch(key)
+        return True
 
     def _touch(self, key: str) -> None:
         for suffix in (".json", ".nt", ".lit.nt"):
@@ -238,17 +262,19 @@ def cached_build(project: Project, files: list[Path], cache: BuildCache, derive:
     derived = 0
     if derive:
         cache.rules = b"\0".join(p.read_bytes() for p in construct_queries(project))
-        cache.conclusions = conclude(store, construct_queries(project))
+        cache.rule_outputs = []
+        cache.conclusions = conclude(store, construct_queries(project), cache.rule_outputs)
         derived = cache.conclusions.count(b"\n")
         cache.save_conclusions()
     return Built(store, list(graphs.values()), asserted, derived, graphs, warnings)
 
 
-def conclude(store: ox.Store, rules: list[Path]) -> bytes:
+def conclude(store: ox.Store, rules: list[Path], outputs: list[bytes] | None = None) -> bytes:
     """Run the build rules in order as SPARQL CONSTRUCTs over the union of graphs, each adding
     its conclusions to DERIVED_GRAPH before the next runs; returns them all as N-Triples. The
     same union of triples as tajsec.graph.build.materialise, without the record of how each
-    was derived (a conclusion already asserted is added again, to the derived graph)."""
+    was derived (a conclusion already asserted is added again, to the derived graph). `outputs`
+    receives each rule's conclusions."""
     out = []
     for rule in rules:
         nt = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)).serialize(
@@ -264,6 +290,8 @@ def conclude(store: ox.Store, rules: list[Path]) -> bytes:
         if plain:
             store.load(plain, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH)
         out.append(nt)
+    if outputs is not None:
+        outputs.extend(out)
     return b"".join(out)
 
 

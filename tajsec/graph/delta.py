@@ -88,9 +88,11 @@ def described(rules: list[Path]) -> bool:
 
 @dataclass
 class Update:
-    """What an update changed in the rules' graphs: triples added and removed."""
+    """What an update changed in the rules' graphs: triples added and removed, and the quads."""
     added: set = field(default_factory=set)
     removed: set = field(default_factory=set)
+    added_quads: list[ox.Quad] = field(default_factory=list)
+    removed_quads: list[ox.Quad] = field(default_factory=list)
 
     @property
     def subjects(self) -> set:
@@ -116,9 +118,12 @@ def update(store: ox.Store, rules: list[Path], changed: set[Triple]) -> Update |
         new = _conclusions(store, Rule(rule.stem, rule.read_text(encoding="utf-8")), star, z, hidden)
         old = {(q.subject, q.predicate, q.object) for n in z for q in store.quads_for_pattern(n, None, None, graphs[i])}
         added, removed = new - old, old - new
-        store.extend([ox.Quad(s, p, o, graphs[i]) for s, p, o in added])
+        quads = [ox.Quad(s, p, o, graphs[i]) for s, p, o in added]
+        store.extend(quads)
+        out.added_quads += quads
         for s, p, o in removed:
             store.remove(ox.Quad(s, p, o, graphs[i]))
+            out.removed_quads.append(ox.Quad(s, p, o, graphs[i]))
         visible |= added | removed
         out.added |= added
         out.removed |= removed

@@ -1,0 +1,394 @@
+"""The standing store of incremental validation: the whole built graph kept on disk in the
+build cache's folder between runs (pyoxigraph's RocksDB store under `store/`), so that a run
+after a small edit neither loads every file again nor runs the build rules over everything.
+
+Each input file is a named graph of the store, as a build makes it; each build rule's
+conclusions are a graph of their own (tajsec.graph.delta). `store.json` records, for the
+store it names by a random id (the same id is written inside the store folder), which inputs
+it holds: each file's path, graph, strictness, content key (tajsec.graph.cache.BuildCache.key),
+size and modification time, loader warnings and number of triples; and the loader code and
+build rules it was made with. The record is removed before the store is changed and written
+again (atomically) once the store is consistent, so a run that dies midway leaves no record.
+
+`incremental_build` opens the store and brings it to the edited state: for each edited file
+whose graph holds the text before the edit, the triples that differ (from the lines that
+differ, for N-Triples) are removed or added, and the rules' graphs updated by deltas; it
+returns the build and the subjects whose derived triples changed. A store holding the edited
+text already (a second run) is first taken back to the text before. Anything doubtful gives
+None and the caller builds in memory as before, then `save`s a new store: no record or a
+record that does not match (other inputs, other loader or rules, an unedited file whose
+content is not the recorded one), a store that cannot be opened or is locked by another run
+(an exclusive lock on `store.lock` is held while the store is used), an edit that deltas do
+not follow. A file counts as unchanged when its size and modification time are those
+recorded and it was not modified within a second before the record was written (else its
+content is hashed)."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tajsec.core.project import Project
+from tajsec.graph import delta
+from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
+from tajsec.graph.cache import BuildCache
+from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for
+from tajsec.io.write import atomic_write_bytes
+
+VERSION = 1
+STORE, RECORD, LOCK, ID = "store", "store.json", "store.lock", "standing-id"
+
+
+@dataclass
+class Input:
+    """One input as the store holds it."""
+    path: str
+    graph: str
+    strict: bool
+    key: str
+    size: int
+    mtime: int
+    triples: int
+    warnings: list[dict]
+
+
+def inputs(project: Project, files: Iterable[Path], foreign: Iterable[Path]) -> list[tuple[Path, ox.NamedNode, bool]]:
+    """The inputs of a build, in its order (tajsec.graph.build.load_files): `files` strictly,
+    then the foreign files not among them."""
+    files = list(files)
+    foreign = list(dict.fromkeys(foreign))
+    return [(f, graph_name_for(f, project.root), f not in foreign)
+            for f in files + [f for f in foreign if f not in files]]
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[bool]:
+    """An exclusive lock on the standing store of `folder`, if no other run holds it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        os.close(fd)   # releases the lock
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _read_record(cache: BuildCache, rules: list[Path]) -> dict | None:
+    try:
+        record = json.loads((cache.folder / RECORD).read_text(encoding="utf-8"))
+        ident = (cache.folder / STORE / ID).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("version") != VERSION or record.get("code") != cache.code \
+            or record.get("rules") != delta.rules_digest(rules) or record.get("id") != ident:
+        return None
+    try:
+        record["inputs"] = [Input(**i) for i in record["inputs"]]
+    except (KeyError, TypeError):
+        return None
+    return record
+
+
+def _write_record(cache: BuildCache, ident: str, rules: list[Path], entries: list[Input]) -> None:
+    record = {"version": VERSION, "id": ident, "code": cache.code, "rules": delta.rules_digest(rules),
+              "written": time.time_ns(), "inputs": [asdict(e) for e in entries]}
+    atomic_write_bytes(cache.folder / RECORD, json.dumps(record).encode("utf-8"))
+
+
+def _forget(cache: BuildCache) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (cache.folder / RECORD).unlink()
+
+
+class Journal:
+    """The quads a run added to or removed from the store, to take them back."""
+
+    def __init__(self) -> None:
+        self.added: list[ox.Quad] = []
+        self.removed: list[ox.Quad] = []
+
+    def undo(self, store: ox.Store) -> None:
+        for q in self.added:
+            store.remove(q)
+        store.extend(self.removed)
+        self.added, self.removed = [], []
+
+
+def save(project: Project, built: Built, cache: BuildCache, files: list[Path], foreign: Iterable[Path]) -> None:
+    """Keep `built` (a build from `cache`, with its rules' conclusions) as the standing store:
+    nothing to do if the store holds these inputs; the graphs of the files that changed made to
+    hold what `built` holds, and the rules' graphs updated by deltas, if it holds the same files;
+    else a new store. A failure costs the next run time, nothing else."""
+    rules = construct_queries(project)
+    order = inputs(project, files, foreign)
+    if cache.rule_outputs is None or len(cache.rule_outputs) != len(rules) or not delta.described(rules) \
+            or len({g for _, g, _ in order}) != len(order) or len(cache.files) != len(order):
+        return
+    keys = {(str(p.resolve()), g.value): key for p, g, _, key in cache.files}
+    with locked(cache.folder) as mine:
+        if not mine:
+            return
+        entries = _entries(cache, built, order, keys)
+        record = _read_record(cache, rules)
+        if record is not None and [(i.path, i.graph, i.strict, i.key) for i in record["inputs"]] == \
+                [(e.path, e.graph, e.strict, e.key) for e in entries]:
+            if record["inputs"] != entries:   # touched, not changed: the new sizes and times
+                _write_record(cache, record["id"], rules, entries)
+            return
+        _forget(cache)
+        try:
+            if record is None or not _update(cache, built, rules, record, entries):
+                _rebuild(cache, built, rules, entries)
+        except (OSError, ValueError, SyntaxError):
+            _forget(cache)
+
+
+def _entries(cache: BuildCache, built: Built, order: list, keys: dict) -> list[Input]:
+    warnings: dict[str, list[dict]] = {}
+    for w in built.warnings:
+        warnings.setdefault(w.path, []).append(asdict(w))
+    entries = []
+    for path, graph, strict in order:
+        key = keys[(str(path.resolve()), graph.value)]
+        meta = cache.meta(key)
+        size, mtime = _stat(path)
+        entries.append(Input(str(path.resolve()), graph.value, strict, key, size, mtime,
+                             int(meta["triples"]) if meta else -1, warnings.get(str(path), [])))
+    return entries
+
+
+def _update(cache: BuildCache, built: Built, rules: list[Path], record: dict, entries: list[Input]) -> bool:
+    """The standing store brought to `built` by deltas, if it holds the same inputs in other states."""
+    if [(i.path, i.graph, i.strict) for i in record["inputs"]] != [(e.path, e.graph, e.strict) for e in entries] \
+            or any(e.triples < 0 for e in entries):
+        return False
+    store = ox.Store(str(cache.folder / STORE))
+    changed: set = set()
+    for old, new in zip(record["inputs"], entries):
+        if old.key != new.key:
+            changed |= _file_delta(store, ox.NamedNode(new.graph), None, built.store, Journal())
+    if delta.update(store, rules, changed) is None:
+        return False
+    store.flush()
+    _write_record(cache, record["id"], rules, entries)
+    return True
+
+
+def _rebuild(cache: BuildCache, built: Built, rules: list[Path], entries: list[Input]) -> None:
+    target, fresh = cache.folder / STORE, cache.folder / (STORE + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = ox.Store(str(fresh))
+    store.bulk_extend(q for q in built.store if q.graph_name != DERIVED_GRAPH)
+    for rule, nt in zip(rules, cache.rule_outputs or []):
+        graph = delta.rule_graph(rule)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                          for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    store.flush()
+    del store
+    ident = uuid.uuid4().hex
+    (fresh / ID).write_text(ident, encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(fresh, target)
+    if all(e.triples >= 0 for e in entries):
+        _write_record(cache, ident, rules, entries)
+
+
+class Session:
+    """An incremental run on the standing store: `built` is the build in the edited state,
+    `derived` the subjects whose derived triples the edits changed. `close` takes the edits
+    back (the store keeps the state before them, which the record says), writes the record and
+    releases the lock."""
+
+    def __init__(self, cache: BuildCache, store: ox.Store, lock: contextlib.ExitStack, ident: str,
+                 rules: list[Path]):
+        self.cache, self.store, self.lock, self.ident, self.rules = cache, store, lock, ident, rules
+        self.journal = Journal()
+        self.base: list[Input] = []
+        self.built: Built | None = None
+        self.derived: set = set()
+
+    def close(self) -> None:
+        try:
+            self.journal.undo(self.store)
+            self.store.flush()
+            _write_record(self.cache, self.ident, self.rules, self.base)
+        except OSError:
+            _forget(self.cache)
+        finally:
+            self.lock.close()
+
+
+def open_session(project: Project, files: list[Path], cache: BuildCache, foreign: Iterable[Path],
+                 edits: dict[Path, list[bytes]], texts: dict[str, str]) -> Session | None:
+    """The build of `files` and `foreign` from the standing store, in the edited state (see
+    Session); None when the store cannot give it: the caller builds in memory. `edits`: each
+    edited file with its texts before and after the edit."""
+    rules = construct_queries(project)
+    order = inputs(project, files, foreign)
+    edited = {Path(p).resolve(): t for p, t in edits.items()}
+    if any(len(t) != 2 for t in edited.values()) or not delta.described(rules):
+        return None
+    lock = contextlib.ExitStack()
+    if not lock.enter_context(locked(cache.folder)):
+        lock.close()
+        return None
+    session = None
+    try:
+        record = _read_record(cache, rules)
+        if record is not None and [(i.path, i.graph, i.strict) for i in record["inputs"]] == \
+                [(str(p.resolve()), g.value, s) for p, g, s in order]:
+            store = ox.Store(str(cache.folder / STORE))
+            _forget(cache)
+            session = Session(cache, store, lock, record["id"], rules)
+            if not _start(session, record, order, edited, texts):
+                session = None
+    except (OSError, ValueError, SyntaxError):
+        session = None
+    if session is None:
+        lock.close()
+    return session
+
+
+def _start(session: Session, record: dict, order: list, edited: dict, texts: dict[str, str]) -> bool:
+    """Bring the session's store to the state before the edits (the files not edited as they are
+    now, the edited ones as they were), keeping that as its base, and then to the edited state."""
+    cache, store = session.cache, session.store
+    changed: set = set()
+    warnings: list[LoadWarning] = []
+    for (path, graph, strict), entry in zip(order, record["inputs"]):
+        texts_of = edited.get(path.resolve())
+        if texts_of is not None:
+            before, now = texts_of
+            if cache.key(path, graph, strict, before) == entry.key:
+                session.base.append(entry)
+                continue
+            target = _plain_store(before, graph) if format_for(path) == ox.RdfFormat.N_TRIPLES else None
+            if target is None or cache.key(path, graph, strict, now) != entry.key:
+                return False   # the store holds neither text
+            key = cache.key(path, graph, strict, before)
+            meta = cache.meta(key)   # the loader's warnings about the text before, from when it was loaded
+            if meta is None:
+                return False
+            changed |= _file_delta(store, graph, (now, before), target, Journal())
+            session.base.append(Input(entry.path, entry.graph, strict, key, 0, 0, int(meta["triples"]),
+                                      list(meta["warnings"])))
+            continue
+        if not (_unchanged(path, entry, record["written"])
+                or cache.key(path, graph, strict, path.read_bytes()) == entry.key):
+            target = ox.Store()
+            mine: list[LoadWarning] = []
+            count = cache.load(target, path, graph, strict, mine, texts)
+            changed |= _file_delta(store, graph, None, target, Journal())
+            size, mtime = _stat(path)
+            entry = Input(entry.path, entry.graph, strict, cache.key(path, graph, strict, path.read_bytes()),
+                          size, mtime, count, [asdict(w) for w in mine])
+        elif not cache.use_literals(path, entry.key):
+            return False
+        session.base.append(entry)
+        warnings.extend(LoadWarning(**w) for w in entry.warnings)
+    if changed and delta.update(store, session.rules, changed) is None:
+        return False
+    return _edit(session, order, edited, texts, warnings)
+
+
+def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], warnings: list[LoadWarning]) -> bool:
+    """Apply the edits (journalled) and make the session's build."""
+    cache, store = session.cache, session.store
+    changed: set = set()
+    counts = {}
+    ordered: list[LoadWarning] = []
+    by_file: dict[str, list[LoadWarning]] = {w.path: [] for w in warnings}
+    for w in warnings:
+        by_file[w.path].append(w)
+    for (path, graph, strict), entry in zip(order, session.base):
+        texts_of = edited.get(path.resolve())
+        if texts_of is None:
+            counts[graph.value] = entry.triples
+            ordered.extend(by_file.get(str(path), []))
+            continue
+        target = ox.Store()
+        mine: list[LoadWarning] = []
+        counts[graph.value] = cache.load(target, path, graph, strict, mine, texts)
+        ordered.extend(mine)
+        ntriples = format_for(path) == ox.RdfFormat.N_TRIPLES
+        changed |= _file_delta(store, graph, (texts_of[0], texts_of[1]) if ntriples else None, target, session.journal)
+    update = delta.update(store, session.rules, changed)
+    if update is None:
+        return False
+    session.journal.added += update.added_quads
+    session.journal.removed += update.removed_quads
+    session.derived = update.subjects
+    graphs = {g.value: p for p, g, _ in order}
+    session.built = Built(store, [p for p, _, _ in order], sum(counts.values()), 0, graphs, ordered)
+    return True
+
+
+def _unchanged(path: Path, entry: Input, written: int) -> bool:
+    try:
+        size, mtime = _stat(path)
+    except OSError:
+        return False
+    return (size, mtime) == (entry.size, entry.mtime) and mtime < written - 1_000_000_000
+
+
+def _plain_store(data: bytes, graph: ox.NamedNode) -> ox.Store | None:
+    """An N-Triples text in `graph` of a new store, as the loader loads it."""
+    try:
+        store = ox.Store()
+        store.load(data[len(BOM):] if data.startswith(BOM) else data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    except (SyntaxError, ValueError):
+        return None
+    return store
+
+
+def _file_delta(store: ox.Store, graph: ox.NamedNode, texts: tuple[bytes, bytes] | None, target: ox.Store,
+                journal: Journal) -> set:
+    """Make `graph` of `store` hold what `graph` of `target` holds; returns the triples added or
+    removed. With `texts` (the N-Triples text `store` holds and the one `target` holds) and no
+    blank node on the lines that differ, only the triples of those lines are compared; else the
+    whole graphs."""
+    lines = set(texts[0].splitlines()) ^ set(texts[1].splitlines()) if texts is not None else {b"_:"}
+    if not any(b"_:" in line for line in lines):
+        probe = ox.Store()
+        probe.load(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)   # as the store writes them
+        candidates = {(q.subject, q.predicate, q.object) for q in probe}
+    else:
+        candidates = {(q.subject, q.predicate, q.object) for s in (store, target)
+                      for q in s.quads_for_pattern(None, None, None, graph)}
+    changed = set()
+    for s, p, o in candidates:
+        quad = ox.Quad(s, p, o, graph)
+        was, now = quad in store, quad in target
+        if was and not now:
+            store.remove(quad)
+            journal.removed.append(quad)
+        elif now and not was:
+            store.add(quad)
+            journal.added.append(quad)
+        else:
+            continue
+        changed.add((s, p, o))
+    return changed
