@@ -53,7 +53,7 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=32).hexdigest()
 
 
-def _typed_literals(data: bytes, path: Path) -> bytes:
+def typed_literals(data: bytes, path: Path) -> bytes:
     """The triples of a file whose object is a literal, as N-Triples the parser gave them."""
     quads = [q for q in ox.parse(data, format=load.format_for(path)) if isinstance(q.object, ox.Literal)]
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -70,6 +70,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
+        self.whole: set[str] = set()   # files whose `literals` are their whole N-Triples text
         self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
         self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
         self.rules: bytes | None = None   # the text of the build rules, once they ran
@@ -136,7 +137,7 @@ class BuildCache:
         count = load_into(store, path, graph, strict=strict, warnings=mine, texts=texts)
         warnings.extend(mine)
         nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        lit = _typed_literals(texts[str(path)].encode("utf-8"), path)
+        lit = typed_literals(texts[str(path)].encode("utf-8"), path)
         self.literals[str(path)] = lit
         self._write(key, count, mine, nq, lit)
         return count
@@ -240,10 +241,22 @@ class BuildCache:
                   else {f"<{n.value}>".encode() for n in subjects if isinstance(n, ox.NamedNode)})
         for f in files:
             data = self.literals.get(str(f), b"")
+            if str(f) in self.whole:   # a file's whole N-Triples text, as written (see `use_text`)
+                if wanted is not None:
+                    data = b"\n".join(line for line in data.splitlines() if line.split(None, 1)[:1]
+                                      and line.split(None, 1)[0] in wanted)
+                out.extend(t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if isinstance(t.object, ox.Literal))
+                continue
             if wanted is not None:
                 data = b"\n".join(line for line in data.splitlines() if line[:line.find(b" ")] in wanted)
             out.extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return out
+
+    def use_text(self, path: Path, data: bytes) -> None:
+        """Take the typed literals of the N-Triples file `path` from its text `data` when asked
+        for (a file tajsec.graph.standing loaded without writing an entry)."""
+        self.literals[str(path)] = data[len(BOM):] if data.startswith(BOM) else data
+        self.whole.add(str(path))
 
 
 def cached_build(project: Project, files: list[Path], cache: BuildCache, derive: bool = True,

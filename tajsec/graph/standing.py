@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -40,8 +41,8 @@ import pyoxigraph as ox
 from tajsec.core.project import Project
 from tajsec.graph import delta
 from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
-from tajsec.graph.cache import BuildCache
-from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for
+from tajsec.graph.cache import BuildCache, typed_literals
+from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for, load_into
 from tajsec.io.write import atomic_write_bytes
 
 VERSION = 1
@@ -91,6 +92,15 @@ def locked(folder: Path) -> Iterator[bool]:
         os.close(fd)   # releases the lock
 
 
+def _code() -> str:
+    """The loader's code (BuildCache.code) and this module's and tajsec.graph.delta's: a store
+    another version of them made is not used."""
+    h = hashlib.sha256(str(VERSION).encode())
+    for module in (__file__, delta.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()
+
+
 def _stat(path: Path) -> tuple[int, int]:
     st = path.stat()
     return st.st_size, st.st_mtime_ns
@@ -102,7 +112,7 @@ def _read_record(cache: BuildCache, rules: list[Path]) -> dict | None:
         ident = (cache.folder / STORE / ID).read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("version") != VERSION or record.get("code") != cache.code \
+    if not isinstance(record, dict) or record.get("version") != VERSION or record.get("code") != cache.code + _code() \
             or record.get("rules") != delta.rules_digest(rules) or record.get("id") != ident:
         return None
     try:
@@ -113,7 +123,7 @@ def _read_record(cache: BuildCache, rules: list[Path]) -> dict | None:
 
 
 def _write_record(cache: BuildCache, ident: str, rules: list[Path], entries: list[Input]) -> None:
-    record = {"version": VERSION, "id": ident, "code": cache.code, "rules": delta.rules_digest(rules),
+    record = {"version": VERSION, "id": ident, "code": cache.code + _code(), "rules": delta.rules_digest(rules),
               "written": time.time_ns(), "inputs": [asdict(e) for e in entries]}
     atomic_write_bytes(cache.folder / RECORD, json.dumps(record).encode("utf-8"))
 
@@ -229,6 +239,7 @@ class Session:
         self.base: list[Input] = []
         self.built: Built | None = None
         self.derived: set = set()
+        self.asserted: dict[Path, set[ox.Triple]] = {}   # each edited file: the triples the edit added or removed
 
     def close(self) -> None:
         try:
@@ -331,10 +342,17 @@ def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], wa
             continue
         target = ox.Store()
         mine: list[LoadWarning] = []
-        counts[graph.value] = cache.load(target, path, graph, strict, mine, texts)
+        counts[graph.value] = load_into(target, path, graph, strict=strict, warnings=mine, texts=texts)
         ordered.extend(mine)
         ntriples = format_for(path) == ox.RdfFormat.N_TRIPLES
-        changed |= _file_delta(store, graph, (texts_of[0], texts_of[1]) if ntriples else None, target, session.journal)
+        if ntriples:   # the typed literals as written, from the text when asked for
+            cache.use_text(path, texts_of[1])
+        else:
+            cache.literals[str(path)] = typed_literals(texts[str(path)].encode("utf-8"), path)
+        mine_changed = _file_delta(store, graph, (texts_of[0], texts_of[1]) if ntriples else None, target,
+                                   session.journal)
+        session.asserted[path] = {ox.Triple(*t) for t in mine_changed}
+        changed |= mine_changed
     update = delta.update(store, session.rules, changed)
     if update is None:
         return False

@@ -117,8 +117,7 @@ def _validate_built(built: Built, changed: dict[Path, list[bytes]] | None, data_
                     shape_files: list[Path], ours: list[Path], build_cache: BuildCache | None,
                     session: standing.Session | None, literals: list[ox.Quad], texts: dict[str, str], engine: str,
                     threshold: str) -> ValidationOutcome:
-    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache,
-                                    None if session is None else session.derived)
+    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache, session)
                   if changed is not None else (None, None))
     store = built.store if plan is None else plan.store
     # literals checked and reported as the files wrote them (tajsec.shacl.terms)
@@ -152,10 +151,11 @@ def _from_standing(project: Project, inputs: list[Path], foreign: list[Path], sh
 
 def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
                       ontology: list[Path], cache: BuildCache | None = None,
-                      derived: set | None = None) -> tuple[incremental.Plan | None, str]:
+                      session: standing.Session | None = None) -> tuple[incremental.Plan | None, str]:
     """The part of the store an incremental run validates (None: all of it), and a note saying
-    so. `derived`: the subjects whose derived triples the edits changed, when the standing
-    store says (else worked out from the build cache, when it can)."""
+    so. With a `session` on the standing store, the edits' triples and the subjects whose
+    derived triples they changed are known (else worked out from the build cache, when it can)."""
+    derived = None if session is None else session.derived
     schema = {f.resolve() for f in list(shape_files) + list(ontology)}
     if any(f.resolve() in schema for f in changed):
         return None, "full run: shapes or ontology changed"
@@ -165,7 +165,8 @@ def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files
     from_standing = derived is not None
     if derived is None:
         derived = _derived_changes(cache, edits, ontology)
-    plan = incremental.plan(built.store, edits, reach(shape_files), graphs, derived)
+    plan = incremental.plan(built.store, edits, reach(shape_files), graphs, derived,
+                            None if session is None else session.asserted)
     if plan is None:
         return None, "full run: the changes reach beyond what incremental validation follows"
     return plan, (f"incremental: {len(edits)} changed file(s), "
