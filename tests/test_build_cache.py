@@ -14,7 +14,7 @@ import pytest
 from test_incremental import FILES, _edit, _key, _write, dataset  # noqa: F401 - the fixture
 
 from tajsec.graph.build import build
-from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
+from tajsec.graph.cache import BuildCache, cached_build, changed_subjects, lines_about
 from tajsec.quality.validate import validate
 
 EDITS = 16
@@ -147,3 +147,13 @@ def test_a_stale_or_damaged_cache_never_changes_an_answer(project, dataset, tmp_
         assert len(sound) == len(project.ontology_files) + FILES   # this run's inputs, written again
     assert ("derived changes from the build cache" in note) == (damage in ("edit-and-back", "truncated", "flipped")), note
     _check(project, paths, edits, cache, focus)   # and again, with the entries the last run rewrote
+
+
+def test_lines_about_finds_a_subjects_lines_by_bisection():
+    rng = random.Random(7)
+    subjects = [f"<https://e/{rng.choice('ab')}{rng.randrange(30)}>".encode() for _ in range(400)]
+    lines = sorted(f'{s.decode()} <https://e/p> "{rng.randrange(5)}" .'.encode() for s in subjects)
+    data = b"\n".join(lines) + b"\n"
+    for s in set(subjects) | {b"<https://e/a1>", b"<https://e/zz>", b"<https://e/>", b"<"}:
+        assert lines_about(data, s) == [line for line in lines if line.split(b" ", 1)[0] == s], s
+    assert lines_about(b"", b"<https://e/a1>") == []

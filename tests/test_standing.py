@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 
 import pyoxigraph as ox
+import pytest
 from test_incremental import dataset  # noqa: F401 - the fixture
 
 from tajsec.core.namespaces import TS_NOT_BEFORE, TSD, XSD
-from tajsec.graph import delta
+from tajsec.graph import delta, standing
+from tajsec.graph.standing import changed_lines
 from tajsec.graph.build import construct_queries
 
 EDITS = 40
@@ -77,3 +79,23 @@ def test_delta_updates_give_the_full_derivation(project, dataset):  # noqa: F811
         changes += mine != before
         assert result.added | result.removed == {t for r in full for t in (full[r] ^ before[r])}
     assert changes > EDITS // 4, "few edits changed the derived layer: the test would not notice a wrong update"
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 16])
+def test_changed_lines_are_the_lines_that_differ(monkeypatch, block):
+    monkeypatch.setattr(standing, "_BLOCK", block)   # the texts span blocks, or fit in one
+    rng = random.Random(3)
+    for n in range(300):
+        old = [f"<https://e/{rng.randrange(50)}> <https://e/p> \"{i}\" ." for i in range(rng.randrange(0, 60))]
+        new = list(old)
+        for _ in range(rng.randrange(0, 4)):
+            k = rng.randrange(len(new) + 1)
+            if rng.random() < 0.5 and new:
+                del new[min(k, len(new) - 1)]
+            else:
+                new.insert(k, rng.choice(old + ["<https://e/x> <https://e/p> \"new\" ."]))
+        a, b = ("\n".join(old) + "\n" * rng.randrange(2)).encode(), ("\n".join(new) + "\n" * rng.randrange(2)).encode()
+        found = changed_lines(a, b)
+        exact = set(a.splitlines()) ^ set(b.splitlines())
+        assert exact <= found <= set(a.splitlines()) | set(b.splitlines()), n
+        assert changed_lines(a, a) == set()

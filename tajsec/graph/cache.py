@@ -54,10 +54,33 @@ def _digest(data: bytes) -> str:
 
 
 def typed_literals(data: bytes, path: Path) -> bytes:
-    """The triples of a file whose object is a literal, as N-Triples the parser gave them."""
+    """The triples of a file whose object is a literal, as N-Triples the parser gave them, the
+    lines sorted (so that those about a subject are found by bisection: `lines_about`)."""
     quads = [q for q in ox.parse(data, format=load.format_for(path)) if isinstance(q.object, ox.Literal)]
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return b"".join(sorted((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
+
+
+def lines_about(data: bytes, subject: bytes) -> list[bytes]:
+    """The lines of `data` (lines in sorted order) that start with `subject` and a space."""
+    key = subject + b" "
+    lo, hi = 0, len(data)
+    while lo < hi:   # the first line not before `key`
+        mid = (lo + hi) // 2
+        start = max(lo, data.rfind(b"\n", 0, mid) + 1)
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end] < key:
+            lo = end + 1
+        else:
+            hi = start
+    found = []
+    while lo < len(data) and data.startswith(key, lo):
+        end = data.find(b"\n", lo)
+        end = len(data) if end < 0 else end
+        found.append(data[lo:end])
+        lo = end + 1
+    return found
 
 
 class BuildCache:
@@ -71,6 +94,7 @@ class BuildCache:
         self.misses = 0
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
         self.whole: set[str] = set()   # files whose `literals` are their whole N-Triples text
+        self.sorted: set[str] = set()   # files whose `literals` are in sorted order
         self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
         self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
         self.rules: bytes | None = None   # the text of the build rules, once they ran
@@ -99,7 +123,7 @@ class BuildCache:
 
     def _write(self, key: str, triples: int, warnings: list[LoadWarning], nq: bytes, lit: bytes) -> None:
         meta = {"key": key, "triples": triples, "warnings": [asdict(w) for w in warnings],
-                "nq": _digest(nq), "lit": _digest(lit)}
+                "nq": _digest(nq), "lit": _digest(lit), "sorted": True}
         try:
             atomic_write_bytes(self.folder / f"{key}.nt", nq)
             atomic_write_bytes(self.folder / f"{key}.lit.nt", lit)
@@ -128,6 +152,7 @@ class BuildCache:
                 warnings.extend(LoadWarning(**w) for w in meta["warnings"])
                 texts[str(path)] = (data[len(BOM):] if data.startswith(BOM) else data).decode("utf-8", errors="replace")
                 self.literals[str(path)] = lit
+                self._sorted(path, meta)
                 self._touch(key)
                 return int(meta["triples"])
         self.misses += 1
@@ -139,6 +164,7 @@ class BuildCache:
         nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         lit = typed_literals(texts[str(path)].encode("utf-8"), path)
         self.literals[str(path)] = lit
+        self.sorted.add(str(path))
         self._write(key, count, mine, nq, lit)
         return count
 
@@ -161,9 +187,16 @@ class BuildCache:
         if meta is None or meta.get("lit") != _digest(lit):
             return False
         self.literals[str(path)] = lit
+        self._sorted(path, meta)
         self.used.add(key)
         self._touch(key)
         return True
+
+    def _sorted(self, path: Path, meta: dict) -> None:
+        if meta.get("sorted") is True:
+            self.sorted.add(str(path))
+        else:
+            self.sorted.discard(str(path))
 
     def _touch(self, key: str) -> None:
         for suffix in (".json", ".nt", ".lit.nt"):
@@ -247,7 +280,9 @@ class BuildCache:
                                       and line.split(None, 1)[0] in wanted)
                 out.extend(t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if isinstance(t.object, ox.Literal))
                 continue
-            if wanted is not None:
+            if wanted is not None and str(f) in self.sorted:
+                data = b"\n".join(line for s in sorted(wanted) for line in lines_about(data, s))
+            elif wanted is not None:
                 data = b"\n".join(line for line in data.splitlines() if line[:line.find(b" ")] in wanted)
             out.extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return out
@@ -257,6 +292,7 @@ class BuildCache:
         for (a file tajsec.graph.standing loaded without writing an entry)."""
         self.literals[str(path)] = data[len(BOM):] if data.startswith(BOM) else data
         self.whole.add(str(path))
+        self.sorted.discard(str(path))
 
 
 def cached_build(project: Project, files: list[Path], cache: BuildCache, derive: bool = True,

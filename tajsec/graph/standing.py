@@ -349,6 +349,7 @@ def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], wa
             cache.use_text(path, texts_of[1])
         else:
             cache.literals[str(path)] = typed_literals(texts[str(path)].encode("utf-8"), path)
+            cache.sorted.add(str(path))
         mine_changed = _file_delta(store, graph, (texts_of[0], texts_of[1]) if ntriples else None, target,
                                    session.journal)
         session.asserted[path] = {ox.Triple(*t) for t in mine_changed}
@@ -388,7 +389,7 @@ def _file_delta(store: ox.Store, graph: ox.NamedNode, texts: tuple[bytes, bytes]
     removed. With `texts` (the N-Triples text `store` holds and the one `target` holds) and no
     blank node on the lines that differ, only the triples of those lines are compared; else the
     whole graphs."""
-    lines = set(texts[0].splitlines()) ^ set(texts[1].splitlines()) if texts is not None else {b"_:"}
+    lines = changed_lines(*texts) if texts is not None else {b"_:"}
     if not any(b"_:" in line for line in lines):
         probe = ox.Store()
         probe.load(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)   # as the store writes them
@@ -410,3 +411,42 @@ def _file_delta(store: ox.Store, graph: ox.NamedNode, texts: tuple[bytes, bytes]
             continue
         changed.add((s, p, o))
     return changed
+
+
+_BLOCK = 1 << 16
+
+
+def changed_lines(old: bytes, new: bytes) -> set[bytes]:
+    """The lines of one text that the other does not have, and maybe a few it has (lines
+    repeated elsewhere): only the lines between the texts' common beginning and common end are
+    compared, found block by block."""
+    n = min(len(old), len(new))
+    head = _common(old, new, n, 1)
+    tail = _common(old, new, n - head, -1)
+    start = old.rfind(b"\n", 0, head) + 1   # back to the start of a line
+    end = len(old) - tail   # on to the end of a line: the texts are the same from there
+    if end > 0 and old[end - 1:end] != b"\n":
+        k = old.find(b"\n", end)
+        end = len(old) if k < 0 else k + 1
+    end_new = end + len(new) - len(old)
+    return set(old[start:end].splitlines()) ^ set(new[start:end_new].splitlines())
+
+
+def _common(a: bytes, b: bytes, limit: int, direction: int) -> int:
+    """The length of the common beginning (`direction` 1) or end (-1) of `a` and `b`, at most `limit`."""
+    def part(text: bytes, i: int, j: int) -> bytes:
+        return text[i:j] if direction == 1 else text[len(text) - j:len(text) - i]
+
+    i = 0
+    while i < limit and part(a, i, min(i + _BLOCK, limit)) == part(b, i, min(i + _BLOCK, limit)):
+        i += _BLOCK
+    if i >= limit:
+        return limit
+    lo, hi = i, min(i + _BLOCK, limit)   # the first difference is in this block
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if part(a, i, mid + 1) == part(b, i, mid + 1):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
