@@ -11,8 +11,8 @@ from test_incremental import dataset  # noqa: F401 - the fixture
 
 from tajsec.core.namespaces import TS_NOT_BEFORE, TSD, XSD
 from tajsec.graph import delta, standing
-from tajsec.graph.standing import changed_lines
 from tajsec.graph.build import construct_queries
+from tajsec.graph.standing import changed_lines
 
 EDITS = 40
 DERIVATION_PREDICATES = ("subject", "object", "value", "predicate", "negated", "status", "measuredEntity", "quantity",
@@ -93,7 +93,7 @@ def test_changed_lines_are_the_lines_that_differ(monkeypatch, block):
             if rng.random() < 0.5 and new:
                 del new[min(k, len(new) - 1)]
             else:
-                new.insert(k, rng.choice(old + ["<https://e/x> <https://e/p> \"new\" ."]))
+                new.insert(k, rng.choice([*old, '<https://e/x> <https://e/p> "new" .']))
         a, b = ("\n".join(old) + "\n" * rng.randrange(2)).encode(), ("\n".join(new) + "\n" * rng.randrange(2)).encode()
         found = changed_lines(a, b)
         exact = set(a.splitlines()) ^ set(b.splitlines())
