@@ -95,6 +95,7 @@ class BuildCache:
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
         self.whole: set[str] = set()   # files whose `literals` are their whole N-Triples text
         self.sorted: set[str] = set()   # files whose `literals` are in sorted order
+        self.lazy: dict[str, tuple[Path, str]] = {}   # files whose `literals` are read when asked for: path, key
         self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
         self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
         self.rules: bytes | None = None   # the text of the build rules, once they ran
@@ -177,20 +178,32 @@ class BuildCache:
         return meta if isinstance(meta, dict) and meta.get("key") == key else None
 
     def use_literals(self, path: Path, key: str) -> bool:
-        """Take the typed literals of `path` from its entry under `key` (the file is not loaded:
-        tajsec.graph.standing holds its graph); False if the entry is not there or not sound."""
-        meta = self.meta(key)
-        try:
-            lit = (self.folder / f"{key}.lit.nt").read_bytes()
-        except OSError:
+        """Take the typed literals of `path` from its entry under `key` when asked for (the file
+        is not loaded: tajsec.graph.standing holds its graph); False if there is no such entry."""
+        if not (self.folder / f"{key}.lit.nt").is_file():
             return False
-        if meta is None or meta.get("lit") != _digest(lit):
-            return False
-        self.literals[str(path)] = lit
-        self._sorted(path, meta)
+        self.lazy[str(path)] = (path, key)
         self.used.add(key)
         self._touch(key)
         return True
+
+    def _literals_of(self, name: str) -> bytes:
+        """The typed literals of a file, read from its entry now if they were asked for lazily; an
+        entry not sound: from the file itself."""
+        if name in self.lazy:
+            path, key = self.lazy.pop(name)
+            meta = self.meta(key)
+            try:
+                lit = (self.folder / f"{key}.lit.nt").read_bytes()
+            except OSError:
+                lit = None
+            if meta is None or lit is None or meta.get("lit") != _digest(lit):
+                with open_input(path) as f:
+                    data = b"".join(read_limited(f, path))
+                lit, meta = typed_literals(data[len(BOM):] if data.startswith(BOM) else data, path), {"sorted": True}
+            self.literals[name] = lit
+            self._sorted(path, meta)
+        return self.literals.get(name, b"")
 
     def _sorted(self, path: Path, meta: dict) -> None:
         if meta.get("sorted") is True:
@@ -266,14 +279,19 @@ class BuildCache:
         self.used.add(key)
         return data
 
-    def typed_literals(self, files: Iterable[Path], subjects: set | None = None) -> list[ox.Triple]:
+    def typed_literals(self, files: Iterable[Path], subjects: set | None = None,
+                       describing: set[str] | None = None) -> list[ox.Triple]:
         """The triples of `files` whose object is a literal, as the parser gave them (files this
-        run loaded); with `subjects`, only those about these named nodes."""
+        run loaded); with `subjects`, only those about these named nodes; with `describing`,
+        only from these files (those that describe any of `subjects`: no other has a triple
+        about them)."""
         out: list[ox.Triple] = []
         wanted = (None if subjects is None
                   else {f"<{n.value}>".encode() for n in subjects if isinstance(n, ox.NamedNode)})
         for f in files:
-            data = self.literals.get(str(f), b"")
+            if describing is not None and str(f) not in describing:
+                continue
+            data = self._literals_of(str(f))
             if str(f) in self.whole:   # a file's whole N-Triples text, as written (see `use_text`)
                 if wanted is not None:
                     data = b"\n".join(line for line in data.splitlines() if line.split(None, 1)[:1]

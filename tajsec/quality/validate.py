@@ -121,8 +121,10 @@ def _validate_built(built: Built, changed: dict[Path, list[bytes]] | None, data_
                   if changed is not None else (None, None))
     store = built.store if plan is None else plan.store
     # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+    # (an incremental run: only from the files that describe a node of its part)
     written: list = literals if build_cache is None else build_cache.typed_literals(
-        data_files, None if plan is None else plan.needed)
+        data_files, None if plan is None else plan.needed, None if plan is None else
+        {str(built.graphs[g.value]) for g in plan.store.named_graphs() if g.value in built.graphs})
     if plan is not None:
         written = [q for q in written if q.subject in plan.needed]
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
