@@ -99,3 +99,57 @@ def test_changed_lines_are_the_lines_that_differ(monkeypatch, block):
         exact = set(a.splitlines()) ^ set(b.splitlines())
         assert exact <= found <= set(a.splitlines()) | set(b.splitlines()), n
         assert changed_lines(a, a) == set()
+
+
+def _light_edit(lines: list[str], rng: random.Random) -> list[str]:
+    """A random edit of an N-Triples file's lines, with ill-typed literals, repeated triples and
+    a literal written in two forms the store holds as one."""
+    lines = list(lines)
+    for _ in range(rng.randint(1, 5)):
+        k = rng.randrange(len(lines))
+        kind = rng.choice(["drop", "ill-typed", "duplicate", "same-value", "move", "new", "ill-typed"])
+        subject = lines[k].split(" ", 1)[0]
+        if kind == "drop":
+            del lines[k]
+        elif kind == "ill-typed":
+            lines.insert(k, f'{subject} <https://schema.org/startDate> "20{rng.randrange(10)}4-13-0{rng.randrange(9)}"'
+                            f'^^<http://www.w3.org/2001/XMLSchema#date> .')
+        elif kind == "duplicate":   # the same triple on another line, spaced otherwise
+            lines.insert(rng.randrange(len(lines)), lines[k].replace(" ", "  ", 1))
+        elif kind == "same-value":
+            lines.insert(k, f'{subject} <https://schema.org/value> "0{rng.randrange(3)}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+            lines.insert(rng.randrange(len(lines)), f'{subject} <https://schema.org/value> "{rng.randrange(3)}"'
+                                                    f'^^<http://www.w3.org/2001/XMLSchema#integer> .')
+        elif kind == "move":
+            lines.insert(rng.randrange(len(lines)), lines.pop(k))
+        else:
+            lines.insert(k, f'{subject} <https://w3id.org/tajsec/onto/footnote> "{rng.randrange(99)}" .')
+    return lines
+
+
+def test_light_edits_are_what_the_loader_makes(dataset, tmp_path):  # noqa: F811
+    from tajsec.graph import light
+    from tajsec.io.load import load_into
+
+    graph = ox.NamedNode("urn:test:g")
+    rng = random.Random(11)
+    base = [line for part in dataset for line in part][:1500]
+    for n in range(30):
+        old_lines = _light_edit(base, rng) if n % 3 == 0 else base
+        new_lines = _light_edit(old_lines, rng)
+        old, new = ("\n".join(old_lines) + "\n").encode(), ("\n".join(new_lines) + "\n").encode()
+        path = tmp_path / f"f{n}.nt"
+        path.write_bytes(old)
+        store = ox.Store()
+        count = load_into(store, path, graph, strict=False, warnings=[])
+        path.write_bytes(new)
+        full, full_warnings, full_texts = ox.Store(), [], {}
+        full_count = load_into(full, path, graph, strict=False, warnings=full_warnings, texts=full_texts)
+        gone, come = standing.line_changes(old, new)
+        warnings, texts = [], {}
+        done = light.edit(store, graph, path, False, old, new, count, gone, come, texts, warnings)
+        assert done is not None, n
+        changed, added, removed, light_count = done
+        assert set(store) == set(full) and light_count == full_count, n
+        assert [str(w) for w in warnings] == [str(w) for w in full_warnings] and texts == full_texts, n
+        assert changed == {(q.subject, q.predicate, q.object) for q in added + removed}

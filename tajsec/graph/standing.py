@@ -39,7 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core.project import Project
-from tajsec.graph import delta
+from tajsec.graph import delta, light
 from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
 from tajsec.graph.cache import BuildCache, typed_literals
 from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for, load_into
@@ -327,7 +327,7 @@ def _start(session: Session, record: dict, order: list, edited: dict, texts: dic
 
 def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], warnings: list[LoadWarning]) -> bool:
     """Apply the edits (journalled) and make the session's build."""
-    cache, store = session.cache, session.store
+    store = session.store
     changed: set = set()
     counts = {}
     ordered: list[LoadWarning] = []
@@ -340,18 +340,9 @@ def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], wa
             counts[graph.value] = entry.triples
             ordered.extend(by_file.get(str(path), []))
             continue
-        target = ox.Store()
         mine: list[LoadWarning] = []
-        counts[graph.value] = load_into(target, path, graph, strict=strict, warnings=mine, texts=texts)
+        mine_changed, counts[graph.value] = _edit_file(session, path, graph, strict, entry, texts_of, texts, mine)
         ordered.extend(mine)
-        ntriples = format_for(path) == ox.RdfFormat.N_TRIPLES
-        if ntriples:   # the typed literals as written, from the text when asked for
-            cache.use_text(path, texts_of[1])
-        else:
-            cache.literals[str(path)] = typed_literals(texts[str(path)].encode("utf-8"), path)
-            cache.sorted.add(str(path))
-        mine_changed = _file_delta(store, graph, (texts_of[0], texts_of[1]) if ntriples else None, target,
-                                   session.journal)
         session.asserted[path] = {ox.Triple(*t) for t in mine_changed}
         changed |= mine_changed
     update = delta.update(store, session.rules, changed)
@@ -363,6 +354,31 @@ def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], wa
     graphs = {g.value: p for p, g, _ in order}
     session.built = Built(store, [p for p, _, _ in order], sum(counts.values()), 0, graphs, ordered)
     return True
+
+
+def _edit_file(session: Session, path: Path, graph: ox.NamedNode, strict: bool, entry: Input, texts_of: list[bytes],
+               texts: dict[str, str], warnings: list[LoadWarning]) -> tuple[set, int]:
+    """One edited file's graph made to hold its text now (journalled): by the lines that changed
+    (tajsec.graph.light) or else loaded whole and compared. Returns the triples added or removed
+    and the number of triples."""
+    cache, store = session.cache, session.store
+    before, now = texts_of
+    if format_for(path) == ox.RdfFormat.N_TRIPLES:
+        cache.use_text(path, now)   # the typed literals as written, from the text when asked for
+        gone, come = line_changes(before, now)
+        done = light.edit(store, graph, path, strict, before, now, entry.triples, gone, come, texts, warnings)
+        if done is not None:
+            changed, added, removed, count = done
+            session.journal.added += added
+            session.journal.removed += removed
+            return changed, count
+    target = ox.Store()
+    count = load_into(target, path, graph, strict=strict, warnings=warnings, texts=texts)
+    if format_for(path) != ox.RdfFormat.N_TRIPLES:
+        cache.literals[str(path)] = typed_literals(texts[str(path)].encode("utf-8"), path)
+        cache.sorted.add(str(path))
+    ntriples = (before, now) if format_for(path) == ox.RdfFormat.N_TRIPLES else None
+    return _file_delta(store, graph, ntriples, target, session.journal), count
 
 
 def _unchanged(path: Path, entry: Input, written: int) -> bool:
@@ -420,6 +436,12 @@ def changed_lines(old: bytes, new: bytes) -> set[bytes]:
     """The lines of one text that the other does not have, and maybe a few it has (lines
     repeated elsewhere): only the lines between the texts' common beginning and common end are
     compared, found block by block."""
+    gone, come = line_changes(old, new)
+    return gone | come
+
+
+def line_changes(old: bytes, new: bytes) -> tuple[set[bytes], set[bytes]]:
+    """The lines only `old` has and those only `new` has (see `changed_lines`)."""
     n = min(len(old), len(new))
     head = _common(old, new, n, 1)
     tail = _common(old, new, n - head, -1)
@@ -429,7 +451,8 @@ def changed_lines(old: bytes, new: bytes) -> set[bytes]:
         k = old.find(b"\n", end)
         end = len(old) if k < 0 else k + 1
     end_new = end + len(new) - len(old)
-    return set(old[start:end].splitlines()) ^ set(new[start:end_new].splitlines())
+    before, after = set(old[start:end].splitlines()), set(new[start:end_new].splitlines())
+    return before - after, after - before
 
 
 def _common(a: bytes, b: bytes, limit: int, direction: int) -> int:

@@ -268,7 +268,8 @@ def report_ill_typed(path: Path | str, lines: Callable[[], Iterable[str]], reaso
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    located = lines_of(lines(), reasons)
+    # by line: the order the store found them in depends on what else it holds
+    located = sorted(lines_of(lines(), reasons), key=lambda lw: (lw[0] is None, lw[0] or 0, lw[1]))
     if strict:
         line, why = located[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
