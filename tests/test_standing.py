@@ -135,8 +135,11 @@ def test_light_edits_are_what_the_loader_makes(dataset, tmp_path):  # noqa: F811
     rng = random.Random(11)
     base = [line for part in dataset for line in part][:1500]
     for n in range(30):
-        old_lines = _light_edit(base, rng) if n % 3 == 0 else base
-        new_lines = _light_edit(old_lines, rng)
+        old_lines = _light_edit(base, rng) if n % 3 == 0 else list(base)
+        k = rng.randrange(len(old_lines))   # a triple written twice, one of its lines removed: it stays
+        twice = old_lines[k]
+        old_lines.insert(rng.randrange(len(old_lines)), twice.replace(" ", "\t", 1))
+        new_lines = _light_edit([line for line in old_lines if line != twice], rng)
         old, new = ("\n".join(old_lines) + "\n").encode(), ("\n".join(new_lines) + "\n").encode()
         path = tmp_path / f"f{n}.nt"
         path.write_bytes(old)
