@@ -3,7 +3,10 @@ kept by deltas (tajsec.graph.delta): on random edits, the rules' graphs after a 
 are those a full derivation gives."""
 from __future__ import annotations
 
+import contextlib
+import json
 import random
+import shutil
 
 import pyoxigraph as ox
 import pytest
@@ -13,6 +16,7 @@ from tajsec.core.namespaces import TS_NOT_BEFORE, TSD, XSD
 from tajsec.graph import delta, standing
 from tajsec.graph.build import construct_queries
 from tajsec.graph.standing import changed_lines
+from tajsec.quality.validate import validate
 
 EDITS = 40
 DERIVATION_PREDICATES = ("subject", "object", "value", "predicate", "negated", "status", "measuredEntity", "quantity",
@@ -117,7 +121,8 @@ def _light_edit(lines: list[str], rng: random.Random) -> list[str]:
         elif kind == "duplicate":   # the same triple on another line, spaced otherwise
             lines.insert(rng.randrange(len(lines)), lines[k].replace(" ", "  ", 1))
         elif kind == "same-value":
-            lines.insert(k, f'{subject} <https://schema.org/value> "0{rng.randrange(3)}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+            lines.insert(k, f'{subject} <https://schema.org/value> "0{rng.randrange(3)}"'
+                            f'^^<http://www.w3.org/2001/XMLSchema#integer> .')
             lines.insert(rng.randrange(len(lines)), f'{subject} <https://schema.org/value> "{rng.randrange(3)}"'
                                                     f'^^<http://www.w3.org/2001/XMLSchema#integer> .')
         elif kind == "move":
@@ -156,3 +161,68 @@ def test_light_edits_are_what_the_loader_makes(dataset, tmp_path):  # noqa: F811
         assert set(store) == set(full) and light_count == full_count, n
         assert [str(w) for w in warnings] == [str(w) for w in full_warnings] and texts == full_texts, n
         assert changed == {(q.subject, q.predicate, q.object) for q in added + removed}
+
+
+def _store_quads(cache) -> set:
+    store = ox.Store(str(cache / standing.STORE))
+    try:
+        return set(store)
+    finally:
+        del store
+
+
+def _edited(paths, k: int = 1) -> tuple[dict, str]:
+    """File `k` with one event's start date made ill-typed: the edit, and the event."""
+    before = paths[k].read_bytes()
+    lines = paths[k].read_text().splitlines()
+    i = next(i for i, line in enumerate(lines) if "/startDate> " in line)
+    lines[i] = lines[i].replace('"^^', '-31"^^', 1)
+    paths[k].write_text("\n".join(lines) + "\n")
+    return {paths[k]: [before, paths[k].read_bytes()]}, lines[i].split(" ", 1)[0].strip("<>")
+
+
+def test_incremental_runs_use_the_standing_store_and_leave_it_as_it_was(project, dataset, tmp_path):  # noqa: F811
+    from test_build_cache import _check, _write
+
+    cache = tmp_path / "cache"
+    paths = _write(tmp_path / "repo", dataset)
+    validate(project, paths, cache=cache)   # the run on the committed state
+    kept = _store_quads(cache)
+    record = json.loads((cache / standing.RECORD).read_text())
+    edits, focus = _edited(paths)
+    for run in range(2):   # the second run finds the store as the first found it
+        assert "derived changes from the standing store" in _check(project, paths, edits, cache, focus), run
+        assert _store_quads(cache) == kept, run
+        assert json.loads((cache / standing.RECORD).read_text())["inputs"] == record["inputs"], run
+
+
+@pytest.mark.parametrize("damage", ["no-record", "garbage-record", "other-store", "no-store", "locked",
+                                    "undeclared-edit", "literals-entry"])
+def test_a_doubtful_standing_store_never_changes_an_answer(project, dataset, tmp_path, damage):  # noqa: F811
+    from test_build_cache import _check, _write
+
+    cache = tmp_path / "cache"
+    paths = _write(tmp_path / "repo", dataset)
+    validate(project, paths, cache=cache)
+    edits, focus = _edited(paths)
+    used = damage in ("undeclared-edit", "literals-entry")
+    with contextlib.ExitStack() as stack:
+        if damage == "no-record":
+            (cache / standing.RECORD).unlink()
+        elif damage == "garbage-record":
+            (cache / standing.RECORD).write_bytes(b"[1, 2")
+        elif damage == "other-store":   # the record names another store than the folder holds
+            (cache / standing.STORE / standing.ID).write_text("another")
+        elif damage == "no-store":
+            shutil.rmtree(cache / standing.STORE)
+        elif damage == "locked":   # another run holds the store
+            assert stack.enter_context(standing.locked(cache))
+        elif damage == "undeclared-edit":   # another file changed too, not named as changed
+            text = paths[2].read_text().splitlines()
+            paths[2].write_text("\n".join(text[: len(text) // 2]) + "\n")
+        elif damage == "literals-entry":   # an entry of typed literals damaged: read from the file
+            for lit in cache.glob("*.lit.nt"):
+                lit.write_bytes(lit.read_bytes()[: lit.stat().st_size // 2])
+        note = _check(project, paths, edits, cache, focus)
+    assert ("derived changes from the standing store" in note) == used, note
+    _check(project, paths, edits, cache, focus)   # and again, with what the last run left
