@@ -126,7 +126,8 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
         if r["rc"] not in (0, 1):
             raise SystemExit(f"validate+cache at {size} failed ({r['rc']}): {r['stderr']}")
         out["validate+cache"] = _summary([r])
-        print(f"  {size} validate+cache: {r['wall']:.2f} s, {r['rss']:.0f} MB", file=sys.stderr, flush=True)
+        print(f"  {size} validate+cache: {r['wall']:.2f} s (CPU {r.get('cpu', 0):.2f} s), {r['rss']:.0f} MB",
+              file=sys.stderr, flush=True)
 
     repo, paths, subject = prepare(size, committed)
     files = [str(p) for p in paths]
@@ -154,8 +155,8 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
             if r["rc"] not in (0, 1) and op != "jena":
                 raise SystemExit(f"{op} at {size} failed ({r['rc']}): {r['stderr']}")
             runs[op].append(r)
-            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s, {r['rss']:.0f} MB, load "
-                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s (CPU {r.get('cpu', 0):.2f} s), "
+                  f"{r['rss']:.0f} MB, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     for op in commands:
         out[op] = _summary(runs[op])
     merged.unlink(missing_ok=True)
