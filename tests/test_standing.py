@@ -194,6 +194,11 @@ def test_incremental_runs_use_the_standing_store_and_leave_it_as_it_was(project,
         assert "derived changes from the standing store" in _check(project, paths, edits, cache, focus), run
         assert _store_quads(cache) == kept, run
         assert json.loads((cache / standing.RECORD).read_text())["inputs"] == record["inputs"], run
+    # the edit committed: the next full run brings the store to it by deltas, as a new store would hold it
+    validate(project, paths, cache=cache)
+    assert json.loads((cache / standing.RECORD).read_text())["id"] == record["id"]
+    validate(project, paths, cache=tmp_path / "fresh")
+    assert _store_quads(cache) == _store_quads(tmp_path / "fresh") != kept
 
 
 @pytest.mark.parametrize("damage", ["no-record", "garbage-record", "other-store", "no-store", "locked",

@@ -13,6 +13,7 @@ store holding only the lines with an XSD-typed literal, and located on the whole
 loader's own function. tests/test_standing.py compares both on random edits."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, ill_typed_literals
 from tajsec.io.load import BOM, MAX_FILE_BYTES, LoadWarning, format_for, ill_typed, report_ill_typed
 
 _TYPED = b'"^^<' + XSD.encode()
-_RETYPED = tuple(f"{XSD}{n}>".encode() for n in (*INTEGER_RANGES, "dateTimeStamp"))
+_RETYPED = re.compile(re.escape(XSD.encode()) + b"(?:"
+                      + b"|".join(n.encode() for n in (*INTEGER_RANGES, "dateTimeStamp")) + b")>")
 
 
 class _GraphView:
@@ -65,7 +67,7 @@ def edit(store: ox.Store, graph: ox.NamedNode, path: Path, strict: bool, old: by
     loader's warnings go to `warnings`, the text to `texts`. None (nothing done) when the
     loader must read the file."""
     if format_for(path) != ox.RdfFormat.N_TRIPLES or len(new) > MAX_FILE_BYTES or new.startswith(BOM) \
-            or b"\\u" in new or b"\\U" in new or any(r in new for r in _RETYPED) \
+            or b"\\u" in new or b"\\U" in new or _RETYPED.search(new) \
             or any(b"_:" in line or b"<<" in line for line in gone | come):
         return None
     try:

@@ -295,6 +295,7 @@ def _start(session: Session, record: dict, order: list, edited: dict, texts: dic
             before, now = texts_of
             if cache.key(path, graph, strict, before) == entry.key:
                 session.base.append(entry)
+                cache.used.add(entry.key)   # its entry: the state the store keeps
                 continue
             target = _plain_store(before, graph) if format_for(path) == ox.RdfFormat.N_TRIPLES else None
             if target is None or cache.key(path, graph, strict, now) != entry.key:
