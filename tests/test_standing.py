@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import shutil
 
@@ -202,7 +203,7 @@ def test_incremental_runs_use_the_standing_store_and_leave_it_as_it_was(project,
 
 
 @pytest.mark.parametrize("damage", ["no-record", "garbage-record", "other-store", "no-store", "locked",
-                                    "undeclared-edit", "literals-entry"])
+                                    "undeclared-edit", "literals-entry", "touched"])
 def test_a_doubtful_standing_store_never_changes_an_answer(project, dataset, tmp_path, damage):  # noqa: F811
     from test_build_cache import _check, _write
 
@@ -210,7 +211,7 @@ def test_a_doubtful_standing_store_never_changes_an_answer(project, dataset, tmp
     paths = _write(tmp_path / "repo", dataset)
     validate(project, paths, cache=cache)
     edits, focus = _edited(paths)
-    used = damage in ("undeclared-edit", "literals-entry")
+    used = damage in ("undeclared-edit", "literals-entry", "touched")
     with contextlib.ExitStack() as stack:
         if damage == "no-record":
             (cache / standing.RECORD).unlink()
@@ -225,6 +226,9 @@ def test_a_doubtful_standing_store_never_changes_an_answer(project, dataset, tmp
         elif damage == "undeclared-edit":   # another file changed too, not named as changed
             text = paths[2].read_text().splitlines()
             paths[2].write_text("\n".join(text[: len(text) // 2]) + "\n")
+        elif damage == "touched":   # a fresh checkout: other times, same contents
+            for p in paths:
+                os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 5_000_000_000))
         elif damage == "literals-entry":   # an entry of typed literals damaged: read from the file
             for lit in cache.glob("*.lit.nt"):
                 lit.write_bytes(lit.read_bytes()[: lit.stat().st_size // 2])

@@ -25,7 +25,6 @@ content is hashed)."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -33,7 +32,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,9 +70,18 @@ def inputs(project: Project, files: Iterable[Path], foreign: Iterable[Path]) -> 
             for f in files + [f for f in foreign if f not in files]]
 
 
+try:
+    import fcntl
+except ImportError:   # not POSIX: no lock, so no standing store
+    fcntl = None   # type: ignore[assignment]
+
+
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[bool]:
     """An exclusive lock on the standing store of `folder`, if no other run holds it."""
+    if fcntl is None:
+        yield False
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
@@ -308,8 +316,11 @@ def _start(session: Session, record: dict, order: list, edited: dict, texts: dic
             session.base.append(Input(entry.path, entry.graph, strict, key, 0, 0, int(meta["triples"]),
                                       list(meta["warnings"])))
             continue
-        if not (_unchanged(path, entry, record["written"])
-                or cache.key(path, graph, strict, path.read_bytes()) == entry.key):
+        if _unchanged(path, entry, record["written"]):
+            pass
+        elif cache.key(path, graph, strict, path.read_bytes()) == entry.key:   # touched (a checkout), not changed
+            entry = replace(entry, size=_stat(path)[0], mtime=_stat(path)[1])
+        else:
             target = ox.Store()
             mine: list[LoadWarning] = []
             count = cache.load(target, path, graph, strict, mine, texts)
@@ -317,7 +328,7 @@ def _start(session: Session, record: dict, order: list, edited: dict, texts: dic
             size, mtime = _stat(path)
             entry = Input(entry.path, entry.graph, strict, cache.key(path, graph, strict, path.read_bytes()),
                           size, mtime, count, [asdict(w) for w in mine])
-        elif not cache.use_literals(path, entry.key):
+        if str(path) not in cache.literals and not cache.use_literals(path, entry.key):
             return False
         session.base.append(entry)
         warnings.extend(LoadWarning(**w) for w in entry.warnings)
