@@ -14,7 +14,7 @@ import pytest
 from test_incremental import FILES, _edit, _key, _write, dataset  # noqa: F401 - the fixture
 
 from tajsec.graph.build import build
-from tajsec.graph.cache import BuildCache, cached_build, changed_subjects, lines_about
+from tajsec.graph.cache import BuildCache, _subject_of, cached_build, changed_subjects, lines_about
 from tajsec.quality.validate import validate
 
 EDITS = 16
@@ -157,3 +157,10 @@ def test_lines_about_finds_a_subjects_lines_by_bisection():
     for s in set(subjects) | {b"<https://e/a1>", b"<https://e/zz>", b"<https://e/>", b"<"}:
         assert lines_about(data, s) == [line for line in lines if line.split(b" ", 1)[0] == s], s
     assert lines_about(b"", b"<https://e/a1>") == []
+
+
+@pytest.mark.parametrize("line", [b'<https://e/a> <https://e/p> "1" .', b'<https://e/a>\t<https://e/p> "1" .',
+                                  b'  <https://e/a> <https://e/p> "1" .', b'\t<https://e/a>  <https://e/p> "1"', b"",
+                                  b"<https://e/a>", b"# a comment", b"_:b1 <https://e/p> \"x y\" ."])
+def test_the_subject_of_a_line_as_white_space_splits_it(line):
+    assert _subject_of(line) == (line.split(None, 1)[:1] or [b""])[0]

@@ -61,6 +61,16 @@ def typed_literals(data: bytes, path: Path) -> bytes:
     return b"".join(sorted((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
 
 
+def _subject_of(line: bytes) -> bytes:
+    """The first term of an N-Triples line as written (its subject, for a triple)."""
+    i = line.find(b" ")
+    head = line if i < 0 else line[:i]
+    if b"\t" in head or line[:1] in (b"\t", b" "):   # other white space than one space after it
+        parts = line.split(None, 1)
+        return parts[0] if parts else b""
+    return head
+
+
 def lines_about(data: bytes, subject: bytes) -> list[bytes]:
     """The lines of `data` (lines in sorted order) that start with `subject` and a space."""
     key = subject + b" "
@@ -294,8 +304,7 @@ class BuildCache:
             data = self._literals_of(str(f))
             if str(f) in self.whole:   # a file's whole N-Triples text, as written (see `use_text`)
                 if wanted is not None:
-                    data = b"\n".join(line for line in data.splitlines() if line.split(None, 1)[:1]
-                                      and line.split(None, 1)[0] in wanted)
+                    data = b"\n".join(line for line in data.splitlines() if _subject_of(line) in wanted)
                 out.extend(t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if isinstance(t.object, ox.Literal))
                 continue
             if wanted is not None and str(f) in self.sorted:
