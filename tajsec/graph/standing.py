@@ -10,18 +10,20 @@ size and modification time, loader warnings and number of triples; and the loade
 build rules it was made with. The record is removed before the store is changed and written
 again (atomically) once the store is consistent, so a run that dies midway leaves no record.
 
-`incremental_build` opens the store and brings it to the edited state: for each edited file
-whose graph holds the text before the edit, the triples that differ (from the lines that
-differ, for N-Triples) are removed or added, and the rules' graphs updated by deltas; it
-returns the build and the subjects whose derived triples changed. A store holding the edited
-text already (a second run) is first taken back to the text before. Anything doubtful gives
-None and the caller builds in memory as before, then `save`s a new store: no record or a
-record that does not match (other inputs, other loader or rules, an unedited file whose
-content is not the recorded one), a store that cannot be opened or is locked by another run
-(an exclusive lock on `store.lock` is held while the store is used), an edit that deltas do
-not follow. A file counts as unchanged when its size and modification time are those
-recorded and it was not modified within a second before the record was written (else its
-content is hashed)."""
+`open_session` opens the store (holding an exclusive lock on `store.lock` until the session
+closes) and brings it first to the state before the edits (a file not named as changed but
+differing from the record is loaded and its graph compared whole; an edited file whose graph
+holds its text after the edit is taken back), then to the edited state: each edited file's
+triples from the lines that changed (tajsec.graph.light, or the file loaded and its graph
+compared), the rules' graphs updated by deltas, every quad added or removed journalled. The
+session gives the build, the edits' triples and the subjects whose derived triples changed;
+closing it takes the journal back, so the store keeps the state before the edits (the main
+branch's), which the record says. Anything doubtful gives None and the caller builds in memory
+as before, then `save`s the store (by deltas if it holds the same files, else anew): no record
+or a record that does not match (other inputs, other loader, rules or code of this module), a
+store that cannot be opened or is locked by another run, an edit that deltas do not follow. A
+file counts as unchanged when its size and modification time are those recorded and it was not
+modified within a second before the record was written (else its content is hashed)."""
 from __future__ import annotations
 
 import contextlib
