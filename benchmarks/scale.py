@@ -218,7 +218,12 @@ def _jena_verdict(stdout: str, full: dict) -> dict:
 
 def _check_same_findings(full: dict, inc: dict, subject: str, size: str) -> None:
     def key(r: dict) -> str:   # a blank node (a complex sh:path) is labelled afresh in each run
-        return json.dumps({k: "_:" if k == "path" and v and ":" not in v else v for k, v in r.items()}, sort_keys=True)
+        def term(v: str | None) -> str | None:
+            return "_:" if v and v.startswith("_:") else v
+
+        terms = {k: term(v) for k, v in (r.get("terms") or {}).items()}
+        return json.dumps({k: "_:" if k == "path" and v and ":" not in v else terms if k == "terms" else v
+                           for k, v in r.items()}, sort_keys=True)
 
     full_keys = {key(r) for r in full["results"]}
     assert inc.get("incremental", "").startswith("incremental:"), (size, inc.get("incremental"))
