@@ -126,7 +126,8 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
         if r["rc"] not in (0, 1):
             raise SystemExit(f"validate+cache at {size} failed ({r['rc']}): {r['stderr']}")
         out["validate+cache"] = _summary([r])
-        print(f"  {size} validate+cache: {r['wall']:.2f} s, {r['rss']:.0f} MB", file=sys.stderr, flush=True)
+        print(f"  {size} validate+cache: {r['wall']:.2f} s (CPU {r.get('cpu', 0):.2f} s), {r['rss']:.0f} MB",
+              file=sys.stderr, flush=True)
 
     repo, paths, subject = prepare(size, committed)
     files = [str(p) for p in paths]
@@ -154,8 +155,8 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
             if r["rc"] not in (0, 1) and op != "jena":
                 raise SystemExit(f"{op} at {size} failed ({r['rc']}): {r['stderr']}")
             runs[op].append(r)
-            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s, {r['rss']:.0f} MB, load "
-                  f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+            print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s (CPU {r.get('cpu', 0):.2f} s), "
+                  f"{r['rss']:.0f} MB, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     for op in commands:
         out[op] = _summary(runs[op])
     merged.unlink(missing_ok=True)
@@ -217,7 +218,12 @@ def _jena_verdict(stdout: str, full: dict) -> dict:
 
 def _check_same_findings(full: dict, inc: dict, subject: str, size: str) -> None:
     def key(r: dict) -> str:   # a blank node (a complex sh:path) is labelled afresh in each run
-        return json.dumps({k: "_:" if k == "path" and v and ":" not in v else v for k, v in r.items()}, sort_keys=True)
+        def term(v: str | None) -> str | None:
+            return "_:" if v and v.startswith("_:") else v
+
+        terms = {k: term(v) for k, v in (r.get("terms") or {}).items()}
+        return json.dumps({k: "_:" if k == "path" and v and ":" not in v else terms if k == "terms" else v
+                           for k, v in r.items()}, sort_keys=True)
 
     full_keys = {key(r) for r in full["results"]}
     assert inc.get("incremental", "").startswith("incremental:"), (size, inc.get("incremental"))

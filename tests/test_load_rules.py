@@ -370,3 +370,20 @@ def test_load_into_with_literals_reports_syntax_errors_and_ill_typed_literals(tm
     with pytest.raises(LoadError, match="not a valid"):
         load.load_into(ox.Store(), write(tmp_path, "b.nt", f'<https://e/s> <https://e/p> "x"^^<{XSD}integer> .\n'.encode()),
                        ox.NamedNode("https://example.org/g"), literals=[])
+
+
+@pytest.mark.parametrize("name", ["a.ttl", "a.nt"])
+def test_ill_typed_literals_are_reported_by_line_and_retyped_ones_found_in_n_triples(tmp_path, name):
+    # words like "long" in a text name no datatype; an N-Triples file names xsd:byte in full
+    lines = [f'<https://example.org/s{i}> <https://example.org/q> "{v}"^^<{XSD}{t}> .\n'
+             for i, (v, t) in enumerate([("x9", "integer"), ("300", "byte"), ("a long int", "string"),
+                                         ("x1", "decimal"), ("13-13", "gYearMonth"), ("y", "date")])]
+    warnings: list = []
+    load.load_into(ox.Store(), write(tmp_path, name, "".join(lines).encode()), G, strict=False, warnings=warnings)
+    assert [(w.line, w.message.split(": ", 1)[1]) for w in warnings] == [
+        (1, '"x9" is not a valid xsd:integer'), (2, '"300" is not a valid xsd:byte'),
+        (4, '"x1" is not a valid xsd:decimal'), (5, '"13-13" is not a valid xsd:gYearMonth'),
+        (6, '"y" is not a valid xsd:date')]
+    with pytest.raises(LoadError) as e:   # strict: the first by line
+        load.load_into(ox.Store(), write(tmp_path, name, "".join(lines).encode()), G)
+    assert e.value.line == 1

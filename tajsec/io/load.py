@@ -268,7 +268,8 @@ def report_ill_typed(path: Path | str, lines: Callable[[], Iterable[str]], reaso
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    located = lines_of(lines(), reasons)
+    # by line: the order the store found them in depends on what else it holds
+    located = sorted(lines_of(lines(), reasons), key=lambda lw: (lw[0] is None, lw[0] or 0, lw[1]))
     if strict:
         line, why = located[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
@@ -348,6 +349,16 @@ _TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF
 _RETYPED_NAMES = frozenset(INTEGER_RANGES) | {"dateTimeStamp"}
 _STORE_RETYPED = re.compile(rb"(?<![A-Za-z])(" + b"|".join(n.encode() for n in sorted(_RETYPED_NAMES))
                             + rb")(?![A-Za-z])")
+#: N-Triples writes a datatype as a whole IRI: found by its namespace, at the speed of a substring
+#: search (the pattern above tries every position of the text: most of a large file's load time)
+_NT_RETYPED = re.compile(rb"XMLSchema#(?:" + b"|".join(n.encode() for n in sorted(_RETYPED_NAMES)) + rb")>")
+
+
+def _names_retyped(fmt: ox.RdfFormat, data: bytes) -> bool:
+    """Whether `data` may hold a literal of a datatype the store retypes (`_RETYPED_NAMES`)."""
+    if fmt == ox.RdfFormat.N_TRIPLES and b"\\" not in data:   # an IRI could escape its characters
+        return _NT_RETYPED.search(data) is not None
+    return _STORE_RETYPED.search(data) is not None
 
 
 def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = True,
@@ -381,7 +392,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
     for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
-    if _STORE_RETYPED.search(data):  # the store has turned them into xsd:integer / xsd:dateTime
+    if _names_retyped(fmt, data):  # the store has turned them into xsd:integer / xsd:dateTime
         bad.extend(why for q in ox.parse(data, format=fmt) if isinstance(q.object, ox.Literal)
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
