@@ -336,12 +336,12 @@ class Tracer:
         """The graphs that hold the asserted triple `t`. Its subject is a statement whose card the
         evidence shows, so the node is read whole anyway: if its triples are in one data graph,
         that graph holds `t` (asserted: in some data graph); else the store is asked."""
-        s = t[0]
+        s, p, o = t
         if isinstance(s, ox.NamedNode):
             data = [g for g in self.cards.view.node(s.value)[1] if g != DERIVED_GRAPH]
             if len(data) == 1:
                 return (data[0],)
-        return tuple(q.graph_name for q in self.store.quads_for_pattern(*t, None))
+        return tuple(q.graph_name for q in self.store.quads_for_pattern(s, p, o, None))
 
     def _stating(self, node: ox.NamedNode) -> list[str]:
         """The statements that state `node` as their quantity (asserted, not the build's shortcuts);
