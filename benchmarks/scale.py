@@ -76,16 +76,7 @@ def prepare(size: str, committed=None) -> tuple[Path, list[Path], str]:
     if not (repo / ".git").exists():
         shutil.rmtree(repo, ignore_errors=True)
         repo.mkdir(parents=True)
-        triples = gen.parse_size(size)
-        w = gen.generate(triples, seed=42, defects=max(20, triples // 20_000))
-        parts: list[list[str]] = [[] for _ in range(FILES)]
-        country = re.compile(r"/c(\d+)/")
-        for line in gen.serialise(w, "nt").decode("utf-8").splitlines(keepends=True):
-            m = country.search(line.split(" ", 1)[0])
-            parts[int(m.group(1)) % FILES if m else 0].append(line)
-        del w
-        for p, lines in zip(paths, parts):
-            gen.write_atomic(p, "".join(lines).encode("utf-8"))
+        write_parts(gen, gen.parse_size(size), paths)
         git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
         subprocess.run(git + ["init", "-q"], check=True)
         subprocess.run(git + ["add", "."], check=True)
@@ -106,6 +97,25 @@ def prepare(size: str, committed=None) -> tuple[Path, list[Path], str]:
     del lines[q]
     edited.write_text("".join(lines), encoding="utf-8")
     return repo, paths, subject
+
+
+def write_parts(gen, triples: int, paths: list[Path]) -> None:
+    """The generated data of about `triples` triples (planted defects included), country by
+    country, each country's lines to one of `paths` (by its number): bounded memory at any size.
+    Each file is written to a temporary name, then renamed."""
+    tmps = [p.with_name(f".{p.name}.tmp") for p in paths]
+    outs = [open(t, "wb") for t in tmps]   # noqa: SIM115 - closed below
+    country = re.compile(r"/c(\d+)/")
+    try:
+        for w in gen.countries(triples, seed=42, defects=max(20, triples // 20_000)):
+            for line in gen.serialise(w, "nt").decode("utf-8").splitlines(keepends=True):
+                m = country.search(line.split(" ", 1)[0])
+                outs[int(m.group(1)) % len(paths) if m else 0].write(line.encode("utf-8"))
+    finally:
+        for f in outs:
+            f.close()
+    for t, p in zip(tmps, paths):
+        os.replace(t, p)
 
 
 def _summary(runs: list[dict]) -> dict:

@@ -93,7 +93,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     literals: list[ox.Quad] = []
     if build_cache is None:
         built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
-                      literals=literals)
+                      literals=literals, record=False)
     else:
         built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign, progress=progress,
                              texts=texts)
