@@ -7,6 +7,7 @@ bytes actually read; entities in RDF/XML and remote JSON-LD contexts are refused
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -143,6 +144,7 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
     fmt = format_for(path)
     with open_input(path) as f:
         data = b"".join(read_limited(f, path))
+        kept = KeptText(path, f.fileno(), data) if texts is not None and len(data) > KEEP_TEXT_BYTES else None
     if data.startswith(BOM):
         _bom_rule(path, strict, warnings)
         data = data[len(BOM):]
@@ -152,8 +154,48 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
     if fmt == ox.RdfFormat.JSON_LD:
         screen_jsonld(path, data, strict, warnings)
     if texts is not None:
-        texts[str(path)] = data.decode("utf-8", errors="replace")
+        texts[str(path)] = kept or data.decode("utf-8", errors="replace")  # type: ignore[assignment]
     return fmt, data
+
+
+#: A file larger than this is not held as text for the callers of `_preflight` that ask for
+#: texts (to locate results on lines): its descriptor is (KeptText), and it is read again from
+#: that descriptor when its lines are needed, so that it is still opened only once.
+KEEP_TEXT_BYTES = int(os.environ.get("TAJSEC_KEEP_TEXT_BYTES", str(16 << 20)))
+
+
+class KeptText:
+    """The text of a file read once, kept as the open descriptor it was read from: `read()`
+    reads it again from there (byte-order mark dropped, as the loader does), an error if the
+    bytes are not those read the first time."""
+
+    def __init__(self, path: Path, fd: int, data: bytes):
+        self.path, self.fd = path, os.dup(fd)
+        self.size, self.digest = len(data), hashlib.sha256(data).digest()
+
+    def read(self) -> str:
+        chunks, at = [], 0
+        while at <= self.size:
+            chunk = os.pread(self.fd, min(_CHUNK, self.size + 1 - at), at)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            at += len(chunk)
+        data = b"".join(chunks)
+        if len(data) != self.size or hashlib.sha256(data).digest() != self.digest:
+            raise LoadError(str(self.path), None, None, "the file changed while it was being read; run again")
+        return (data[len(BOM):] if data.startswith(BOM) else data).decode("utf-8", errors="replace")
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def text_of(texts: dict | None, path: Path | str) -> str | None:
+    """The text `texts` (filled by the loader) holds for `path`, read again if it was kept as a
+    descriptor (KeptText); None if it holds none."""
+    text = None if texts is None else texts.get(str(path))
+    return text.read() if isinstance(text, KeptText) else text
 
 
 class InputFile:
