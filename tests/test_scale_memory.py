@@ -111,3 +111,24 @@ def test_only_typed_literals_are_kept_as_written(project, tmp_path):
 ])
 def test_retyped_datatype_screen_matches_the_expression(text, named):
     assert load._names_retyped(text) is named is bool(load._STORE_RETYPED.search(text))
+
+
+def test_ntriples_loaded_by_the_store_keep_their_typed_literals_as_written(project, tmp_path):
+    from tajsec.io.load import graph_name_for, load_into
+
+    ex, xsd = "http://example.org/", "http://www.w3.org/2001/XMLSchema#"
+    iri_only = (f'<{ex}a> <{ex}p> "01"^^<{xsd}integer> .\n<{ex}a> <{ex}q> "x"@en .\n'
+                f'<{ex}a> <{ex}r> "s"^^<{xsd}string> .\n')
+    with_blank = iri_only + f'_:b <{ex}p> "4.0"^^<{xsd}decimal> .\n<{ex}a> <{ex}s> _:b .\n'
+    assert load._typed_lines(iri_only.encode()) == (f'<{ex}a> <{ex}p> "01"^^<{xsd}integer> .\n'
+                                                    f'<{ex}a> <{ex}r> "s"^^<{xsd}string> .\n').encode()
+    assert load._typed_lines(with_blank.encode()) is None   # parsed in Python: the store's blank nodes
+    for text in (iri_only, with_blank):
+        f = tmp_path / "d.nt"
+        f.write_text(text, encoding="utf-8")
+        store, literals = __import__("pyoxigraph").Store(), []
+        load_into(store, f, graph_name_for(f, tmp_path), strict=False, warnings=[], literals=literals)
+        assert [str(q.object) for q in literals] == ([f'"01"^^<{xsd}integer>'] + ([f'"4.0"^^<{xsd}decimal>']
+                                                                                if "_:b" in text else []))
+        for q in literals:   # the very subject the store holds
+            assert any(True for _ in store.quads_for_pattern(q.subject, q.predicate, None, q.graph_name))

@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
+from tajsec.core.namespaces import SCRATCH_GRAPH as SCRATCH_GRAPH_IRI
 from tajsec.core.project import Project
 from tajsec.core.terms import QueryAnswer, triples
 from tajsec.graph.derivation import Derivations, Rule, derive
@@ -106,14 +107,27 @@ def materialise(store: ox.Store, rules: list[Path], record: Derivations | None =
 def conclude_into(store: ox.Store, rules: list[Path]) -> int:
     """What `materialise` adds to DERIVED_GRAPH, without the record: each rule runs as the
     CONSTRUCT it is and its conclusions not already in the store are added before the next
-    rule runs. Returns the number of triples added."""
-    added = 0
+    rule runs, inside pyoxigraph (through a scratch graph, emptied after each rule) unless a
+    conclusion has a blank node (N-Triples would relabel it: those rules' triples go through
+    Python). Returns the number of triples added."""
+    before = len(store)
     for rule in rules:
         answer = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
-        new = {t: None for t in answer if not _present(store, t)}
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
-        added += len(new)
-    return added
+        nt = answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        if b"_:" in nt:
+            answer = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+            new = {t: None for t in answer if not _present(store, t)}
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
+            continue
+        store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=_SCRATCH)
+        del nt
+        store.update(f"INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_SCRATCH} {{ ?s ?p ?o }} "
+                     f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_SCRATCH}) }} }}")
+        store.remove_graph(_SCRATCH)
+    return len(store) - before
+
+
+_SCRATCH = ox.NamedNode(SCRATCH_GRAPH_IRI)
 
 
 def _present(store: ox.Store, t: ox.Triple) -> bool:

@@ -410,8 +410,12 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
             literals.extend(q for q in quads if _typed(q.object))
         return len(quads)
     try:
-        if literals is None:
+        typed = _typed_lines(data) if fmt == ox.RdfFormat.N_TRIPLES else None
+        if literals is None or typed is not None:   # pyoxigraph's loader: the fastest (typed: see below)
             store.load(data, format=fmt, to_graph=graph)
+            if literals is not None and typed:
+                literals.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                                for q in ox.parse(typed, format=fmt) if _typed(q.object))
         else:
             store.extend(_keeping_literals(ox.parse(data, format=fmt, rename_blank_nodes=True), graph, literals))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
@@ -424,11 +428,31 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
     for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
-    if _names_retyped(data):  # the store has turned them into xsd:integer / xsd:dateTime
-        bad.extend(why for q in ox.parse(data, format=fmt) if isinstance(q.object, ox.Literal)
+    typed_part = data if typed is None else typed   # N-Triples: a datatype is named only on those lines
+    if _names_retyped(typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
+        bad.extend(why for q in ox.parse(typed_part, format=fmt) if isinstance(q.object, ox.Literal)
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
+
+
+def _typed_lines(data: bytes) -> bytes | None:
+    """The lines of N-Triples `data` that may hold a typed literal (`"^^<`), for `literals` when
+    the store itself loads the file; None if one of them has a blank-node subject (the store
+    gives blank nodes labels of its own: such a file is parsed in Python, as other formats are)."""
+    out, at, last = [], data.find(b'"^^<'), -1
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end + 1
+        if start > last:
+            line = data[start:end]
+            if line.lstrip().startswith(b"_:"):
+                return None
+            out.append(line if line.endswith(b"\n") else line + b"\n")
+            last = start
+        at = data.find(b'"^^<', end)
+    return b"".join(out)
 
 
 def _names_retyped(data: bytes) -> bool:
