@@ -213,7 +213,8 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
         notes.append(f"{op} {len(inc['results'])} ({inc.get('incremental', '').removeprefix('incremental: ')})")
     if "questions" in out:
         asked = json.loads(out["questions"]["stdout"])
-        notes.append(f"questions {asked['answered']} answered" + (f", not: {asked['failed']}" if asked["failed"] else ""))
+        refused = f", not: {asked['failed']}" if asked["failed"] else ""
+        notes.append(f"questions {asked['answered']} answered{refused}")
     if "load" in out:
         notes.append(f"load {out['load']['stdout'].strip().splitlines()[-1].split()[2]} triples sent")
     out["results"] = (len(full["results"]), notes)
@@ -280,7 +281,7 @@ def run_questions(files: list[str], cwd: Path, env: dict) -> dict:
                 failed[type(e).__name__] += 1
         wall = time.perf_counter() - t
         proc.send_signal(signal.SIGTERM)
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, _status, usage = os.wait4(proc.pid, 0)
     summary = {"answered": answered, "failed": ", ".join(f"{n} {why}" for why, n in sorted(failed.items()))}
     return {"wall": wall, "rss": usage.ru_maxrss / 1024, "rc": 0, "stdout": json.dumps(summary)}
 
