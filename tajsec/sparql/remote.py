@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -213,21 +214,44 @@ def load_files(paths: list[Path], endpoint: str, graph: str | None = None, chunk
     in `warnings` with their line. A file that does not parse stops the load with a LoadError
     naming it and its line (the chunks sent before it stay loaded: run again once it is fixed).
     `progress(triples sent, 0)` after each chunk. Returns the triples sent."""
-    from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
-
     check_url(endpoint)
     target = _with_graph(endpoint, graph)
     authorizer = _authorizer(target, credentials, timeout)
-    sent, batch = 0, cast(list[ox.Triple], [])
+    sent, batch = 0, cast(list[ox.Triple], [])   # the batch is filled in place, emptied by flush
+    # one request at a time, in order, sent by a thread while the next chunk is parsed
+    sender = ThreadPoolExecutor(1)
+    pending: list[tuple[Future, int]] = []
+
+    def wait() -> None:
+        while pending:
+            future, n = pending.pop(0)
+            future.result()
+            if progress:
+                progress(n, 0)
 
     def flush() -> None:
-        nonlocal sent, batch
+        nonlocal sent
         body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
-        _send("PUT" if sent == 0 else "POST", target, body, "application/n-triples", timeout, authorizer)
+        wait()
+        pending.append((sender.submit(_send, "PUT" if sent == 0 else "POST", target, body, "application/n-triples",
+                                      timeout, authorizer), sent + len(batch)))
         sent += len(batch)
-        batch = []
-        if progress:
-            progress(sent, 0)
+        batch.clear()
+
+    try:
+        _read_and_send(paths, batch, flush, chunk, warnings)
+        if batch or sent == 0:
+            flush()
+        wait()
+    finally:
+        sender.shutdown(wait=True, cancel_futures=True)
+    return sent
+
+
+def _read_and_send(paths: list[Path], batch: list[ox.Triple], flush: Callable[[], None], chunk: int,
+                   warnings: list | None) -> None:
+    """Each file through the loader into the current batch, `flush()` whenever it holds `chunk`."""
+    from tajsec.io.load import InputFile, ill_typed, parse_error, refuse_triple_terms, report_ill_typed
 
     for path in paths:
         with InputFile(path, strict=False, warnings=warnings) as source:
@@ -248,9 +272,6 @@ def load_files(paths: list[Path], endpoint: str, graph: str | None = None, chunk
             except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
                 raise parse_error(path, e) from None
             report_ill_typed(path, source.lines, bad, False, warnings)
-    if batch or sent == 0:
-        flush()
-    return sent
 
 
 MAX_ANSWER_BYTES = 256 << 20
