@@ -99,3 +99,18 @@ def test_load_files_into_oxigraph_is_idempotent(tmp_path, files):
                 assert int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"]) == 7
     finally:
         _stop(proc)
+
+
+def test_a_refused_chunk_stops_the_load(files, monkeypatch):
+    calls: list[str] = []
+
+    def refusing_send(method, url, body, content_type, timeout, authorizer):
+        calls.append(method)
+        if len(calls) == 2:
+            raise remote.RemoteError("HTTP 500 from the endpoint")
+
+    monkeypatch.setattr(remote, "_send", refusing_send)
+    monkeypatch.setattr(remote, "_authorizer", lambda *a: None)
+    with pytest.raises(remote.RemoteError, match="HTTP 500"):
+        remote.load_files(files, "http://127.0.0.1:7878/store", GRAPH, chunk=1)
+    assert calls[:2] == ["PUT", "POST"] and len(calls) <= 3   # at most the chunk already on its way after it
