@@ -87,13 +87,18 @@ def test_a_kept_text_changed_since_it_was_read_is_an_error(tmp_path):
         kept.read()
 
 
-def test_derived_layer_without_record_is_the_same(project, tmp_path):
+@pytest.mark.parametrize("slice_bytes", [32 << 20, 500])   # one slice per rule; many
+def test_derived_layer_without_record_is_the_same(project, tmp_path, monkeypatch, slice_bytes):
+    from tajsec.graph import build as build_module
+
+    monkeypatch.setattr(build_module, "SLICE_BYTES", slice_bytes)
     files = _generated(tmp_path)
     recorded = build(project, foreign=files)
     fast = build(project, foreign=files, record=False)
     assert set(fast.store) == set(recorded.store)
     assert fast.derived_triples == recorded.derived_triples > 0
     assert len(recorded.derivations) > 0 and len(fast.derivations) == 0
+    assert not any(True for _ in fast.store.quads_for_pattern(None, None, None, build_module._SCRATCH))
 
 
 def test_only_typed_literals_are_kept_as_written(project, tmp_path):

@@ -6,7 +6,7 @@ DERIVED_GRAPH. Queries run over the union of all graphs.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,12 +119,26 @@ def conclude_into(store: ox.Store, rules: list[Path]) -> int:
             new = {t: None for t in answer if not _present(store, t)}
             store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
             continue
-        store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=_SCRATCH)
-        del nt
-        store.update(f"INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_SCRATCH} {{ ?s ?p ?o }} "
-                     f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_SCRATCH}) }} }}")
-        store.remove_graph(_SCRATCH)
+        for part in _slices(nt, SLICE_BYTES):   # a slice at a time: the scratch graph stays small
+            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=_SCRATCH)
+            store.update(f"INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_SCRATCH} {{ ?s ?p ?o }} "
+                         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_SCRATCH}) }} }}")
+            store.remove_graph(_SCRATCH)
     return len(store) - before
+
+
+#: How much of a rule's conclusions (N-Triples bytes) goes through the scratch graph at a time.
+SLICE_BYTES = 32 << 20
+
+
+def _slices(nt: bytes, size: int) -> Iterator[bytes]:
+    """`nt` in pieces of about `size` bytes, each ending at the end of a line."""
+    start = 0
+    while start < len(nt):
+        end = nt.find(b"\n", min(start + size, len(nt)) - 1)
+        end = len(nt) if end < 0 else end + 1
+        yield nt[start:end]
+        start = end
 
 
 _SCRATCH = ox.NamedNode(SCRATCH_GRAPH_IRI)
