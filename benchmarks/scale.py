@@ -194,12 +194,16 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
             if r["rc"] not in (0, 1) and op != "jena":
                 raise SystemExit(f"{op} at {size} failed ({r['rc']}): {r['stderr']}")
             runs[op].append(r)
+            if op == "load" and n == repeat - 1 and oxigraph is not None:   # not beside the arms after it
+                oxigraph.terminate()
+                oxigraph.wait(60)
+                oxigraph = None
             print(f"  {size} {op} ({n + 1}/{repeat}): {r['wall']:.2f} s, {r['rss']:.0f} MB, load "
                   f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     if oxigraph is not None:
         oxigraph.terminate()
         oxigraph.wait(60)
-        shutil.rmtree(repo.parent / f"scale-oxigraph-{size}", ignore_errors=True)
+    shutil.rmtree(repo.parent / f"scale-oxigraph-{size}", ignore_errors=True)
     for op in commands:
         out[op] = _summary(runs[op])
     merged.unlink(missing_ok=True)
