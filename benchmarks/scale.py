@@ -290,6 +290,42 @@ def run_questions(files: list[str], cwd: Path, env: dict) -> dict:
     return {"wall": wall, "rss": usage.ru_maxrss / 1024, "rc": 0, "stdout": json.dumps(summary)}
 
 
+def child_stages(*files: str) -> dict:
+    """Where the time and memory of a full `tajsec validate FILES` go, as its stages in one process
+    (the same calls as tajsec.quality.validate.validate): seconds and peak memory (MB) after each.
+
+        .venv/bin/python benchmarks/scale.py --child stages build/bench/scale-10m/part-*.nt"""
+    import resource
+    import time
+
+    from tajsec import shacl
+    from tajsec.core.project import Project
+    from tajsec.graph.build import build, conclude_into, construct_queries
+    from tajsec.shacl.locate import locate
+
+    out: dict = {}
+    t = time.perf_counter()
+
+    def mark(stage: str) -> None:
+        out[stage] = {"s": round(time.perf_counter() - t, 1),
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+        print(stage, out[stage], file=sys.stderr, flush=True)
+
+    project = Project(ROOT)
+    paths = [Path(f) for f in files]
+    texts: dict = {}
+    literals: list = []
+    built = build(project, project.ontology_files, derive=False, foreign=paths, texts=texts, literals=literals)
+    mark("load")
+    conclude_into(built.store, construct_queries(project))
+    mark("derived layer")
+    results = shacl.validate(built.store, project.shape_files, as_parsed=literals)
+    mark("shacl")
+    locate(results, built, paths, texts)
+    mark("locate")
+    return out
+
+
 def child_dump(*files: str) -> dict:
     """The graph tajsec validates (our ontology + the files + the derived layer) as N-Triples."""
     import pyoxigraph as ox
@@ -426,7 +462,7 @@ def main(argv=None) -> int:
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        child = {"parse": child_parse, "dump": child_dump}[args.child[0]]
+        child = {"parse": child_parse, "dump": child_dump, "stages": child_stages}[args.child[0]]
         print(json.dumps(child(*args.child[1:])))
         return 0
     jena = None if args.no_jena else _module("run").find_jena()
