@@ -157,7 +157,7 @@ def measure(size: str, repeat: int, jena: list[str] | None, skip: set[str] = fro
         out["validate+cache"] = _summary([r])
         print(f"  {size} validate+cache: {r['wall']:.2f} s, {r['rss']:.0f} MB", file=sys.stderr, flush=True)
 
-    repo, paths, subject = prepare(size, committed)
+    repo, paths, subject = prepare(size, None if "incremental" in skip else committed)
     files = [str(p) for p in paths]
     merged = repo / "merged.trig"
     commands = {
@@ -457,7 +457,8 @@ def main(argv=None) -> int:
     ap.add_argument("--plot", type=Path, help="write the plot (PNG) here")
     ap.add_argument("--no-jena", action="store_true", help="leave out the Apache Jena SHACL arm")
     ap.add_argument("--skip", default="",
-                    help="operations to leave out, comma-separated (parse, merge, incremental-cold, load, questions)")
+                    help="operations to leave out, comma-separated (parse, merge, incremental-cold, incremental "
+                         "with validate+cache, load, questions)")
     ap.add_argument("--jena-heap", default="10g", help="Jena's maximum heap (java -Xmx), default 10g")
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -471,8 +472,9 @@ def main(argv=None) -> int:
     elif jena:   # a `shacl` script: it passes JVM_ARGS on
         os.environ["JVM_ARGS"] = f"-Xmx{args.jena_heap}"
     skip = {op for op in args.skip.split(",") if op}
-    if skip - {"parse", "merge", "incremental-cold", "load", "questions"}:
-        ap.error(f"--skip: only parse, merge, incremental-cold, load and questions can be left out, not {sorted(skip)}")
+    if skip - {"parse", "merge", "incremental-cold", "incremental", "load", "questions"}:
+        ap.error("--skip: only parse, merge, incremental-cold, incremental (and with it validate+cache), load and "
+                 f"questions can be left out, not {sorted(skip)}")
     rows = [measure(size, args.repeat, jena, skip) for size in args.sizes.split(",")]
     print(table(rows, args.jena_heap if jena else None))
     if args.plot:
