@@ -137,3 +137,40 @@ def test_ntriples_loaded_by_the_store_keep_their_typed_literals_as_written(proje
                                                                                 if "_:b" in text else []))
         for q in literals:   # the very subject the store holds
             assert any(True for _ in store.quads_for_pattern(q.subject, q.predicate, None, q.graph_name))
+
+
+def test_shacl_queries_split_over_two_processes_give_the_same_results(project, tmp_path, monkeypatch):
+    from tajsec.shacl import engine
+
+    files = _generated(tmp_path)
+    alone = validate(project, files)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    split = validate(project, files)
+    assert forks == [1]
+    assert _key(split) == _key(alone) and len(alone.findings) >= 20
+
+
+def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
+    from tajsec.shacl import engine
+
+    files = _generated(tmp_path)
+    real = engine._results_of
+
+    def failing_in_the_child(store, queries, bad):
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        return real(store, queries, bad)
+
+    parent = os.getpid()
+    monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
+    monkeypatch.setattr(engine, "_results_of", failing_in_the_child)
+    with pytest.raises(RuntimeError, match="SHACL query process failed"):
+        validate(project, files)
