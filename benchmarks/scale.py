@@ -5,6 +5,9 @@ SHACL on the same graph, at 10k to 10M triples.
     .venv/bin/python benchmarks/scale.py --sizes 10k,100k,1m,10m --repeat 3 --plot docs/img/scale.png
     .venv/bin/python benchmarks/scale.py --sizes 1m --no-jena   # without the Jena arm
     .venv/bin/python benchmarks/scale.py --sizes 10k,100k,1m,10m --plot docs/img/scale.png   # README
+    .venv/bin/python benchmarks/scale.py --sizes 10m --skip parse,incremental,incremental-cold,merge,load,questions
+                                                                # validate and Jena alone, side by side
+    .venv/bin/python benchmarks/scale.py --child stages build/bench/scale-10m/part-*.nt   # where time goes
 
 For each size, generated data in our ontology (benchmarks/generate.py, with planted defects) is
 split into FILES N-Triples files by country, the way a dataset sits in a repository, and
