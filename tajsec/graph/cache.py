@@ -173,7 +173,7 @@ class BuildCache:
         count = load_into(store, path, graph, strict=strict, warnings=mine, texts=texts)
         warnings.extend(mine)
         nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        lit = typed_literals(texts[str(path)].encode("utf-8"), path)
+        lit = typed_literals((load.text_of(texts, path) or "").encode("utf-8"), path)   # a large file: read again
         self.literals[str(path)] = lit
         self.sorted.add(str(path))
         self._write(key, count, mine, nq, lit)

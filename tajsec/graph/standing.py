@@ -43,7 +43,7 @@ from tajsec.core.project import Project
 from tajsec.graph import delta, light
 from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
 from tajsec.graph.cache import BuildCache, typed_literals
-from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for, load_into
+from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for, load_into, text_of
 from tajsec.io.write import atomic_write_bytes
 
 VERSION = 1
@@ -389,7 +389,7 @@ def _edit_file(session: Session, path: Path, graph: ox.NamedNode, strict: bool, 
     target = ox.Store()
     count = load_into(target, path, graph, strict=strict, warnings=warnings, texts=texts)
     if format_for(path) != ox.RdfFormat.N_TRIPLES:
-        cache.literals[str(path)] = typed_literals(texts[str(path)].encode("utf-8"), path)
+        cache.literals[str(path)] = typed_literals((text_of(texts, path) or "").encode("utf-8"), path)
         cache.sorted.add(str(path))
     ntriples = (before, now) if format_for(path) == ox.RdfFormat.N_TRIPLES else None
     return _file_delta(store, graph, ntriples, target, session.journal), count

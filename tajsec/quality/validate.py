@@ -86,7 +86,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
-    texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
+    texts: dict = {}  # each file's text as the loader kept it (tajsec.io.load.text_of): no file is opened twice
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
     inputs = ours + [f for f in data_files if f not in foreign]
     build_cache = None if cache is None or engine != "fast" else BuildCache(cache)
@@ -99,7 +99,7 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
             built = session.built
         elif build_cache is None:
             built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
-                          literals=literals)
+                          literals=literals, record=False)
         else:
             built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign,
                                  progress=progress, texts=texts)
