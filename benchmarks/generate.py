@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 TS = "https://w3id.org/tajsec/onto/"
@@ -476,7 +477,9 @@ DEFECT_KINDS = ["statement-no-source", "statement-short-quote", "bad-wikidata", 
                 "designation-group-not-organisation", "assistance-no-status"]
 
 
-def generate(triples: int, seed: int = 42, defects: int = 0) -> Writer:
+def countries(triples: int, seed: int = 42, defects: int = 0) -> Iterator[Writer]:
+    """The data country by country: the same writer after each country, holding that country's
+    blocks alone (its `triples` counts all so far), so that any size is made in bounded memory."""
     rng = random.Random(seed)
     w = Writer()
     states: list[str] = []
@@ -487,14 +490,23 @@ def generate(triples: int, seed: int = 42, defects: int = 0) -> Writer:
         # defects go in the first countries: each plants what it has occasion for, the rest
         # goes on to the next
         mine, budget = budget, []
+        w.blocks = []
         c = Country(w, rng, n, neighbours, mine)
         c.generate()
         budget = c.defects + budget  # kinds this country had no occasion for go on to the next
         states.append(c.state)
         n += 1
+        yield w
         if n > 100000:
             break
-    return w
+
+
+def generate(triples: int, seed: int = 42, defects: int = 0) -> Writer:
+    whole = Writer()
+    for w in countries(triples, seed, defects):
+        whole.blocks.extend(w.blocks)
+        whole.triples = w.triples
+    return whole
 
 
 def parse_size(text: str) -> int:

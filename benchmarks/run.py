@@ -241,7 +241,7 @@ def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT, en
             except ValueError:
                 pass
     return {"wall": wall, "rss": usage.ru_maxrss / 1024, "rc": proc.returncode, "json": data,
-            "stderr": stderr[-2000:], "stdout": stdout}
+            "stderr": stderr[-2000:], "stdout": stdout, "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def repeat(cmd, n: int, timeout=None, label="") -> dict:

@@ -5,6 +5,7 @@ is stale, gone or damaged never changes an answer."""
 from __future__ import annotations
 
 import random
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from test_incremental import FILES, _edit, _key, _write, dataset  # noqa: F401 - the fixture
 
 from tajsec.graph.build import build
-from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
+from tajsec.graph.cache import BuildCache, _subject_of, cached_build, changed_subjects, lines_about
 from tajsec.quality.validate import validate
 
 EDITS = 16
@@ -73,13 +74,19 @@ def test_cached_incremental_runs_give_the_full_runs_results(project, dataset, tm
         inc = validate(project, paths, changed=edits, cache=cache)
         full = validate(project, paths).findings
         assert inc.covered is not None, inc.incremental
-        precise += "derived changes from the build cache" in (inc.incremental or "")
+        precise += "derived changes from the standing store" in (inc.incremental or "")
         assert Counter(_key(f) for f in inc.findings) == Counter(_key(f) for f in full if f.result.focus in inc.covered), n
         rest_now = Counter(_key(f, False) for f in full if f.result.focus not in inc.covered)
         rest_before = Counter(_key(f, False) for f in full_before if f.result.focus not in inc.covered)
         assert rest_now == rest_before, n
         _restore(folder, dataset)
-    assert precise == EDITS, "the derived layer's changes did not come from the cache"
+    assert precise == EDITS, "the derived layer's changes did not come from the standing store"
+
+
+def forget_standing(cache: Path) -> None:
+    """No standing store (tajsec.graph.standing): the next run builds from the entries."""
+    shutil.rmtree(cache / "store", ignore_errors=True)
+    (cache / "store.json").unlink(missing_ok=True)
 
 
 def _check(project, paths, edits, cache, focus: str) -> str:
@@ -99,6 +106,7 @@ def test_a_stale_or_damaged_cache_never_changes_an_answer(project, dataset, tmp_
     paths = _restore(folder, dataset)
     before = paths[1].read_bytes()
     validate(project, paths, cache=cache)
+    forget_standing(cache)   # the entries' own damages: tests/test_standing.py has the standing store's
     lines = paths[1].read_text().splitlines()
     k = next(i for i, line in enumerate(lines) if "/startDate> " in line)
     lines[k] = lines[k].replace('"^^', '-31"^^', 1)
@@ -108,11 +116,10 @@ def test_a_stale_or_damaged_cache_never_changes_an_answer(project, dataset, tmp_
     if damage == "edit-and-back":   # the cache has seen the file edited, and edited back
         paths[1].write_bytes(before)
         validate(project, paths, cache=cache)
+        forget_standing(cache)
         paths[1].write_text("\n".join(lines) + "\n")
     elif damage == "deleted":
-        for p in cache.iterdir():
-            p.unlink()
-        cache.rmdir()
+        shutil.rmtree(cache)
     else:
         graphs = [p for p in cache.glob("*.nt") if not p.name.endswith(".lit.nt") and not p.name.startswith("derived-")]
         entries = sorted(graphs, key=lambda p: p.stat().st_size)
@@ -129,13 +136,31 @@ def test_a_stale_or_damaged_cache_never_changes_an_answer(project, dataset, tmp_
         else:   # a derived-layer entry that says nothing changed
             for nt in cache.glob("derived-*.nt"):
                 nt.write_bytes(b"")
-    damaged = {p: p.read_bytes() for p in cache.iterdir()} if cache.exists() else {}
+    damaged = {p: p.read_bytes() for p in cache.iterdir() if p.is_file()} if cache.exists() else {}
     note = _check(project, paths, edits, cache, focus)
     # the damage was seen: a damaged file entry rewritten whole, a damaged derived layer not used
     if damage in ("truncated", "flipped"):
         assert victim.read_bytes() != damaged[victim]
     if damage == "garbage-meta":
-        sound = [p for p in cache.glob("*.json") if not p.name.startswith("derived-") and p.read_bytes()[:1] == b"{"]
+        sound = [p for p in cache.glob("*.json") if not p.name.startswith(("derived-", "store"))
+                 and p.read_bytes()[:1] == b"{"]
         assert len(sound) == len(project.ontology_files) + FILES   # this run's inputs, written again
     assert ("derived changes from the build cache" in note) == (damage in ("edit-and-back", "truncated", "flipped")), note
     _check(project, paths, edits, cache, focus)   # and again, with the entries the last run rewrote
+
+
+def test_lines_about_finds_a_subjects_lines_by_bisection():
+    rng = random.Random(7)
+    subjects = [f"<https://e/{rng.choice('ab')}{rng.randrange(30)}>".encode() for _ in range(400)]
+    lines = sorted(f'{s.decode()} <https://e/p> "{rng.randrange(5)}" .'.encode() for s in subjects)
+    data = b"\n".join(lines) + b"\n"
+    for s in set(subjects) | {b"<https://e/a1>", b"<https://e/zz>", b"<https://e/>", b"<"}:
+        assert lines_about(data, s) == [line for line in lines if line.split(b" ", 1)[0] == s], s
+    assert lines_about(b"", b"<https://e/a1>") == []
+
+
+@pytest.mark.parametrize("line", [b'<https://e/a> <https://e/p> "1" .', b'<https://e/a>\t<https://e/p> "1" .',
+                                  b'  <https://e/a> <https://e/p> "1" .', b'\t<https://e/a>  <https://e/p> "1"', b"",
+                                  b"<https://e/a>", b"# a comment", b"_:b1 <https://e/p> \"x y\" ."])
+def test_the_subject_of_a_line_as_white_space_splits_it(line):
+    assert _subject_of(line) == (line.split(None, 1)[:1] or [b""])[0]

@@ -370,3 +370,75 @@ def test_load_into_with_literals_reports_syntax_errors_and_ill_typed_literals(tm
     with pytest.raises(LoadError, match="not a valid"):
         load.load_into(ox.Store(), write(tmp_path, "b.nt", f'<https://e/s> <https://e/p> "x"^^<{XSD}integer> .\n'.encode()),
                        ox.NamedNode("https://example.org/g"), literals=[])
+
+
+@pytest.mark.parametrize("name", ["a.ttl", "a.nt"])
+def test_ill_typed_literals_are_reported_by_line_and_retyped_ones_found_in_n_triples(tmp_path, name):
+    # words like "long" in a text name no datatype; an N-Triples file names xsd:byte in full
+    lines = [f'<https://example.org/s{i}> <https://example.org/q> "{v}"^^<{XSD}{t}> .\n'
+             for i, (v, t) in enumerate([("x9", "integer"), ("300", "byte"), ("a long int", "string"),
+                                         ("x1", "decimal"), ("13-13", "gYearMonth"), ("y", "date")])]
+    warnings: list = []
+    load.load_into(ox.Store(), write(tmp_path, name, "".join(lines).encode()), G, strict=False, warnings=warnings)
+    assert [(w.line, w.message.split(": ", 1)[1]) for w in warnings] == [
+        (1, '"x9" is not a valid xsd:integer'), (2, '"300" is not a valid xsd:byte'),
+        (4, '"x1" is not a valid xsd:decimal'), (5, '"13-13" is not a valid xsd:gYearMonth'),
+        (6, '"y" is not a valid xsd:date')]
+    with pytest.raises(LoadError) as e:   # strict: the first by line
+        load.load_into(ox.Store(), write(tmp_path, name, "".join(lines).encode()), G)
+    assert e.value.line == 1
+
+
+# ---- At scale (benchmarks/scale.py, 10M triples): the same rules, less held in memory ----
+
+@pytest.mark.parametrize("text,named", [
+    (b"int", True), (b"byte>", True), (b"xbyte", False), (b"bytex", False), (b"<http://x#long>", True),
+    (b"points interest", False), (b"shortly", False), (b"a short", True), (b"", False), (b"long-ish", True),
+])
+def test_retyped_datatype_names_are_found_as_words(text, named):
+    assert load._names_retyped_as_word(text) is named is bool(load._STORE_RETYPED.search(text))
+
+
+def test_typed_lines_are_the_lines_naming_a_datatype():
+    a = f'<https://e/s> <https://e/p> "1"^^<{XSD}integer> .\n'.encode()
+    b = b'<https://e/s> <https://e/q> "x"@en .\n'
+    c = f'<https://e/s> <https://e/r> "2.0"^^<{XSD}decimal> .'.encode()   # the last line, no newline
+    assert load._typed_lines(a + b + c) == a + c + b"\n"
+    assert load._typed_lines(b) == b""
+    assert load._typed_lines(c + b"\n" + a) == c + b"\n" + a
+    assert load._typed_lines(b + b'  _:b <https://e/p> "1"^^<' + XSD.encode() + b'integer> .\n') is None
+
+
+def test_ntriples_typed_literals_as_written_with_the_stores_subjects(tmp_path):
+    data = (f'<https://e/s> <https://e/p> "01"^^<{XSD}integer> .\n<https://e/s> <https://e/q> "x"@en .\n'
+            f'_:b <https://e/p> "4.0"^^<{XSD}decimal> .\n').encode()
+    for text, expected in ((data.split(b"_:")[0], ['"01"^^<' + XSD + 'integer>']),
+                           (data, ['"01"^^<' + XSD + 'integer>', '"4.0"^^<' + XSD + 'decimal>'])):
+        store, literals = ox.Store(), []
+        assert load.load_into(store, write(tmp_path, "a.nt", text), G, literals=literals) == len(text.splitlines())
+        assert [str(q.object) for q in literals] == expected
+        assert all(q.graph_name == G and any(True for _ in store.quads_for_pattern(q.subject, q.predicate, None, G))
+                   for q in literals)
+
+
+def test_a_large_text_is_kept_as_its_descriptor_and_read_again(tmp_path, monkeypatch):
+    path = write(tmp_path, "a.nt", load.BOM + TRIPLE)
+    texts: dict = {}
+    monkeypatch.setattr(load, "KEEP_TEXT_BYTES", len(TRIPLE))   # this file is larger
+    load.load_into(ox.Store(), path, G, strict=False, warnings=[], texts=texts)
+    assert isinstance(texts[str(path)], load.KeptText)
+    assert load.text_of(texts, path) == TRIPLE.decode() == load.text_of(texts, str(path))
+    assert load.text_of(texts, tmp_path / "other.nt") is None and load.text_of(None, path) is None
+    small: dict = {}
+    monkeypatch.setattr(load, "KEEP_TEXT_BYTES", len(TRIPLE) + len(load.BOM))   # not larger: kept as text
+    load.load_into(ox.Store(), path, G, strict=False, warnings=[], texts=small)
+    assert small[str(path)] == TRIPLE.decode()
+    with open(path, "r+b") as f:   # the same file, another byte
+        f.seek(len(load.BOM) + 1)
+        f.write(b"H")
+    with pytest.raises(LoadError, match="changed while it was being read"):
+        texts[str(path)].read()
+    with open(path, "ab") as f:
+        f.write(b"\n")
+    with pytest.raises(LoadError, match="changed while it was being read"):
+        texts[str(path)].read()

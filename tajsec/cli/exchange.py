@@ -168,17 +168,34 @@ def void_cmd(endpoint: str | None, output: Path | None) -> None:
 @click.option("--user", metavar="NAME",
               help="Log in as NAME (HTTP Basic or Digest, as the endpoint asks). The password comes from "
                    "the TAJSEC_PASSWORD environment variable, else ~/.netrc, else a prompt (not echoed).")
-def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float, user: str | None) -> None:
-    """Push the built graph (asserted and derived triples) to a SPARQL store. Idempotent: loading
-    twice replaces, it does not duplicate. Answers 5xx are retried (3 attempts in all)."""
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+def load_cmd(endpoint: str, graph: str | None, chunk: int, timeout: float, user: str | None,
+             files: tuple[Path, ...]) -> None:
+    """Push the built graph (asserted and derived triples) to a SPARQL store, or, given FILES,
+    the triples of those data files instead (any RDF format; streamed, a chunk at a time, so
+    memory stays bounded whatever their size; ill-typed literals sent as written, with a
+    warning). Idempotent: loading twice replaces, it does not duplicate. Answers 5xx are
+    retried (3 attempts in all)."""
     from tajsec.graph.build import build
-    from tajsec.sparql.remote import RemoteError, check_url, load, triples_of
+    from tajsec.sparql.remote import RemoteError, check_url, load, load_files, triples_of
 
     try:
         check_url(endpoint)
     except RemoteError as e:
         raise CannotRun(str(e)) from e
     credentials = _credentials(endpoint, user)
+    if files:
+        warnings: list = []
+        try:
+            n = load_files(list(files), endpoint, graph, chunk, None, timeout, credentials, warnings)
+        except RemoteError as e:
+            raise CannotRun(str(e)) from e
+        finally:
+            for w in warnings:
+                click.echo(str(w), err=True)
+        click.echo(f"tajsec load: {n} triples from {len(files)} file(s) into {graph or 'the default graph'} "
+                   f"at {endpoint}")
+        return
     built = build(find_project())
     total = len(triples_of(built.store))
     try:

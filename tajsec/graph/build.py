@@ -6,7 +6,7 @@ DERIVED_GRAPH. Queries run over the union of all graphs.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
+from tajsec.core.namespaces import SCRATCH_GRAPH as SCRATCH_GRAPH_IRI
 from tajsec.core.project import Project
-from tajsec.core.terms import QueryAnswer
+from tajsec.core.terms import QueryAnswer, triples
 from tajsec.graph.derivation import Derivations, Rule, derive
 from tajsec.io.load import graph_name_for, load_into
 
@@ -71,11 +72,14 @@ def load_files(project: Project, files: Iterable[Path], foreign: Iterable[Path],
 
 def build(project: Project, files: list[Path] | None = None, derive: bool = True,
           foreign: Iterable[Path] = (), progress: Callable[[Path], object] | None = None,
-          texts: dict[str, str] | None = None, literals: list[ox.Quad] | None = None) -> Built:
+          texts: dict[str, str] | None = None, literals: list[ox.Quad] | None = None,
+          record: bool = True) -> Built:
     """Load `files` (default: our ontology and instances) strictly, and `foreign` files (other
     people's data) leniently: their ill-typed literals become warnings, not errors. `texts`, if
     given, receives each file's text (see rdfio.load_into), so that no file is opened twice;
-    `literals`, the quads with a literal object as written (see load_into)."""
+    `literals`, the quads with a typed literal object as written (see load_into). Without
+    `record`, the derived layer is the same but how each triple was derived is not kept
+    (`Built.derivations` is empty): what validation, which never asks, does at any size."""
     if files is None:
         files = project.ontology_files + project.instance_files
 
@@ -86,7 +90,8 @@ def build(project: Project, files: list[Path] | None = None, derive: bool = True
     derived = 0
     derivations = Derivations()
     if derive:
-        derived = materialise(store, construct_queries(project), derivations)
+        derived = (materialise(store, construct_queries(project), derivations) if record
+                   else conclude_into(store, construct_queries(project)))
     return Built(store, list(graphs.values()), asserted, derived, graphs, warnings, derivations)
 
 
@@ -97,3 +102,47 @@ def materialise(store: ox.Store, rules: list[Path], record: Derivations | None =
     record = Derivations() if record is None else record
     return sum(derive(store, Rule(path.stem, path.read_text(encoding="utf-8")), DERIVED_GRAPH, record)
                for path in rules)
+
+
+def conclude_into(store: ox.Store, rules: list[Path]) -> int:
+    """What `materialise` adds to DERIVED_GRAPH, without the record: each rule runs as the
+    CONSTRUCT it is and its conclusions not already in the store are added before the next
+    rule runs, inside pyoxigraph (through a scratch graph, emptied after each rule) unless a
+    conclusion has a blank node (N-Triples would relabel it: those rules' triples go through
+    Python). Returns the number of triples added."""
+    before = len(store)
+    for rule in rules:
+        answer = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+        nt = answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        if b"_:" in nt:
+            answer = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+            new = {t: None for t in answer if not _present(store, t)}
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
+            continue
+        for part in _slices(nt, SLICE_BYTES):   # a slice at a time: the scratch graph stays small
+            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=_SCRATCH)
+            store.update(f"INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_SCRATCH} {{ ?s ?p ?o }} "
+                         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_SCRATCH}) }} }}")
+            store.remove_graph(_SCRATCH)
+    return len(store) - before
+
+
+#: How much of a rule's conclusions (N-Triples bytes) goes through the scratch graph at a time.
+SLICE_BYTES = 32 << 20
+
+
+def _slices(nt: bytes, size: int) -> Iterator[bytes]:
+    """`nt` in pieces of about `size` bytes, each ending at the end of a line."""
+    start = 0
+    while start < len(nt):
+        end = nt.find(b"\n", min(start + size, len(nt)) - 1)
+        end = len(nt) if end < 0 else end + 1
+        yield nt[start:end]
+        start = end
+
+
+_SCRATCH = ox.NamedNode(SCRATCH_GRAPH_IRI)
+
+
+def _present(store: ox.Store, t: ox.Triple) -> bool:
+    return next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is not None

@@ -53,11 +53,44 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=32).hexdigest()
 
 
-def _typed_literals(data: bytes, path: Path) -> bytes:
-    """The triples of a file whose object is a literal, as N-Triples the parser gave them."""
+def typed_literals(data: bytes, path: Path) -> bytes:
+    """The triples of a file whose object is a literal, as N-Triples the parser gave them, the
+    lines sorted (so that those about a subject are found by bisection: `lines_about`)."""
     quads = [q for q in ox.parse(data, format=load.format_for(path)) if isinstance(q.object, ox.Literal)]
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return b"".join(sorted((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)))
+
+
+def _subject_of(line: bytes) -> bytes:
+    """The first term of an N-Triples line as written (its subject, for a triple)."""
+    i = line.find(b" ")
+    head = line if i < 0 else line[:i]
+    if b"\t" in head or line[:1] in (b"\t", b" "):   # other white space than one space after it
+        parts = line.split(None, 1)
+        return parts[0] if parts else b""
+    return head
+
+
+def lines_about(data: bytes, subject: bytes) -> list[bytes]:
+    """The lines of `data` (lines in sorted order) that start with `subject` and a space."""
+    key = subject + b" "
+    lo, hi = 0, len(data)
+    while lo < hi:   # the first line not before `key`
+        mid = (lo + hi) // 2
+        start = max(lo, data.rfind(b"\n", 0, mid) + 1)
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end] < key:
+            lo = end + 1
+        else:
+            hi = start
+    found = []
+    while lo < len(data) and data.startswith(key, lo):
+        end = data.find(b"\n", lo)
+        end = len(data) if end < 0 else end
+        found.append(data[lo:end])
+        lo = end + 1
+    return found
 
 
 class BuildCache:
@@ -66,13 +99,17 @@ class BuildCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.code = _code_digest()
-        self.used: set[str] = set()
+        self.used: set[str] = {"store"}   # the standing store (tajsec.graph.standing) is never pruned
         self.hits = 0
         self.misses = 0
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
+        self.whole: set[str] = set()   # files whose `literals` are their whole N-Triples text
+        self.sorted: set[str] = set()   # files whose `literals` are in sorted order
+        self.lazy: dict[str, tuple[Path, str]] = {}   # files whose `literals` are read when asked for: path, key
         self.files: list[tuple[Path, ox.NamedNode, bool, str]] = []   # each file loaded: path, graph, strict, key
         self.conclusions = b""   # what the build rules concluded, as N-Triples (see `conclude`)
         self.rules: bytes | None = None   # the text of the build rules, once they ran
+        self.rule_outputs: list[bytes] | None = None   # each rule's conclusions (N-Triples), once they ran
 
     def key(self, path: Path, graph: ox.NamedNode, strict: bool, data: bytes) -> str:
         h = hashlib.sha256(self.code.encode())
@@ -97,7 +134,7 @@ class BuildCache:
 
     def _write(self, key: str, triples: int, warnings: list[LoadWarning], nq: bytes, lit: bytes) -> None:
         meta = {"key": key, "triples": triples, "warnings": [asdict(w) for w in warnings],
-                "nq": _digest(nq), "lit": _digest(lit)}
+                "nq": _digest(nq), "lit": _digest(lit), "sorted": True}
         try:
             atomic_write_bytes(self.folder / f"{key}.nt", nq)
             atomic_write_bytes(self.folder / f"{key}.lit.nt", lit)
@@ -126,6 +163,7 @@ class BuildCache:
                 warnings.extend(LoadWarning(**w) for w in meta["warnings"])
                 texts[str(path)] = (data[len(BOM):] if data.startswith(BOM) else data).decode("utf-8", errors="replace")
                 self.literals[str(path)] = lit
+                self._sorted(path, meta)
                 self._touch(key)
                 return int(meta["triples"])
         self.misses += 1
@@ -135,10 +173,53 @@ class BuildCache:
         count = load_into(store, path, graph, strict=strict, warnings=mine, texts=texts)
         warnings.extend(mine)
         nq = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        lit = _typed_literals(texts[str(path)].encode("utf-8"), path)
+        lit = typed_literals((load.text_of(texts, path) or "").encode("utf-8"), path)   # a large file: read again
         self.literals[str(path)] = lit
+        self.sorted.add(str(path))
         self._write(key, count, mine, nq, lit)
         return count
+
+    def meta(self, key: str) -> dict | None:
+        """The record of the entry under `key` (its warnings, number of triples), if readable."""
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) and meta.get("key") == key else None
+
+    def use_literals(self, path: Path, key: str) -> bool:
+        """Take the typed literals of `path` from its entry under `key` when asked for (the file
+        is not loaded: tajsec.graph.standing holds its graph); False if there is no such entry."""
+        if not (self.folder / f"{key}.lit.nt").is_file():
+            return False
+        self.lazy[str(path)] = (path, key)
+        self.used.add(key)
+        self._touch(key)
+        return True
+
+    def _literals_of(self, name: str) -> bytes:
+        """The typed literals of a file, read from its entry now if they were asked for lazily; an
+        entry not sound: from the file itself."""
+        if name in self.lazy:
+            path, key = self.lazy.pop(name)
+            meta = self.meta(key)
+            try:
+                lit = (self.folder / f"{key}.lit.nt").read_bytes()
+            except OSError:
+                lit = None
+            if meta is None or lit is None or meta.get("lit") != _digest(lit):
+                with open_input(path) as f:
+                    data = b"".join(read_limited(f, path))
+                lit, meta = typed_literals(data[len(BOM):] if data.startswith(BOM) else data, path), {"sorted": True}
+            self.literals[name] = lit
+            self._sorted(path, meta)
+        return self.literals.get(name, b"")
+
+    def _sorted(self, path: Path, meta: dict) -> None:
+        if meta.get("sorted") is True:
+            self.sorted.add(str(path))
+        else:
+            self.sorted.discard(str(path))
 
     def _touch(self, key: str) -> None:
         for suffix in (".json", ".nt", ".lit.nt"):
@@ -208,18 +289,37 @@ class BuildCache:
         self.used.add(key)
         return data
 
-    def typed_literals(self, files: Iterable[Path], subjects: set | None = None) -> list[ox.Triple]:
+    def typed_literals(self, files: Iterable[Path], subjects: set | None = None,
+                       describing: set[str] | None = None) -> list[ox.Triple]:
         """The triples of `files` whose object is a literal, as the parser gave them (files this
-        run loaded); with `subjects`, only those about these named nodes."""
+        run loaded); with `subjects`, only those about these named nodes; with `describing`,
+        only from these files (those that describe any of `subjects`: no other has a triple
+        about them)."""
         out: list[ox.Triple] = []
         wanted = (None if subjects is None
                   else {f"<{n.value}>".encode() for n in subjects if isinstance(n, ox.NamedNode)})
         for f in files:
-            data = self.literals.get(str(f), b"")
-            if wanted is not None:
+            if describing is not None and str(f) not in describing:
+                continue
+            data = self._literals_of(str(f))
+            if str(f) in self.whole:   # a file's whole N-Triples text, as written (see `use_text`)
+                if wanted is not None:
+                    data = b"\n".join(line for line in data.splitlines() if _subject_of(line) in wanted)
+                out.extend(t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if isinstance(t.object, ox.Literal))
+                continue
+            if wanted is not None and str(f) in self.sorted:
+                data = b"\n".join(line for s in sorted(wanted) for line in lines_about(data, s))
+            elif wanted is not None:
                 data = b"\n".join(line for line in data.splitlines() if line[:line.find(b" ")] in wanted)
             out.extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         return out
+
+    def use_text(self, path: Path, data: bytes) -> None:
+        """Take the typed literals of the N-Triples file `path` from its text `data` when asked
+        for (a file tajsec.graph.standing loaded without writing an entry)."""
+        self.literals[str(path)] = data[len(BOM):] if data.startswith(BOM) else data
+        self.whole.add(str(path))
+        self.sorted.discard(str(path))
 
 
 def cached_build(project: Project, files: list[Path], cache: BuildCache, derive: bool = True,
@@ -238,17 +338,19 @@ def cached_build(project: Project, files: list[Path], cache: BuildCache, derive:
     derived = 0
     if derive:
         cache.rules = b"\0".join(p.read_bytes() for p in construct_queries(project))
-        cache.conclusions = conclude(store, construct_queries(project))
+        cache.rule_outputs = []
+        cache.conclusions = conclude(store, construct_queries(project), cache.rule_outputs)
         derived = cache.conclusions.count(b"\n")
         cache.save_conclusions()
     return Built(store, list(graphs.values()), asserted, derived, graphs, warnings)
 
 
-def conclude(store: ox.Store, rules: list[Path]) -> bytes:
+def conclude(store: ox.Store, rules: list[Path], outputs: list[bytes] | None = None) -> bytes:
     """Run the build rules in order as SPARQL CONSTRUCTs over the union of graphs, each adding
     its conclusions to DERIVED_GRAPH before the next runs; returns them all as N-Triples. The
     same union of triples as tajsec.graph.build.materialise, without the record of how each
-    was derived (a conclusion already asserted is added again, to the derived graph)."""
+    was derived (a conclusion already asserted is added again, to the derived graph). `outputs`
+    receives each rule's conclusions."""
     out = []
     for rule in rules:
         nt = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)).serialize(
@@ -264,6 +366,8 @@ def conclude(store: ox.Store, rules: list[Path]) -> bytes:
         if plain:
             store.load(plain, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH)
         out.append(nt)
+    if outputs is not None:
+        outputs.extend(out)
     return b"".join(out)
 
 

@@ -7,6 +7,7 @@ bytes actually read; entities in RDF/XML and remote JSON-LD contexts are refused
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
-from tajsec.core.namespaces import GRAPH_BASE
+from tajsec.core.namespaces import GRAPH_BASE, RDF_LANG_STRING, XSD_STRING
 from tajsec.core.terms import QueryAnswer, solutions
 from tajsec.core.xsd import INTEGER_RANGES, XSD, xsd_well_formed
 from tajsec.io import screens
@@ -143,6 +144,7 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
     fmt = format_for(path)
     with open_input(path) as f:
         data = b"".join(read_limited(f, path))
+        kept = KeptText(path, f.fileno(), data) if texts is not None and len(data) > KEEP_TEXT_BYTES else None
     if data.startswith(BOM):
         _bom_rule(path, strict, warnings)
         data = data[len(BOM):]
@@ -152,8 +154,48 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
     if fmt == ox.RdfFormat.JSON_LD:
         screen_jsonld(path, data, strict, warnings)
     if texts is not None:
-        texts[str(path)] = data.decode("utf-8", errors="replace")
+        texts[str(path)] = kept or data.decode("utf-8", errors="replace")  # type: ignore[assignment]
     return fmt, data
+
+
+#: A file larger than this is not held as text for the callers of `_preflight` that ask for
+#: texts (to locate results on lines): its descriptor is (KeptText), and it is read again from
+#: that descriptor when its lines are needed, so that it is still opened only once.
+KEEP_TEXT_BYTES = int(os.environ.get("TAJSEC_KEEP_TEXT_BYTES", str(16 << 20)))
+
+
+class KeptText:
+    """The text of a file read once, kept as the open descriptor it was read from: `read()`
+    reads it again from there (byte-order mark dropped, as the loader does), an error if the
+    bytes are not those read the first time."""
+
+    def __init__(self, path: Path, fd: int, data: bytes):
+        self.path, self.fd = path, os.dup(fd)
+        self.size, self.digest = len(data), hashlib.sha256(data).digest()
+
+    def read(self) -> str:
+        chunks, at = [], 0
+        while at <= self.size:
+            chunk = os.pread(self.fd, min(_CHUNK, self.size + 1 - at), at)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            at += len(chunk)
+        data = b"".join(chunks)
+        if len(data) != self.size or hashlib.sha256(data).digest() != self.digest:
+            raise LoadError(str(self.path), None, None, "the file changed while it was being read; run again")
+        return (data[len(BOM):] if data.startswith(BOM) else data).decode("utf-8", errors="replace")
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def text_of(texts: dict | None, path: Path | str) -> str | None:
+    """The text `texts` (filled by the loader) holds for `path`, read again if it was kept as a
+    descriptor (KeptText); None if it holds none."""
+    text = None if texts is None else texts.get(str(path))
+    return text.read() if isinstance(text, KeptText) else text
 
 
 class InputFile:
@@ -268,7 +310,8 @@ def report_ill_typed(path: Path | str, lines: Callable[[], Iterable[str]], reaso
     only if there are any): a LoadError if `strict`, otherwise warnings with their line."""
     if not reasons:
         return
-    located = lines_of(lines(), reasons)
+    # by line: the order the store found them in depends on what else it holds
+    located = sorted(lines_of(lines(), reasons), key=lambda lw: (lw[0] is None, lw[0] or 0, lw[1]))
     if strict:
         line, why = located[0]
         more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
@@ -348,6 +391,16 @@ _TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF
 _RETYPED_NAMES = frozenset(INTEGER_RANGES) | {"dateTimeStamp"}
 _STORE_RETYPED = re.compile(rb"(?<![A-Za-z])(" + b"|".join(n.encode() for n in sorted(_RETYPED_NAMES))
                             + rb")(?![A-Za-z])")
+#: N-Triples writes a datatype as a whole IRI: found by its namespace, at the speed of a substring
+#: search (the pattern above tries every position of the text: most of a large file's load time)
+_NT_RETYPED = re.compile(rb"XMLSchema#(?:" + b"|".join(n.encode() for n in sorted(_RETYPED_NAMES)) + rb")>")
+
+
+def _names_retyped(fmt: ox.RdfFormat, data: bytes) -> bool:
+    """Whether `data` may hold a literal of a datatype the store retypes (`_RETYPED_NAMES`)."""
+    if fmt == ox.RdfFormat.N_TRIPLES and b"\\" not in data:   # an IRI could escape its characters
+        return _NT_RETYPED.search(data) is not None
+    return _names_retyped_as_word(data)
 
 
 def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = True,
@@ -356,7 +409,8 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     """Load one file into `graph` of `store` at pyoxigraph speed; same checks and errors as
     parse_file. Returns the number of triples loaded. (The store keeps well-formed typed
     literals in canonical form, e.g. "0042"^^xsd:integer as 42; parse_file keeps them as written.)
-    `literals`, if given, receives the quads whose object is a literal, as written and with the
+    `literals`, if given, receives the quads whose object is a typed literal (not a plain or
+    language-tagged string: those the store keeps as written), as written and with the
     very blank nodes the store holds (the file is then parsed in Python rather than loaded by
     the store: a little slower), so that a validator can see them as written (tajsec.shacl.terms)."""
     fmt, data = _preflight(path, strict, warnings, texts)
@@ -364,11 +418,15 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         quads = _parse(path, fmt, data, graph, strict, warnings)
         store.extend(quads)
         if literals is not None:
-            literals.extend(q for q in quads if isinstance(q.object, ox.Literal))
+            literals.extend(q for q in quads if _typed(q.object))
         return len(quads)
     try:
-        if literals is None:
+        typed = _typed_lines(data) if fmt == ox.RdfFormat.N_TRIPLES else None
+        if literals is None or typed is not None:   # pyoxigraph's loader: the fastest (typed: see below)
             store.load(data, format=fmt, to_graph=graph)
+            if literals is not None and typed:
+                literals.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                                for q in ox.parse(typed, format=fmt) if _typed(q.object))
         else:
             store.extend(_keeping_literals(ox.parse(data, format=fmt, rename_blank_nodes=True), graph, literals))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
@@ -381,21 +439,66 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
     for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
-    if _STORE_RETYPED.search(data):  # the store has turned them into xsd:integer / xsd:dateTime
-        bad.extend(why for q in ox.parse(data, format=fmt) if isinstance(q.object, ox.Literal)
+    typed_part = data if typed is None else typed   # N-Triples: a datatype is named only on those lines
+    if _names_retyped(fmt, typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
+        bad.extend(why for q in ox.parse(typed_part, format=fmt) if isinstance(q.object, ox.Literal)
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
 
 
+def _typed_lines(data: bytes) -> bytes | None:
+    """The lines of N-Triples `data` that may hold a typed literal (`"^^<`), for `literals` when
+    the store itself loads the file; None if one of them has a blank-node subject (the store
+    gives blank nodes labels of its own: such a file is parsed in Python, as other formats are)."""
+    out, at, last = [], data.find(b'"^^<'), -1
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end + 1
+        if start > last:
+            line = data[start:end]
+            if line.lstrip().startswith(b"_:"):
+                return None
+            out.append(line if line.endswith(b"\n") else line + b"\n")
+            last = start
+        at = data.find(b'"^^<', end)
+    return b"".join(out)
+
+
+def _names_retyped_as_word(data: bytes) -> bool:
+    """Whether `data` names one of _RETYPED_NAMES as a word, not preceded or followed by an
+    ASCII letter (what _STORE_RETYPED matches): each name looked for with bytes.find, which is
+    much faster on a large file than the regular expression."""
+    for name in _RETYPED_BYTES:
+        at = data.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (at and data[at - 1:at].isalpha()) and not data[end:end + 1].isalpha():
+                return True
+            at = data.find(name, at + 1)
+    return False
+
+
+_RETYPED_BYTES = tuple(sorted({n.encode() for n in _RETYPED_NAMES}))
+
+
 def _keeping_literals(quads: Iterable[ox.Quad], graph: ox.NamedNode, literals: list[ox.Quad]) -> Iterator[ox.Quad]:
-    """The parsed quads put into `graph`, streamed; those with a literal object also appended to
-    `literals` (only those are held in memory)."""
+    """The parsed quads put into `graph`, streamed; those with a typed literal object also
+    appended to `literals` (only those are held in memory)."""
     for q in quads:
         q = ox.Quad(q.subject, q.predicate, q.object, graph)
-        if isinstance(q.object, ox.Literal):
+        if _typed(q.object):
             literals.append(q)
         yield q
+
+
+_UNTYPED = frozenset({XSD_STRING, RDF_LANG_STRING})
+
+
+def _typed(term: object) -> bool:
+    """A literal with a datatype other than xsd:string and rdf:langString."""
+    return isinstance(term, ox.Literal) and term.datatype.value not in _UNTYPED
 
 
 class _GraphView:

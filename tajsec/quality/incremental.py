@@ -100,16 +100,20 @@ def _edited(path: Path, texts: list[bytes]) -> tuple[set, list[set]]:
 
 
 def plan(store: ox.Store, changed: dict[Path, list[bytes]], reach: Reach | None,
-         ontology_graphs: set[str], derived_changed: set | None = None) -> Plan | None:
+         ontology_graphs: set[str], derived_changed: set | None = None,
+         asserted: dict[Path, set] | None = None) -> Plan | None:
     """`changed`: each changed data file with its texts (now, and before the edit when known).
     `derived_changed`: the subjects whose derived triples the edit changed, when known (from
-    the build cache); else every node a changed subject describes counts as one.
+    the build cache); else every node a changed subject describes counts as one. `asserted`:
+    the triples each edit added or removed, when known (from the standing store).
     None when the edit cannot be followed and everything must be validated."""
     if reach is None:
         return None
     seeds: set = set()
+    known = {Path(p).resolve(): ts for p, ts in (asserted or {}).items()
+             if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in ts)}
     for path, texts in changed.items():
-        edited, versions = _edited(path, texts)
+        edited, versions = (known[path.resolve()], []) if path.resolve() in known else _edited(path, texts)
         objects = {t.object for v in versions for t in v}
         for t in edited:
             p = t.predicate.value

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from tajsec import shacl
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
+from tajsec.graph import standing
 from tajsec.graph.build import build
 from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
 from tajsec.io.load import LoadWarning, format_for
@@ -85,24 +86,45 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     data_files = foreign or project.instance_files
     if files and with_instances:
         data_files = project.instance_files + data_files
-    texts: dict[str, str] = {}  # each file's text, as the loader read it: no file is opened twice
+    texts: dict = {}  # each file's text as the loader kept it (tajsec.io.load.text_of): no file is opened twice
     ours = [] if shapes and foreign and not with_instances else project.ontology_files
     inputs = ours + [f for f in data_files if f not in foreign]
     build_cache = None if cache is None or engine != "fast" else BuildCache(cache)
     # the literals as the files wrote them, with the blank nodes of the store (tajsec.shacl.terms)
     literals: list[ox.Quad] = []
-    if build_cache is None:
-        built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
-                      literals=literals)
-    else:
-        built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign, progress=progress,
-                             texts=texts)
-    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache)
+    session = _from_standing(project, inputs, foreign, shape_files, changed, build_cache, texts) \
+        if build_cache is not None and ours else None
+    try:
+        if session is not None and session.built is not None:
+            built = session.built
+        elif build_cache is None:
+            built = build(project, inputs, derive=bool(ours), foreign=foreign, progress=progress, texts=texts,
+                          literals=literals, record=False)
+        else:
+            built = cached_build(project, inputs, build_cache, derive=bool(ours), foreign=foreign,
+                                 progress=progress, texts=texts)
+        outcome = _validate_built(built, changed, data_files, shape_files, ours, build_cache, session, literals,
+                                  texts, engine, threshold)
+    finally:
+        if session is not None:
+            session.close()
+    if build_cache is not None and ours and session is None:
+        standing.save(project, built, build_cache, inputs, foreign)
+    return outcome
+
+
+def _validate_built(built: Built, changed: dict[Path, list[bytes]] | None, data_files: list[Path],
+                    shape_files: list[Path], ours: list[Path], build_cache: BuildCache | None,
+                    session: standing.Session | None, literals: list[ox.Quad], texts: dict[str, str], engine: str,
+                    threshold: str) -> ValidationOutcome:
+    plan, note = (_incremental_plan(built, changed, data_files, shape_files, ours, build_cache, session)
                   if changed is not None else (None, None))
     store = built.store if plan is None else plan.store
     # literals checked and reported as the files wrote them (tajsec.shacl.terms)
+    # (an incremental run: only from the files that describe a node of its part)
     written: list = literals if build_cache is None else build_cache.typed_literals(
-        data_files, None if plan is None else plan.needed)
+        data_files, None if plan is None else plan.needed, None if plan is None else
+        {str(built.graphs[g.value]) for g in plan.store.named_graphs() if g.value in built.graphs})
     if plan is not None:
         written = [q for q in written if q.subject in plan.needed]
     if engine == "pyshacl":  # the reference engine, slower; same results (tests/test_fastshacl.py)
@@ -117,22 +139,42 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
                              list(built.warnings), note, None if plan is None else plan.affected)
 
 
+def _from_standing(project: Project, inputs: list[Path], foreign: list[Path], shape_files: list[Path],
+                   changed: dict[Path, list[bytes]] | None, cache: BuildCache,
+                   texts: dict[str, str]) -> standing.Session | None:
+    """An incremental run's build from the standing store (tajsec.graph.standing); None: build
+    in memory."""
+    if changed is None or {f.resolve() for f in shape_files} & {f.resolve() for f in changed}:
+        return None
+    given = {f.resolve() for f in inputs + foreign}
+    return standing.open_session(project, inputs, cache, foreign,
+                                 {f: t for f, t in changed.items() if f.resolve() in given}, texts)
+
+
 def _incremental_plan(built: Built, changed: dict[Path, list[bytes]], data_files: list[Path], shape_files: list[Path],
-                      ontology: list[Path], cache: BuildCache | None = None) -> tuple[incremental.Plan | None, str]:
-    """The part of the store an incremental run validates (None: all of it), and a note saying so."""
+                      ontology: list[Path], cache: BuildCache | None = None,
+                      session: standing.Session | None = None) -> tuple[incremental.Plan | None, str]:
+    """The part of the store an incremental run validates (None: all of it), and a note saying
+    so. With a `session` on the standing store, the edits' triples and the subjects whose
+    derived triples they changed are known (else worked out from the build cache, when it can)."""
+    derived = None if session is None else session.derived
     schema = {f.resolve() for f in list(shape_files) + list(ontology)}
     if any(f.resolve() in schema for f in changed):
         return None, "full run: shapes or ontology changed"
     ours = {f.resolve() for f in data_files}
     edits = {f: texts for f, texts in changed.items() if f.resolve() in ours}
     graphs = {g for g, f in built.graphs.items() if f in ontology}
-    derived = _derived_changes(cache, edits, ontology)
-    plan = incremental.plan(built.store, edits, reach(shape_files), graphs, derived)
+    from_standing = derived is not None
+    if derived is None:
+        derived = _derived_changes(cache, edits, ontology)
+    plan = incremental.plan(built.store, edits, reach(shape_files), graphs, derived,
+                            None if session is None else session.asserted)
     if plan is None:
         return None, "full run: the changes reach beyond what incremental validation follows"
     return plan, (f"incremental: {len(edits)} changed file(s), "
                   f"{sum(1 for n in plan.affected if not isinstance(n, ox.Literal))} affected node(s)"
-                  + ("" if derived is None else ", derived changes from the build cache"))
+                  + ("" if derived is None else ", derived changes from the "
+                     + ("standing store" if from_standing else "build cache")))
 
 
 def _derived_changes(cache: BuildCache | None, edits: dict[Path, list[bytes]], ontology: list[Path]) -> set | None:

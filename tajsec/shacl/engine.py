@@ -15,6 +15,8 @@ says, where rdflib orders the two; and `sh:node` may point at a property shape (
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -61,9 +63,28 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
         datatype = original.datatype.value
         if datatype in compiled.datatypes and xsd_well_formed(original.value, datatype) is False:
             bad.setdefault(original.datatype.value, []).append(lit)
+    queries = list(compiled.queries)
+    if len(queries) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and len(store) >= PARALLEL_QUADS:
+        results = _forked(store, queries, bad)
+    else:
+        results = _results_of(store, queries, bad)
+    if compiled.unsupported_roots and fallback:
+        logging.getLogger(__name__).info(
+            "pySHACL validates %d shape(s) this engine cannot compile: %s", len(compiled.unsupported),
+            "; ".join(f"{s} ({why})" for s, why in compiled.unsupported))
+        results.extend(_fallback(store, compiled))
+    return sort_results(results)
+
+
+#: A store of at least this many quads is queried by two processes at once: a child forked from
+#: this one (the store shared copy-on-write; the queries only read it) runs every other query.
+PARALLEL_QUADS = int(os.environ.get("TAJSEC_PARALLEL_QUADS", "2000000"))
+
+
+def _results_of(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
     results: list[ValidationResult] = []
     chains: dict[str, dict] = {}
-    for q in compiled.queries:
+    for q in queries:
         sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
         found = []
         if q.parts is None:
@@ -76,12 +97,33 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
                     if mask >> k & 1:
                         found.append(_result(part, row))
         results.extend(fan_out(store, q.fanout, found, chains) if q.fanout and found else found)
-    if compiled.unsupported_roots and fallback:
-        logging.getLogger(__name__).info(
-            "pySHACL validates %d shape(s) this engine cannot compile: %s", len(compiled.unsupported),
-            "; ".join(f"{s} ({why})" for s, why in compiled.unsupported))
-        results.extend(_fallback(store, compiled))
-    return sort_results(results)
+    return results
+
+
+def _forked(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
+    """The results of `queries`, every other one run by a child process forked from this one
+    (its results come back pickled through a pipe), the rest here at the same time."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: never returns
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(pickle.dumps(_results_of(store, queries[1::2], bad)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        mine = _results_of(store, queries[0::2], bad)
+    finally:
+        with os.fdopen(read, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"the SHACL query process failed (exit {os.waitstatus_to_exitcode(status)})")
+    return mine + pickle.loads(data)
 
 
 def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: dict) -> list[ValidationResult]:

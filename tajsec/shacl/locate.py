@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from tajsec.io.load import text_of
 from tajsec.shacl.result import ValidationResult
 
 if TYPE_CHECKING:
@@ -62,37 +63,43 @@ class Finding:
 
 
 def locate(results: list[ValidationResult], built: Built, data_files: list[Path],
-           texts: dict[str, str] | None = None) -> list[Finding]:
+           texts: dict | None = None) -> list[Finding]:
     """Each result with the data file and line that describe its focus node, sorted by file and
     line. `built` is the tajsec.graph.build.Built the results came from. A node described in
     several data files is placed in the first of them, in the order of `data_files`. Only the
-    reported nodes are looked up, and only the files they are in are read for lines."""
-    texts = texts or {}  # each file's text as the loader read it: no file is opened twice
+    reported nodes are looked up, and only the files they are in are read for lines, one file
+    at a time (`texts`: each file's text as the loader kept it, tajsec.io.load.text_of: no
+    file is opened twice)."""
     order = {str(f): f for f in data_files}
     rank = {name: i for i, name in enumerate(order)}
-    lines: dict[str, dict[str, int]] = {}
-
-    def lines_of(f: Path) -> dict[str, int]:
-        if str(f) not in lines:
-            lines[str(f)] = subject_lines(f, texts.get(str(f)))
-        return lines[str(f)]
-
     subject_files, object_files = where_described(built, {r.focus for r in results})
     findings = []
+    described_in: dict[str, list[Finding]] = {}   # file -> findings placed on a description there
+    mentioned_in: dict[str, list[Finding]] = {}   # file -> findings placed on a first use there
     for r in results:
         finding = Finding(r)
         described = [order[str(f)] for f in subject_files.get(finding.focus, []) if str(f) in order]
         used = [order[str(f)] for f in object_files.get(finding.focus, []) if str(f) in order]
         first = min(described, key=lambda f: rank[str(f)], default=None)
         if first is not None:
-            finding.file, finding.line = str(first), lines_of(first).get(finding.focus)
+            finding.file = str(first)
+            described_in.setdefault(finding.file, []).append(finding)
         else:
             # a node that no input describes (say, an untyped target): point at its first use
             first = min(used, key=lambda f: rank[str(f)], default=None)
             if first is not None:
                 finding.file = str(first)
-                finding.line = first_mention(first, finding.focus, texts.get(str(first)))
+                mentioned_in.setdefault(finding.file, []).append(finding)
         findings.append(finding)
+    for name in [n for n in order if n in described_in or n in mentioned_in]:
+        text = text_of(texts, name)
+        if name in described_in:
+            lines = subject_lines(order[name], text)
+            for finding in described_in[name]:
+                finding.line = lines.get(finding.focus)
+            del lines
+        for finding in mentioned_in.get(name, []):
+            finding.line = first_mention(order[name], finding.focus, text)
     findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
     return findings
 

@@ -1,0 +1,176 @@
+"""What keeps `tajsec validate` within bounded memory at 10M triples (benchmarks/scale.py) without
+changing one result: the derived layer without its derivation record, only typed literals kept
+as written, and large files' texts kept as their descriptor (read again to locate results)."""
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from tajsec.core.errors import LoadError
+from tajsec.graph.build import build
+from tajsec.io import load
+from tajsec.quality.validate import validate
+
+
+def _generated(tmp_path: Path) -> list[Path]:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    w = gen.generate(3000, seed=5, defects=len(gen.DEFECT_KINDS))
+    lines = gen.serialise(w, "nt").decode("utf-8").splitlines(keepends=True)
+    half = len(lines) // 2
+    files = [tmp_path / "one.nt", tmp_path / "two.ttl"]
+    files[0].write_text("".join(lines[:half]), encoding="utf-8")
+    files[1].write_text("".join(lines[half:]), encoding="utf-8")
+    return files
+
+
+def _key(outcome) -> list:
+    return [(f.file, f.line, f.focus, f.path, f.value, f.component, f.shape, f.severity, f.message)
+            for f in outcome.findings] + [str(w) for w in outcome.load_warnings]
+
+
+def test_texts_kept_as_descriptors_locate_the_same_lines_opening_each_file_once(project, tmp_path, monkeypatch):
+    files = _generated(tmp_path)
+    held = validate(project, files)
+    assert len(held.findings) >= 20 and all(f.line for f in held.findings if f.file)
+    counts: dict[str, int] = {}
+    real_os_open, real_open = os.open, builtins.open
+
+    def counting_os_open(path, *a, **kw):
+        counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_os_open(path, *a, **kw)
+
+    def counting_open(path, *a, **kw):
+        if isinstance(path, (str, os.PathLike)):
+            counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr(load, "KEEP_TEXT_BYTES", 0)   # every file kept as its descriptor
+    kept: list = []
+    real_init = load.KeptText.__init__
+
+    def recording_init(self, *a):
+        real_init(self, *a)
+        kept.append(self)
+
+    monkeypatch.setattr(load.KeptText, "__init__", recording_init)
+    monkeypatch.setattr(os, "open", counting_os_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    again = validate(project, files)
+    monkeypatch.undo()
+    assert _key(again) == _key(held)
+    assert {str(k.path) for k in kept} >= {str(f) for f in files}
+    assert {str(f): counts.get(str(f)) for f in files} == {str(f): 1 for f in files}
+
+
+def test_a_kept_text_changed_since_it_was_read_is_an_error(tmp_path):
+    f = tmp_path / "a.nt"
+    f.write_bytes(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+    with load.open_input(f) as opened:
+        data = opened.read()
+        kept = load.KeptText(f, opened.fileno(), data)
+    assert kept.read() == data.decode("utf-8")
+    assert load.text_of({str(f): kept}, f) == data.decode("utf-8")
+    with open(f, "r+b") as w:   # the same file (inode), other bytes of the same length
+        w.write(b"<http://example.org/A")
+    with pytest.raises(LoadError, match="changed while it was being read"):
+        kept.read()
+    with open(f, "ab") as w:
+        w.write(b"# more\n")
+    with pytest.raises(LoadError, match="changed while it was being read"):
+        kept.read()
+
+
+@pytest.mark.parametrize("slice_bytes", [32 << 20, 500])   # one slice per rule; many
+def test_derived_layer_without_record_is_the_same(project, tmp_path, monkeypatch, slice_bytes):
+    from tajsec.graph import build as build_module
+
+    monkeypatch.setattr(build_module, "SLICE_BYTES", slice_bytes)
+    files = _generated(tmp_path)
+    recorded = build(project, foreign=files)
+    fast = build(project, foreign=files, record=False)
+    assert set(fast.store) == set(recorded.store)
+    assert fast.derived_triples == recorded.derived_triples > 0
+    assert len(recorded.derivations) > 0 and len(fast.derivations) == 0
+    assert not any(True for _ in fast.store.quads_for_pattern(None, None, None, build_module._SCRATCH))
+
+
+def test_only_typed_literals_are_kept_as_written(project, tmp_path):
+    files = _generated(tmp_path)
+    literals: list = []
+    build(project, project.ontology_files, derive=False, foreign=files, literals=literals)
+    kinds = {q.object.datatype.value.rsplit("#", 1)[-1] for q in literals}
+    assert {"gYear", "integer", "date"} <= kinds and not kinds & {"string", "langString"}
+
+
+@pytest.mark.parametrize("text,named", [
+    (b'"1"^^xsd:byte', True), (b"<http://www.w3.org/2001/XMLSchema#unsignedInt>", True),
+    (b"xsd:integer", False), (b"points of interest: international", False), (b"int", True),
+    (b"shortly bytes", False), (b"a-long-b", True), (b"dateTimeStamps", False), (b"", False),
+])
+def test_retyped_datatype_screen_matches_the_expression(text, named):
+    assert load._names_retyped_as_word(text) is named is bool(load._STORE_RETYPED.search(text))
+
+
+def test_ntriples_loaded_by_the_store_keep_their_typed_literals_as_written(project, tmp_path):
+    from tajsec.io.load import graph_name_for, load_into
+
+    ex, xsd = "http://example.org/", "http://www.w3.org/2001/XMLSchema#"
+    iri_only = (f'<{ex}a> <{ex}p> "01"^^<{xsd}integer> .\n<{ex}a> <{ex}q> "x"@en .\n'
+                f'<{ex}a> <{ex}r> "s"^^<{xsd}string> .\n')
+    with_blank = iri_only + f'_:b <{ex}p> "4.0"^^<{xsd}decimal> .\n<{ex}a> <{ex}s> _:b .\n'
+    assert load._typed_lines(iri_only.encode()) == (f'<{ex}a> <{ex}p> "01"^^<{xsd}integer> .\n'
+                                                    f'<{ex}a> <{ex}r> "s"^^<{xsd}string> .\n').encode()
+    assert load._typed_lines(with_blank.encode()) is None   # parsed in Python: the store's blank nodes
+    for text in (iri_only, with_blank):
+        f = tmp_path / "d.nt"
+        f.write_text(text, encoding="utf-8")
+        store, literals = __import__("pyoxigraph").Store(), []
+        load_into(store, f, graph_name_for(f, tmp_path), strict=False, warnings=[], literals=literals)
+        assert [str(q.object) for q in literals] == ([f'"01"^^<{xsd}integer>'] + ([f'"4.0"^^<{xsd}decimal>']
+                                                                                if "_:b" in text else []))
+        for q in literals:   # the very subject the store holds
+            assert any(True for _ in store.quads_for_pattern(q.subject, q.predicate, None, q.graph_name))
+
+
+def test_shacl_queries_split_over_two_processes_give_the_same_results(project, tmp_path, monkeypatch):
+    from tajsec.shacl import engine
+
+    files = _generated(tmp_path)
+    alone = validate(project, files)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    split = validate(project, files)
+    assert forks == [1]
+    assert _key(split) == _key(alone) and len(alone.findings) >= 20
+
+
+def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
+    from tajsec.shacl import engine
+
+    files = _generated(tmp_path)
+    real = engine._results_of
+
+    def failing_in_the_child(store, queries, bad):
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        return real(store, queries, bad)
+
+    parent = os.getpid()
+    monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
+    monkeypatch.setattr(engine, "_results_of", failing_in_the_child)
+    with pytest.raises(RuntimeError, match="SHACL query process failed"):
+        validate(project, files)
