@@ -14,7 +14,7 @@ import pytest
 from test_incremental import FILES, _edit, _key, _write, dataset  # noqa: F401 - the fixture
 
 from tajsec.graph.build import build
-from tajsec.graph.cache import BuildCache, _subject_of, cached_build, changed_subjects, lines_about
+from tajsec.graph.cache.entries import BuildCache, _subject_of, cached_build, changed_subjects, lines_about
 from tajsec.quality.validate import validate
 
 EDITS = 16
@@ -84,7 +84,7 @@ def test_cached_incremental_runs_give_the_full_runs_results(project, dataset, tm
 
 
 def forget_standing(cache: Path) -> None:
-    """No standing store (tajsec.graph.standing): the next run builds from the entries."""
+    """No standing store (tajsec.graph.cache.standing): the next run builds from the entries."""
     shutil.rmtree(cache / "store", ignore_errors=True)
     (cache / "store.json").unlink(missing_ok=True)
 

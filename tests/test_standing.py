@@ -1,5 +1,5 @@
-"""The standing store of incremental validation (tajsec.graph.standing) and its derived layer
-kept by deltas (tajsec.graph.delta): on random edits, the rules' graphs after a delta update
+"""The standing store of incremental validation (tajsec.graph.cache.standing) and its derived layer
+kept by deltas (tajsec.graph.cache.delta): on random edits, the rules' graphs after a delta update
 are those a full derivation gives."""
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from test_incremental import dataset  # noqa: F401 - the fixture
 
 from tajsec.core.namespaces import TS_NOT_BEFORE, TSD, XSD
-from tajsec.graph import delta, standing
 from tajsec.graph.build import construct_queries
-from tajsec.graph.standing import changed_lines
+from tajsec.graph.cache import delta, standing
+from tajsec.graph.cache.standing import changed_lines
 from tajsec.quality.validate import validate
 
 EDITS = 40
@@ -134,7 +134,7 @@ def _light_edit(lines: list[str], rng: random.Random) -> list[str]:
 
 
 def test_light_edits_are_what_the_loader_makes(dataset, tmp_path):  # noqa: F811
-    from tajsec.graph import light
+    from tajsec.graph.cache import light
     from tajsec.io.load import load_into
 
     graph = ox.NamedNode("urn:test:g")

@@ -19,9 +19,8 @@ import pyoxigraph as ox
 from tajsec import shacl
 from tajsec.core.namespaces import shorten
 from tajsec.core.project import Project
-from tajsec.graph import standing
 from tajsec.graph.build import build
-from tajsec.graph.cache import BuildCache, cached_build, changed_subjects
+from tajsec.graph.cache import BuildCache, cached_build, changed_subjects, standing
 from tajsec.io.load import LoadWarning, format_for
 from tajsec.quality import incremental
 from tajsec.shacl.engine import validate_with_pyshacl
@@ -142,7 +141,7 @@ def _validate_built(built: Built, changed: dict[Path, list[bytes]] | None, data_
 def _from_standing(project: Project, inputs: list[Path], foreign: list[Path], shape_files: list[Path],
                    changed: dict[Path, list[bytes]] | None, cache: BuildCache,
                    texts: dict[str, str]) -> standing.Session | None:
-    """An incremental run's build from the standing store (tajsec.graph.standing); None: build
+    """An incremental run's build from the standing store (tajsec.graph.cache.standing); None: build
     in memory."""
     if changed is None or {f.resolve() for f in shape_files} & {f.resolve() for f in changed}:
         return None

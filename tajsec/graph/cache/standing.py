@@ -3,7 +3,7 @@ build cache's folder between runs (pyoxigraph's RocksDB store under `store/`), s
 after a small edit neither loads every file again nor runs the build rules over everything.
 
 Each input file is a named graph of the store, as a build makes it; each build rule's
-conclusions are a graph of their own (tajsec.graph.delta). `store.json` records, for the
+conclusions are a graph of their own (tajsec.graph.cache.delta). `store.json` records, for the
 store it names by a random id (the same id is written inside the store folder), which inputs
 it holds: each file's path, graph, strictness, content key (tajsec.graph.cache.BuildCache.key),
 size and modification time, loader warnings and number of triples; and the loader code and
@@ -14,7 +14,7 @@ again (atomically) once the store is consistent, so a run that dies midway leave
 closes) and brings it first to the state before the edits (a file not named as changed but
 differing from the record is loaded and its graph compared whole; an edited file whose graph
 holds its text after the edit is taken back), then to the edited state: each edited file's
-triples from the lines that changed (tajsec.graph.light, or the file loaded and its graph
+triples from the lines that changed (tajsec.graph.cache.light, or the file loaded and its graph
 compared), the rules' graphs updated by deltas, every quad added or removed journalled. The
 session gives the build, the edits' triples and the subjects whose derived triples changed;
 closing it takes the journal back, so the store keeps the state before the edits (the main
@@ -40,9 +40,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tajsec.core.project import Project
-from tajsec.graph import delta, light
 from tajsec.graph.build import DERIVED_GRAPH, Built, construct_queries
-from tajsec.graph.cache import BuildCache, typed_literals
+from tajsec.graph.cache import delta, light
+from tajsec.graph.cache.entries import BuildCache, typed_literals
 from tajsec.io.load import BOM, LoadWarning, format_for, graph_name_for, load_into, text_of
 from tajsec.io.write import atomic_write_bytes
 
@@ -103,7 +103,7 @@ def locked(folder: Path) -> Iterator[bool]:
 
 
 def _code() -> str:
-    """The loader's code (BuildCache.code) and this module's and tajsec.graph.delta's: a store
+    """The loader's code (BuildCache.code) and this module's and tajsec.graph.cache.delta's: a store
     another version of them made is not used."""
     h = hashlib.sha256(str(VERSION).encode())
     for module in (__file__, delta.__file__):
@@ -373,7 +373,7 @@ def _edit(session: Session, order: list, edited: dict, texts: dict[str, str], wa
 def _edit_file(session: Session, path: Path, graph: ox.NamedNode, strict: bool, entry: Input, texts_of: list[bytes],
                texts: dict[str, str], warnings: list[LoadWarning]) -> tuple[set, int]:
     """One edited file's graph made to hold its text now (journalled): by the lines that changed
-    (tajsec.graph.light) or else loaded whole and compared. Returns the triples added or removed
+    (tajsec.graph.cache.light) or else loaded whole and compared. Returns the triples added or removed
     and the number of triples."""
     cache, store = session.cache, session.store
     before, now = texts_of

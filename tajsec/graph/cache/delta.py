@@ -1,5 +1,5 @@
 """The derived layer kept up to date by deltas: after some asserted triples were added or
-removed, only the conclusions the edit can change are worked out again (tajsec.graph.standing
+removed, only the conclusions the edit can change are worked out again (tajsec.graph.cache.standing
 keeps the layer between runs; tests/test_standing.py proves the result equal to a full build).
 
 Each build rule (queries/construct-*.rq) is star-shaped around a root node: a relation

@@ -38,12 +38,12 @@ from tajsec.io.write import atomic_write_bytes
 
 VERSION = "1"
 KEEP = 4   # the folder may hold this many times what one run used before old entries go
-_SOURCES = ("io/load.py", "io/screens.py", "core/xsd.py", "graph/cache.py")
+_SOURCES = ("io/load.py", "io/screens.py", "core/xsd.py", "graph/cache/entries.py")
 
 
 def _code_digest() -> str:
     h = hashlib.sha256(f"{VERSION} {ox.__version__}".encode())
-    base = Path(__file__).resolve().parent.parent
+    base = Path(__file__).resolve().parent.parent.parent   # tajsec/
     for name in _SOURCES:
         h.update((base / name).read_bytes())
     return h.hexdigest()
@@ -99,7 +99,7 @@ class BuildCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.code = _code_digest()
-        self.used: set[str] = {"store"}   # the standing store (tajsec.graph.standing) is never pruned
+        self.used: set[str] = {"store"}   # the standing store (tajsec.graph.cache.standing) is never pruned
         self.hits = 0
         self.misses = 0
         self.literals: dict[str, bytes] = {}   # file -> its typed literals as parsed (N-Triples)
@@ -189,7 +189,7 @@ class BuildCache:
 
     def use_literals(self, path: Path, key: str) -> bool:
         """Take the typed literals of `path` from its entry under `key` when asked for (the file
-        is not loaded: tajsec.graph.standing holds its graph); False if there is no such entry."""
+        is not loaded: tajsec.graph.cache.standing holds its graph); False if there is no such entry."""
         if not (self.folder / f"{key}.lit.nt").is_file():
             return False
         self.lazy[str(path)] = (path, key)
@@ -316,7 +316,7 @@ class BuildCache:
 
     def use_text(self, path: Path, data: bytes) -> None:
         """Take the typed literals of the N-Triples file `path` from its text `data` when asked
-        for (a file tajsec.graph.standing loaded without writing an entry)."""
+        for (a file tajsec.graph.cache.standing loaded without writing an entry)."""
         self.literals[str(path)] = data[len(BOM):] if data.startswith(BOM) else data
         self.whole.add(str(path))
         self.sorted.discard(str(path))
