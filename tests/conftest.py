@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import builtins
+import io
 import os
 import socket
 import subprocess
@@ -8,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tajsec.graph.build import build
 from tajsec.core.project import Project
+from tajsec.graph.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TEXT = ROOT.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"
@@ -94,3 +96,24 @@ def start_serve(*options: str) -> tuple[str, int, subprocess.Popen[str]]:
     line = proc.stdout.readline() if proc.stdout else ""
     assert f"http://127.0.0.1:{port}/sparql" in line, line + (proc.stderr.read() if proc.stderr else "")
     return f"http://127.0.0.1:{port}", port, proc
+
+
+@pytest.fixture
+def opened(monkeypatch) -> dict[str, int]:
+    """How many times each path is opened (os.open and open), while the test runs."""
+    counts: dict[str, int] = {}
+    real_os_open, real_open = os.open, builtins.open
+
+    def counting_os_open(path, *a, **kw):
+        counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_os_open(path, *a, **kw)
+
+    def counting_open(path, *a, **kw):
+        if isinstance(path, (str, os.PathLike)):
+            counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr(os, "open", counting_os_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)
+    return counts

@@ -151,6 +151,17 @@ def _canonical(evidence):
     return rows, evidence["statements"]
 
 
+def _recording(built):
+    """The texts the engine is asked, and the store query that records them."""
+    calls: list[str] = []
+
+    def store_query(text, **kw):
+        calls.append(text)
+        return built.query(text, **kw)
+
+    return calls, store_query
+
+
 def test_run_gives_the_answer_and_evidence_of_query_then_trace(built, project):
     """`Tracer.run` (what `tajsec questions --run --why` uses) answers every question as the query
     alone does and traces it as `trace` does after it."""
@@ -170,12 +181,7 @@ def test_run_evaluates_the_where_clause_once_where_the_rows_allow(built, project
     """Hidden variables, no DISTINCT or aggregate: one engine run, the hidden variables projected
     beside the query's own, and no second run of the WHERE clause. With LIMIT, each row's
     evidence comes from the solutions within the limit."""
-    calls = []
-
-    def store_query(text, **kw):
-        calls.append(text)
-        return built.query(text, **kw)
-
+    calls, store_query = _recording(built)
     def no_rerun(*a, **k):
         raise AssertionError("the WHERE clause ran again")
 
@@ -195,12 +201,7 @@ def test_run_evaluates_the_where_clause_once_where_the_rows_allow(built, project
 
 def test_run_keeps_distinct_rows_and_runs_the_where_clause_again(built, project):
     """DISTINCT: projecting more variables would change the rows, so the query runs as written."""
-    calls = []
-
-    def store_query(text, **kw):
-        calls.append(text)
-        return built.query(text, **kw)
-
+    calls, store_query = _recording(built)
     text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT DISTINCT ?section WHERE { ?s a ts:Statement ; "
             "ts:inSection ?section }")
     res = Tracer(built, project.root, PREFIXES).run(store_query, text)
@@ -214,12 +215,7 @@ def test_run_keeps_distinct_rows_and_runs_the_where_clause_again(built, project)
 def test_run_takes_select_star_as_written(built, project):
     """SELECT *: every variable is already projected, so the query runs once, as written (adding
     variables after `*` would not be SPARQL), and each row is its own solution."""
-    calls = []
-
-    def store_query(text, **kw):
-        calls.append(text)
-        return built.query(text, **kw)
-
+    calls, store_query = _recording(built)
     text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT * WHERE { ?s a ts:Tenure ; "
             "ts:evidenceQuote ?quote } ORDER BY ?s ?quote LIMIT 4")
     res = Tracer(built, project.root, PREFIXES).run(store_query, text)

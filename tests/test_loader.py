@@ -3,7 +3,6 @@ whole (validate, build) or streamed (merge): opened once, regular files only (or
 limit on the bytes actually read, the byte-order mark rule, ill-typed literals located by line."""
 from __future__ import annotations
 
-import builtins
 import io
 import os
 import signal
@@ -13,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
-from tajsec.io import load as rdfio
+
 from tajsec.cli import main
 from tajsec.core.errors import LoadError
+from tajsec.io import load as rdfio
 from tajsec.io.load import InputFile, lines_of, parse_file, read_limited
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -231,27 +230,6 @@ def test_lexical_form_is_found_as_written_not_inside_other_text():
 
 
 # ---- Each file opened once ----
-
-@pytest.fixture
-def opened(monkeypatch) -> dict[str, int]:
-    """How many times each path is opened (os.open and open), while the test runs."""
-    counts: dict[str, int] = {}
-    real_os_open, real_open = os.open, builtins.open
-
-    def counting_os_open(path, *a, **kw):
-        counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
-        return real_os_open(path, *a, **kw)
-
-    def counting_open(path, *a, **kw):
-        if isinstance(path, (str, os.PathLike)):
-            counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
-        return real_open(path, *a, **kw)
-
-    monkeypatch.setattr(os, "open", counting_os_open)
-    monkeypatch.setattr(builtins, "open", counting_open)
-    monkeypatch.setattr(io, "open", counting_open)
-    return counts
-
 
 def test_validate_opens_each_file_once_and_still_locates_results(project, tmp_path, opened):
     from tajsec.quality.validate import validate

@@ -3,7 +3,6 @@ changing one result: the derived layer without its derivation record, only typed
 as written, and large files' texts kept as their descriptor (read again to locate results)."""
 from __future__ import annotations
 
-import builtins
 import importlib.util
 import os
 from pathlib import Path
@@ -35,22 +34,12 @@ def _key(outcome) -> list:
             for f in outcome.findings] + [str(w) for w in outcome.load_warnings]
 
 
-def test_texts_kept_as_descriptors_locate_the_same_lines_opening_each_file_once(project, tmp_path, monkeypatch):
+def test_texts_kept_as_descriptors_locate_the_same_lines_opening_each_file_once(project, tmp_path, monkeypatch,
+                                                                                  opened):
     files = _generated(tmp_path)
     held = validate(project, files)
     assert len(held.findings) >= 20 and all(f.line for f in held.findings if f.file)
-    counts: dict[str, int] = {}
-    real_os_open, real_open = os.open, builtins.open
-
-    def counting_os_open(path, *a, **kw):
-        counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
-        return real_os_open(path, *a, **kw)
-
-    def counting_open(path, *a, **kw):
-        if isinstance(path, (str, os.PathLike)):
-            counts[os.fspath(path)] = counts.get(os.fspath(path), 0) + 1
-        return real_open(path, *a, **kw)
-
+    opened.clear()   # count the second run's opening only
     monkeypatch.setattr(load, "KEEP_TEXT_BYTES", 0)   # every file kept as its descriptor
     kept: list = []
     real_init = load.KeptText.__init__
@@ -60,13 +49,11 @@ def test_texts_kept_as_descriptors_locate_the_same_lines_opening_each_file_once(
         kept.append(self)
 
     monkeypatch.setattr(load.KeptText, "__init__", recording_init)
-    monkeypatch.setattr(os, "open", counting_os_open)
-    monkeypatch.setattr(builtins, "open", counting_open)
     again = validate(project, files)
     monkeypatch.undo()
     assert _key(again) == _key(held)
     assert {str(k.path) for k in kept} >= {str(f) for f in files}
-    assert {str(f): counts.get(str(f)) for f in files} == {str(f): 1 for f in files}
+    assert {str(f): opened.get(str(f)) for f in files} == {str(f): 1 for f in files}
 
 
 def test_a_kept_text_changed_since_it_was_read_is_an_error(tmp_path):

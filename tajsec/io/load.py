@@ -437,7 +437,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     count = next(iter(solutions(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))))["n"]
     bad: list[str | None] = []
     datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
-    for lits in ill_typed_literals(_GraphView(store, graph), datatypes).values():
+    for lits in ill_typed_literals(GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
     typed_part = data if typed is None else typed   # N-Triples: a datatype is named only on those lines
     if _names_retyped(fmt, typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
@@ -501,7 +501,7 @@ def _typed(term: object) -> bool:
     return isinstance(term, ox.Literal) and term.datatype.value not in _UNTYPED
 
 
-class _GraphView:
+class GraphView:
     """Runs queries on one named graph of a store as if it were the default graph."""
 
     def __init__(self, store: ox.Store, graph: ox.NamedNode):

@@ -15,29 +15,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD
-from tajsec.core.terms import QueryAnswer
 from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, ill_typed_literals
-from tajsec.io.load import BOM, MAX_FILE_BYTES, LoadWarning, format_for, ill_typed, report_ill_typed
+from tajsec.io.load import BOM, MAX_FILE_BYTES, GraphView, LoadWarning, format_for, ill_typed, report_ill_typed
 
 _TYPED = b'"^^<' + XSD.encode()
 _RETYPED = re.compile(re.escape(XSD.encode()) + b"(?:"
                       + b"|".join(n.encode() for n in (*INTEGER_RANGES, "dateTimeStamp")) + b")>")
-
-
-class _GraphView:
-    """Queries on one named graph of a store, as its default graph (as the loader runs them)."""
-
-    def __init__(self, store: ox.Store, graph: ox.NamedNode):
-        self.store, self.graph = store, graph
-
-    def query(self, sparql: str, **kw: Any) -> QueryAnswer:
-        kw.pop("use_default_graph_as_union", None)
-        return self.store.query(sparql, default_graph=self.graph, **kw)
 
 
 def _load(lines: list[bytes] | set[bytes], graph: ox.NamedNode | None = None) -> ox.Store:
@@ -76,7 +63,7 @@ def edit(store: ox.Store, graph: ox.NamedNode, path: Path, strict: bool, old: by
     except (SyntaxError, ValueError):
         return None   # the loader says where
     mine: list[LoadWarning] = []
-    bad = [ill_typed(lit) for lits in ill_typed_literals(_GraphView(typed, graph), [XSD + n for n in [
+    bad = [ill_typed(lit) for lits in ill_typed_literals(GraphView(typed, graph), [XSD + n for n in [
         *LEXICAL_SPACES, *INTEGER_RANGES]]).values() for lit in lits]
     report_ill_typed(path, lambda: new.decode("utf-8", errors="replace").splitlines(), [b for b in bad if b],
                      strict, mine)
