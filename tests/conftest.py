@@ -3,6 +3,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +15,13 @@ from tajsec.core.project import Project
 from tajsec.graph.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests stop servers and merges with SIGINT, as Ctrl-C does. A shell without job control starts a
+# background job with SIGINT ignored (POSIX), and every process the job starts inherits that: a
+# suite launched as `make test &` would start servers that SIGINT cannot stop. A handled signal
+# is reset to its default in a child at exec, an ignored one is not: so handle it here again.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 SOURCE_TEXT = ROOT.parent / "shared" / "source" / "matveeva-tajikistan-security-sector.txt"
 VERIFIED_WIKIDATA = ROOT.parent / "shared" / "alignment" / "wikidata-verified.tsv"
 
