@@ -15,7 +15,7 @@ from conftest import ROOT
 from tajsec.cli import main
 from tajsec.merge import MergeReport, MergeResult, merge
 from tajsec.merge import output as merge_output
-from test_loader import ILL_TYPED, must_not_hang, opened, write_ill_typed  # noqa: F401 (opened: a fixture)
+from test_loader import ILL_TYPED, must_not_hang, write_ill_typed
 
 EXTRACT = ROOT / "tests" / "data" / "wikidata-extract.ttl"
 TURTLE = b'<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n'
