@@ -396,7 +396,7 @@ _STORE_RETYPED = re.compile(rb"(?<![A-Za-z])(" + b"|".join(n.encode() for n in s
 _NT_RETYPED = re.compile(rb"XMLSchema#(?:" + b"|".join(n.encode() for n in sorted(_RETYPED_NAMES)) + rb")>")
 
 
-def _names_retyped(fmt: ox.RdfFormat, data: bytes) -> bool:
+def names_retyped(fmt: ox.RdfFormat, data: bytes) -> bool:
     """Whether `data` may hold a literal of a datatype the store retypes (`_RETYPED_NAMES`)."""
     if fmt == ox.RdfFormat.N_TRIPLES and b"\\" not in data:   # an IRI could escape its characters
         return _NT_RETYPED.search(data) is not None
@@ -440,7 +440,7 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
     for lits in ill_typed_literals(GraphView(store, graph), datatypes).values():
         bad.extend(ill_typed(lit) for lit in lits)
     typed_part = data if typed is None else typed   # N-Triples: a datatype is named only on those lines
-    if _names_retyped(fmt, typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
+    if names_retyped(fmt, typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
         bad.extend(why for q in ox.parse(typed_part, format=fmt) if isinstance(q.object, ox.Literal)
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)

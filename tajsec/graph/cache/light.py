@@ -13,19 +13,24 @@ store holding only the lines with an XSD-typed literal, and located on the whole
 loader's own function. tests/test_standing.py compares both on random edits."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD
 from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, ill_typed_literals
-from tajsec.io.load import BOM, MAX_FILE_BYTES, GraphView, LoadWarning, format_for, ill_typed, report_ill_typed
+from tajsec.io.load import (
+    BOM,
+    MAX_FILE_BYTES,
+    GraphView,
+    LoadWarning,
+    format_for,
+    ill_typed,
+    names_retyped,
+    report_ill_typed,
+)
 
 _TYPED = b'"^^<' + XSD.encode()
-_RETYPED = re.compile(re.escape(XSD.encode()) + b"(?:"
-                      + b"|".join(n.encode() for n in (*INTEGER_RANGES, "dateTimeStamp")) + b")>")
-
 
 def _load(lines: list[bytes] | set[bytes], graph: ox.NamedNode | None = None) -> ox.Store:
     store = ox.Store()
@@ -54,7 +59,7 @@ def edit(store: ox.Store, graph: ox.NamedNode, path: Path, strict: bool, old: by
     loader's warnings go to `warnings`, the text to `texts`. None (nothing done) when the
     loader must read the file."""
     if format_for(path) != ox.RdfFormat.N_TRIPLES or len(new) > MAX_FILE_BYTES or new.startswith(BOM) \
-            or b"\\u" in new or b"\\U" in new or _RETYPED.search(new) \
+            or b"\\u" in new or b"\\U" in new or names_retyped(ox.RdfFormat.N_TRIPLES, new) \
             or any(b"_:" in line or b"<<" in line for line in gone | come):
         return None
     try:
