@@ -71,3 +71,24 @@ def test_dataset_graph_collections_negated_sets_and_groups():
 def test_what_it_does_not_follow_is_said(text):
     with pytest.raises(SyntaxNotTraced):
         parse(text)
+
+
+@pytest.mark.parametrize("prologue", [
+    "PREFIX ex: <http://e/> PREFIX : <http://d/>",  # the usual, read whole
+    "# a comment\nprefix ex: # and another\n <http://e/>\nBASE <http://b/> Prefix :<http://d/>",
+    "PREFIX ex:<http://e/> BASE<http://b/> PREFIX : <http://d/>",
+    "PREFIX ex: <http://x/> PREFIX ex: <http://e/> PREFIX : <http://d/>",  # the last declaration wins
+    "PREFIX ex.a: <http://a/> PREFIX ex: <http://e/> PREFIX : <http://d/>",  # a dot inside a prefix name
+])
+def test_the_prologue_read_whole_gives_what_its_tokens_give(prologue):
+    q = parse(prologue + "\nSELECT ?s WHERE { ?s ex:p :o }")
+    assert q.prefixes["ex"] == "http://e/" and q.prefixes[""] == "http://d/"
+    assert q.prologue_end == len(prologue)
+    assert {(p.p, p.o) for p in q.select.patterns} == {(Iri("http://e/p"), Iri("http://d/o"))}
+
+
+@pytest.mark.parametrize("prologue", ["PREFIXex: <http://e/>", "PREFIX ex:x <http://e/>", "PREFIX ex:: <http://e/>",
+                                      "PREFIX ex: ex:y", "PREFIX <http://e/>"])
+def test_a_declaration_the_prologue_pattern_misses_is_read_by_the_tokens(prologue):
+    with pytest.raises(SyntaxNotTraced):  # each is wrong: the tokens say so (it is not read as a declaration)
+        parse(prologue + "\nSELECT ?s WHERE { ?s ex:p ?o }")

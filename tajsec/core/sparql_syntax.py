@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from tajsec.core.namespaces import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD
-from tajsec.core.sparql_tokens import SyntaxNotTraced, Tok, tokenize, unescape
+from tajsec.core.sparql_tokens import DECLARATION, SyntaxNotTraced, Tok, tokenize, unescape
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,15 @@ class _Cursor:
 
     def __init__(self, text: str, prefixes: dict[str, str] | None):
         self.text = text
-        self.toks = tokenize(text)
+        self.prefixes = dict(prefixes or {})
+        self.declared_to = pos = 0  # the declarations read whole (see DECLARATION) end here
+        while m := DECLARATION.match(text, pos):
+            if m["name"] is not None:
+                self.prefixes[m["name"]] = m["iri"]
+            self.declared_to = pos = m.end()
+        self.toks = tokenize(text, pos)
         self.n = len(self.toks)
         self.i = 0
-        self.prefixes = dict(prefixes or {})
         self.anon = 0
         self.groups = 0  # OPTIONAL groups and UNION branches numbered so far
         self.default_graphs: list[str] | None = None
@@ -448,7 +453,7 @@ class _Reader(_Triples):
 
     # -- queries ---------------------------------------------------------------------------
     def prologue(self) -> int:
-        end = 0
+        end = self.declared_to
         while self.at_word("PREFIX", "BASE"):
             kw = self.next()
             if kw.is_word("PREFIX"):

@@ -42,10 +42,20 @@ class Tok(NamedTuple):  # a tuple, not a dataclass: a query has hundreds, made i
 _new = tuple.__new__  # a Tok made without the call of its __new__: a fifth of the tokenizer's time
 
 
-def tokenize(text: str) -> list[Tok]:
+# A PREFIX or BASE declaration, read whole: a query's prologue is a fifth of its tokens, and
+# read by the tokens it would cost as much as any other part. Its pieces are the tokens' own
+# (the keyword then a space or comment, as no other token could follow it; a prefix name; an
+# IRI), so a declaration this misses is left to the tokens, which read it or say what is wrong.
+DECLARATION = re.compile(r"""(?:\s+|\#[^\n]*)*+(?:
+   (?i:PREFIX)(?:\s+|\#[^\n]*)++(?P<name>(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7-\uFFFF-]*+)?):
+ | (?i:BASE))(?:\s+|\#[^\n]*)*+<(?P<iri>[^<>"{}|^`\\\x00-\x20]*)>""", re.X)
+
+
+def tokenize(text: str, pos: int = 0) -> list[Tok]:
+    """The tokens of `text` from offset `pos` on; SyntaxNotTraced at a character no token starts with."""
     toks: list[Tok] = []
-    append, pos = toks.append, 0
-    for m in _TOKEN.finditer(text):
+    append = toks.append
+    for m in _TOKEN.finditer(text, pos):
         if m.start() != pos:
             break
         group = m.lastgroup or ""  # every alternative is named
@@ -66,4 +76,4 @@ def unescape(body: str) -> str:
                   else _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
-__all__ = ["SyntaxNotTraced", "Tok", "tokenize", "unescape"]
+__all__ = ["DECLARATION", "SyntaxNotTraced", "Tok", "tokenize", "unescape"]
