@@ -394,32 +394,3 @@ def test_a_group_not_followed_leaves_the_other_groups_traced(two):
     assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
     assert ("a", "q", "c") in _triples(entry) and len(entry["triples"]) == 3  # and the list's two triples
     assert {t[1] for t in _triples(entry)} == {"q", "list", RDF + "first"}
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_tracing_holds_off_the_garbage_collector_and_puts_it_back_as_it_was(two, monkeypatch, enabled):
-    import gc
-    b, d, _ = two
-    seen = []
-    real = trace.Tracer._evidence
-
-    def spy(self, *args):  # the collector's state while the rows are traced
-        seen.append(gc.isenabled())
-        return real(self, *args)
-
-    monkeypatch.setattr(trace.Tracer, "_evidence", spy)
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        tracer = Tracer(b, d, PREFIXES)
-        tracer.run(b.query, f"PREFIX ex: <{EX}>\nSELECT ?o WHERE {{ ex:a ex:q ?o }}")
-        assert gc.isenabled() is enabled
-        tracer.trace(f"PREFIX ex: <{EX}>\nSELECT ?o WHERE {{ ex:a ex:q ?o }}", ["o"], [[ox.NamedNode(EX + "c")]])
-        assert gc.isenabled() is enabled
-        monkeypatch.setattr(trace, "parse", lambda *a: 1 / 0)  # an error on the way: state put back too
-        with pytest.raises(ZeroDivisionError):
-            tracer.run(b.query, "SELECT * {}")
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
-    assert seen == [False, False]

@@ -32,9 +32,6 @@ TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -54,22 +51,6 @@ QUANTITY = ox.NamedNode(TS + "quantity")
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
 MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the rest counted
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while a query is traced. Tracing allocates tens
-    of thousands of small dicts and tuples, none in a cycle (they are freed by reference counting
-    as always), yet each few hundred allocations start a collection that walks them all: about a
-    twentieth of the tracer's time, for nothing. The collector's state is put back as it was, even
-    on an error (so a caller that keeps it disabled keeps it so)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _untraced(n: int, reason: str) -> dict:
@@ -102,10 +83,6 @@ class Tracer:
         aggregated, DISTINCT or nested), the query runs once with them projected, and each row's
         match is read from that one answer; otherwise it runs as written and `trace` runs its
         WHERE clause again. The rows are those of the query as written either way."""
-        with _collection_paused():
-            return self._run(store_query, text)
-
-    def _run(self, store_query: StoreQuery, text: str) -> Result:
         try:
             query = parse(text, self.prefixes)
         except SyntaxNotTraced as e:
@@ -143,12 +120,11 @@ class Tracer:
 
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
-        with _collection_paused():
-            try:
-                query = parse(text, self.prefixes)
-            except SyntaxNotTraced as e:
-                return _untraced(len(rows), str(e))
-            return self._evidence(query, variables_, rows)
+        try:
+            query = parse(text, self.prefixes)
+        except SyntaxNotTraced as e:
+            return _untraced(len(rows), str(e))
+        return self._evidence(query, variables_, rows)
 
     def _evidence(self, query: Query, variables_: list[str], rows: list[list],
                   solutions_: list[dict] | None = None) -> dict:
