@@ -394,3 +394,19 @@ def test_a_group_not_followed_leaves_the_other_groups_traced(two):
     assert [u["reason"] for u in entry["untraced"]] == ["a * path with neither end bound"]
     assert ("a", "q", "c") in _triples(entry) and len(entry["triples"]) == 3  # and the list's two triples
     assert {t[1] for t in _triples(entry)} == {"q", "list", RDF + "first"}
+
+
+def test_one_tracer_traces_queries_in_turn_as_fresh_ones_would(two):
+    # the state kept for one query (plans, sub-SELECT solutions, keyed by the ids of its parts)
+    # must not leak into the next, whose parts may reuse the freed ids
+    b, d, _ = two
+    texts = [f"PREFIX ex: <{EX}>\n" + t for t in (
+        "SELECT ?x ?o WHERE { ex:a ex:q ?o . { SELECT ?x WHERE { ?x ex:s ex:z } } } ORDER BY ?x",
+        "SELECT ?x ?o WHERE { ?o ex:p ex:b . { SELECT ?x WHERE { ?x ex:list ?l } } } ORDER BY ?x",
+        "SELECT DISTINCT ?x WHERE { { SELECT ?x WHERE { ?x ex:r ?y } } }",
+    )]
+    fresh = [Tracer(b, d, PREFIXES).run(b.query, t).evidence for t in texts]
+    assert all(e["rows"] and all(r["traced"] and r["triples"] for r in e["rows"]) for e in fresh)
+    tracer = Tracer(b, d, PREFIXES)
+    for _ in range(20):
+        assert [tracer.run(b.query, t).evidence for t in texts] == fresh

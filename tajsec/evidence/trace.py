@@ -84,7 +84,7 @@ class Tracer:
         match is read from that one answer; otherwise it runs as written and `trace` runs its
         WHERE clause again. The rows are those of the query as written either way."""
         try:
-            query = parse(text, self.prefixes)
+            query = self._parse(text)
         except SyntaxNotTraced as e:
             res = queries.run(store_query, text)
             res.evidence = _untraced(len(res.rows), str(e))
@@ -105,6 +105,14 @@ class Tracer:
         res.evidence = self._evidence(query, res.variables, res.rows)
         return res
 
+    def _parse(self, text: str) -> Query:
+        """The query's shape, with the state kept for one query (plans and sub-SELECT solutions,
+        keyed by the ids of its parts) started afresh: the parts of queries traced before are freed."""
+        query = parse(text, self.prefixes)
+        self._plans = {}
+        self._sub_solutions = {}
+        return query
+
     def _widened(self, query: Query) -> tuple[str, list[str]] | None:
         """The query with the hidden variables of its evidence patterns projected after its own,
         and its own projection; None where the rows could change or nothing is hidden."""
@@ -121,7 +129,7 @@ class Tracer:
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
         try:
-            query = parse(text, self.prefixes)
+            query = self._parse(text)
         except SyntaxNotTraced as e:
             return _untraced(len(rows), str(e))
         return self._evidence(query, variables_, rows)
@@ -129,7 +137,6 @@ class Tracer:
     def _evidence(self, query: Query, variables_: list[str], rows: list[list],
                   solutions_: list[dict] | None = None) -> dict:
         """The evidence of every row; `solutions_`: the WHERE clause's solutions, if already known."""
-        self._sub_solutions = {}  # per query: keyed by the sub-SELECT's id
         try:
             entries = self._trace_rows(query, variables_, rows, solutions_)
         except (SyntaxNotTraced, NotTraced) as e:
@@ -243,7 +250,7 @@ class Tracer:
     def _planned(self, sel: Select) -> tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]],
                                              list[tuple[int, frozenset]]]:
         known = self._plans.get(id(sel))
-        if known is None or known[0] is not sel:  # kept with its Select: an id is not reused while it lives
+        if known is None:
             plan = [(p, frozenset(named_variables(p)), frozenset(variables(p)),
                      isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
                     for p in sel.patterns if p.context not in NOT_EVIDENCE]
