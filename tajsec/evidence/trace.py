@@ -53,6 +53,15 @@ MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
 
 
+def _row_keys(sel: Select, variables_: list[str]) -> list[str]:
+    """The variables whose values say which row a solution belongs to."""
+    if sel.grouped:
+        return [v for v in sel.group_by if v in variables_]
+    if sel.star:
+        return list(variables_)
+    return [v for v, kind in sel.projection if kind == "var"]
+
+
 def _untraced(n: int, reason: str) -> dict:
     """The evidence of `n` rows none of which could be traced, for `reason`."""
     return {"rows": [{"traced": False, "reason": reason} for _ in range(n)], "statements": {}}
@@ -184,14 +193,6 @@ class Tracer:
         binding.update(self.substitutions)
         return binding
 
-    @staticmethod
-    def _keys(sel: Select, variables_: list[str]) -> list[str]:
-        if sel.grouped:
-            return [v for v in sel.group_by if v in variables_]
-        if sel.star:
-            return list(variables_)
-        return [v for v, kind in sel.projection if kind == "var"]
-
     def _trace_rows(self, query: Query, variables_: list[str], rows: list[list],
                     known: list[dict] | None = None) -> list[dict]:
         sel = query.select
@@ -203,7 +204,7 @@ class Tracer:
             solutions, cut = [self._as_solution(variables_, row) for row in rows], False
         else:
             solutions, cut = self._solutions(query, sel)
-        keys = self._keys(sel, variables_)
+        keys = _row_keys(sel, variables_)
         index: dict[tuple, list[dict]] = {}
         for b in solutions:
             index.setdefault(tuple(b.get(k) for k in keys), []).append(b)
@@ -303,7 +304,7 @@ class Tracer:
         if id(sub) not in self._sub_solutions:
             self._sub_solutions[id(sub)] = self._solutions(query, sub)[0]
         solutions = self._sub_solutions[id(sub)]
-        keys = [k for k in self._keys(sub, list(b)) if k in b]
+        keys = [k for k in _row_keys(sub, list(b)) if k in b]
         inner = [s for s in solutions if all(s.get(k) == b[k] for k in keys)]
         for s in inner[:MAX_SHOWN]:
             self._solution(query, sub, s, triples, untraced)
