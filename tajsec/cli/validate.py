@@ -49,7 +49,8 @@ def check_cmd(fmt: str, no_cache: bool, severity: str) -> None:
 @click.option("--changed-since", "since", metavar="REV",
               help="Incremental: the data files that differ from git revision REV are the changed ones.")
 @click.option("--cache-dir", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Build cache folder (default: $TAJSEC_CACHE_DIR, else build/cache/validate in the project). "
+              help="Build cache folder (default: $TAJSEC_CACHE_DIR, else build/cache/validate in the checkout, "
+                   "or under ~/.cache/tajsec for an installed copy). "
                    "Incremental runs always use it; full runs only when this option is given.")
 @click.option("--no-cache", is_flag=True, help="Use no build cache: parse every file.")
 def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severity: str, engine: str,

@@ -1,6 +1,7 @@
 """The fixed layout of a tajsec checkout: where ontology, instances, shapes and queries live."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -11,6 +12,18 @@ from tajsec.core.errors import TajsecError
 
 class ProjectNotFound(TajsecError):
     pass
+
+
+def installed_root() -> Path:
+    """Where an installed copy keeps the ontology, instances, shapes and queries (`pip install`)."""
+    return Path(sys.prefix) / "share" / "tajsec"
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for tajsec: $XDG_CACHE_HOME/tajsec, else ~/.cache/tajsec (a
+    relative $XDG_CACHE_HOME is ignored, as the XDG Base Directory specification asks)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or "")
+    return (base if base.is_absolute() else Path.home() / ".cache") / "tajsec"
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,7 @@ class Project:
             candidates.append(Path(os.environ["TAJSEC_ROOT"]))
         candidates.append(start or Path.cwd())
         candidates.append(Path(__file__).resolve().parents[2])  # tajsec/core/project.py -> the checkout
-        candidates.append(Path(sys.prefix) / "share" / "tajsec")  # an installed copy
+        candidates.append(installed_root())
         for c in candidates:
             for d in [c.resolve(), *c.resolve().parents]:
                 if (d / "ontology" / "core.ttl").is_file() and (d / "instances").is_dir():
@@ -70,4 +83,10 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
+        """Where caches (HermiT's answers, incremental validation's build cache) live: `build/cache`
+        in a checkout; for an installed copy, or a checkout its user cannot write to, a folder of
+        the user's cache folder named after the copy's path, so that copies never share a cache."""
+        if self.root.resolve() == installed_root().resolve() or not os.access(self.root, os.W_OK):
+            digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
+            return user_cache_dir() / digest
         return self.root / "build" / "cache"
