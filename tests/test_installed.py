@@ -57,8 +57,9 @@ def elsewhere(tmp_path) -> Path:
 
 def tajsec(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """The installed `tajsec`, run in `cwd` with no TAJSEC_ROOT, no path into the checkout and no
-    network."""
+    network; its user's cache folder beside the environment (never the real home's)."""
     env = {k: v for k, v in os.environ.items() if k not in ("TAJSEC_ROOT", "PYTHONPATH", "VIRTUAL_ENV")}
+    env["XDG_CACHE_HOME"] = str(venv.parent / "xdg-cache")
     cmd, env = without_network([str(venv / "bin" / "tajsec"), *args], env, cwd)
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
@@ -80,6 +81,9 @@ def test_installed_check_runs_every_check_and_question(venv, elsewhere):
     n = len(QUESTIONS)
     assert f"{n}/{n} competency questions match their expected answers" in res.stdout
     assert lines[-1] == "result: OK"
+    # HermiT's answer is cached in the user's cache folder, not inside the environment
+    assert list((venv.parent / "xdg-cache" / "tajsec").glob("*/hermit-*.json"))
+    assert not (venv / "share" / "tajsec" / "build").exists()
 
 
 def test_installed_questions_lists_every_question(venv, elsewhere):
