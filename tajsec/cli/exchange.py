@@ -7,6 +7,7 @@ import sys
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,8 +49,11 @@ def _write(path: Path, data: bytes) -> None:
               help="Format of the report printed on standard output.")
 @click.option("--allow-ontology-changes", is_flag=True,
               help="Keep triples of OTHER that change the tajsec ontology (they are reported either way).")
+@click.option("--analysis-store", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
+              help="Where the analysis keeps the input triples it reads: auto is in memory up to 2 GiB of "
+                   "input, on disk (a temporary folder) beyond, so that memory stays bounded.")
 def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, fmt: str,
-              allow_ontology_changes: bool) -> None:
+              allow_ontology_changes: bool, analysis_store: str) -> None:
     """Merge OTHER files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by extension) with our
     graph, each in its own named graph, and report shared entities, candidate matches, conflicting
     values and attempted changes to our ontology. Nothing is fetched; nothing is written unless
@@ -64,7 +68,9 @@ def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, 
     project = find_project()
     written = False
     try:
-        result = _merge_with_progress(merge, project, list(others), allow_ontology_changes)
+        on_disk = {"auto": None, "memory": False, "disk": True}[analysis_store]
+        result = _merge_with_progress(partial(merge, analysis_on_disk=on_disk), project, list(others),
+                                      allow_ontology_changes)
         with result:
             report = result.report
             text = report.as_json() if fmt == "json" else report.as_text()

@@ -113,8 +113,10 @@ class InputReader:
     """Reads the inputs of one merge into the output spool and the analysis store."""
 
     def __init__(self, store: ox.Store, spool: Spool, ours: Ours, watch: frozenset[str],
-                 allow_ontology_changes: bool, warnings: list) -> None:
+                 allow_ontology_changes: bool, warnings: list, on_disk: bool = False) -> None:
         self.store, self.spool, self.ours, self.watch = store, spool, ours, watch
+        # on disk, the bulk loader (no transaction: the store is read only between inputs)
+        self._add = store.bulk_extend if on_disk else store.extend
         self.allow = allow_ontology_changes
         self.warnings = warnings
 
@@ -174,9 +176,9 @@ class InputReader:
             if kept and (p.value in self.watch or (isinstance(s, ox.NamedNode) and s.value in self.ours.watched)):
                 analysis.append(ox.Quad(s, p, o, gq))
                 if len(analysis) >= BATCH:
-                    self.store.extend(analysis)
+                    self._add(analysis)
                     analysis = []
-        self.store.extend(analysis)
+        self._add(analysis)
         return bad
 
     def _spool_blank_quads(self, blanks: BlankQuads, graph: str) -> dict:

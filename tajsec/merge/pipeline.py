@@ -16,6 +16,7 @@ from tajsec.core.terms import AnyTerm
 from tajsec.graph.build import build
 from tajsec.io.load import InputFile, format_for
 from tajsec.merge.analysis import analyse, analysis_predicates, sort_report
+from tajsec.merge.analysis_store import analysis_store, on_disk_for
 from tajsec.merge.inputs import InputReader, LoadedInput, screen_error
 from tajsec.merge.metadata import metadata
 from tajsec.merge.ours import Ours, our_labels, our_side
@@ -33,16 +34,19 @@ if TYPE_CHECKING:
 
 
 def merge(project: Project, inputs: list[Path], allow_ontology_changes: bool = False,
-          progress: Progress | None = None, timestamp: datetime | str | None = None) -> MergeResult:
+          progress: Progress | None = None, timestamp: datetime | str | None = None,
+          analysis_on_disk: bool | None = None) -> MergeResult:
     """Merge `inputs` with our ontology and instances (see the package docstring).
 
     `progress(label, done, total)` is called while each input is read (label: the path as given,
     in bytes) and while the result is sorted (label "sort", in quads). `timestamp`, if given (a
     datetime or an ISO 8601 string), is recorded as the time the inputs were loaded; by default no
-    time is recorded, so that the output depends on the inputs only. Raises LoadError for an input
-    that cannot be read or parsed. Nothing is written: see `write_trig`."""
+    time is recorded, so that the output depends on the inputs only. `analysis_on_disk`: keep what
+    the analysis reads in an on-disk store (None: only for inputs over `IN_MEMORY_LIMIT` bytes).
+    Raises LoadError for an input that cannot be read or parsed. Nothing is written: see `write_trig`."""
     for p in inputs:
         format_for(Path(p))  # unknown extension: LoadError before any work
+    on_disk = on_disk_for(inputs) if analysis_on_disk is None else analysis_on_disk
     built = build(project)
     ours = our_side(built, project.root)
     report = MergeReport(allow_ontology_changes=allow_ontology_changes)
@@ -53,10 +57,13 @@ def merge(project: Project, inputs: list[Path], allow_ontology_changes: bool = F
     try:
         _spool_ours(built, ours, spool)
         warnings: list = []
-        reader = InputReader(built.store, spool, ours, analysis_predicates(ours), allow_ontology_changes, warnings)
-        loaded = _read_inputs(reader, inputs, report, progress)
+        with analysis_store(built.store, on_disk) as store:
+            del built  # on disk, the analysis holds a copy: the build's store is freed
+            reader = InputReader(store, spool, ours, analysis_predicates(ours), allow_ontology_changes, warnings,
+                                 on_disk)
+            loaded = _read_inputs(reader, inputs, report, progress)
+            del reader, store
         sort_report(report)
-        del reader, built
         nquads, counts = spool.finish(progress)
         _count_triples(report, loaded, counts)
         meta = sorted(line(s, p, o, META_GRAPH.value, None).split("\t", 1)[1]
