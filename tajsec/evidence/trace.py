@@ -312,31 +312,37 @@ class Tracer:
             untraced[("sub-SELECT", f"{len(inner)} matches; evidence for the first {MAX_SHOWN}")] = None
 
     # -- one triple -------------------------------------------------------------------------
+    # Looked up once with get(): pyoxigraph's terms hash their whole text on every lookup, uncached
     def _triple_once(self, t: tuple) -> dict:
-        if t not in self._triples:
-            self._triples[t] = self._triple(t)
-        return self._triples[t]
+        item = self._triples.get(t)
+        if item is None:
+            item = self._triples[t] = self._triple(t)
+        return item
 
     def _json(self, term: Any) -> dict:
-        if term not in self._terms:  # the same predicates and subjects recur from triple to triple
-            self._terms[term] = json_term(term)
-        return self._terms[term]
+        found = self._terms.get(term)  # the same predicates and subjects recur from triple to triple
+        if found is None:
+            found = self._terms[term] = json_term(term)
+        return found
 
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
         item: dict[str, Any] = {"subject": self._json(s), "predicate": self._json(p), "object": self._json(o)}
         derivations = self.built.derivations
-        if t in derivations:
+        derived_by = derivations.of(t)
+        if derived_by:
             item["origin"] = "derived"
-            item["rules"] = sorted({d.rule.name for d in derivations.of(t)})
+            item["rules"] = sorted({d.rule.name for d in derived_by})
             item["statements"] = sorted(n.value for n in derivations.statements(self.store, t)
                                         if isinstance(n, ox.NamedNode))
         else:
             item["origin"] = "asserted"
             graphs = self._graphs(t)
-            if (s, graphs) not in self._where:  # a statement's triples share their subject and file
-                self._where[(s, graphs)] = self.cards.where(s, graphs)
-            item["asserted_in"] = self._where[(s, graphs)]
+            key = (s, graphs)
+            where = self._where.get(key)
+            if where is None:  # a statement's triples share their subject and file
+                where = self._where[key] = self.cards.where(s, graphs)
+            item["asserted_in"] = where
             item["statements"] = [s.value, *self._stating(s)] if isinstance(s, ox.NamedNode) else []
         return item
 
@@ -354,11 +360,13 @@ class Tracer:
     def _stating(self, node: ox.NamedNode) -> list[str]:
         """The statements that state `node` as their quantity (asserted, not the build's shortcuts);
         looked for only if `node` has no quote of its own (a statement has one, a quantity not)."""
-        if node not in self._stated:
+        stated = self._stated.get(node)
+        if stated is None:
             if self.cards.view.objects(node.value, EVIDENCE_QUOTE):
-                self._stated[node] = []
-                return []
-            quads = self.store.quads_for_pattern(None, QUANTITY, node, None)
-            self._stated[node] = sorted({q.subject.value for q in quads
-                                         if q.graph_name != DERIVED_GRAPH and isinstance(q.subject, ox.NamedNode)})
-        return self._stated[node]
+                stated = []
+            else:
+                quads = self.store.quads_for_pattern(None, QUANTITY, node, None)
+                stated = sorted({q.subject.value for q in quads
+                                 if q.graph_name != DERIVED_GRAPH and isinstance(q.subject, ox.NamedNode)})
+            self._stated[node] = stated
+        return stated
