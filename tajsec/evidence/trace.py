@@ -32,6 +32,7 @@ TERM is a SPARQL 1.1 JSON results term ({"type": "uri", "value": ...}).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -60,6 +61,15 @@ def _row_keys(sel: Select, variables_: list[str]) -> list[str]:
     if sel.star:
         return list(variables_)
     return [v for v, kind in sel.projection if kind == "var"]
+
+
+def _cached(cache: dict, key: Any, make: Callable[[Any], Any]) -> Any:
+    """`cache[key]`, made by `make(key)` the first time; looked up once (pyoxigraph's terms hash
+    their whole text on every lookup)."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make(key)
+    return found
 
 
 def _untraced(n: int, reason: str) -> dict:
@@ -312,18 +322,11 @@ class Tracer:
             untraced[("sub-SELECT", f"{len(inner)} matches; evidence for the first {MAX_SHOWN}")] = None
 
     # -- one triple -------------------------------------------------------------------------
-    # Looked up once with get(): pyoxigraph's terms hash their whole text on every lookup, uncached
     def _triple_once(self, t: tuple) -> dict:
-        item = self._triples.get(t)
-        if item is None:
-            item = self._triples[t] = self._triple(t)
-        return item
+        return _cached(self._triples, t, self._triple)
 
     def _json(self, term: Any) -> dict:
-        found = self._terms.get(term)  # the same predicates and subjects recur from triple to triple
-        if found is None:
-            found = self._terms[term] = json_term(term)
-        return found
+        return _cached(self._terms, term, json_term)  # the same predicates and subjects recur
 
     def _triple(self, t: tuple) -> dict:
         s, p, o = t
