@@ -39,6 +39,7 @@ CAUGHT = {
     "movement-event-without-ends": "https://w3id.org/tajsec/id/ev-unplaced-move",
     "tenure-without-time-or-status": "https://w3id.org/tajsec/id/tenure-timeless",
     "date-more-precise-than-evidence": "https://w3id.org/tajsec/id/ev-overdated",
+    "iri-dated-but-time-inferred": "https://w3id.org/tajsec/id/ev-misnamed-2004-01",
     "time-text-without-time": "https://w3id.org/tajsec/id/st-timeless-words",
     "instant-bounds-disagree-with-value": "https://w3id.org/tajsec/id/time-bounds-off",
     "time-bounds-inverted": "https://w3id.org/tajsec/id/bt-inverted",

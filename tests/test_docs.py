@@ -155,6 +155,12 @@ def test_entity_page_shows_statements_with_provenance(site, built):
     # dated statements come first, in time order
     whens = re.findall(r'<span class="when">([^<]+)</span>', text)
     assert whens and whens[0].startswith("June 1999")
+    # a change quantity shows its base: in words, or the base period it points to
+    dca_drop = text[text.index("\u201csome 40%\u201d"):]
+    assert "compared with DCA drug seizures before" in dca_drop[:dca_drop.index("</span></span>")]
+    arms = (out / "entities" / "ev-arms-seizures-2003.html").read_text(encoding="utf-8")
+    rise = arms[arms.index("\u201c5,3 times more than in 2002\u201d"):]
+    assert "period 2003 \u2013 2003 \u00b7 compared with 2002 \u2013 2002" in rise[:rise.index("</span></span>")]
 
 
 def test_entity_page_shows_denials_modality_and_trends(site):

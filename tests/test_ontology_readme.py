@@ -17,7 +17,7 @@ NOT_VALUES = {"xsd:gYearMonth", "@ru"}
 
 
 def test_patterns_collected():
-    assert len(PATTERNS) == 30  # 9 + issue 13b (3), 13c (3), 13a (7), 13d (2), 14a (6)
+    assert len(PATTERNS) == 31  # 9 + issue 13b (3), 13c (3), 13a (7), 13d (2), 14a (6), s5 data (1)
 
 
 @pytest.mark.parametrize("sparql,expected", PATTERNS, ids=lambda v: v.splitlines()[0] if "\n" in v else "")

@@ -11,6 +11,7 @@ def test_every_relation_statement_has_its_shortcut_and_negations_have_none(built
           ?st a ts:RelationStatement ; ts:subject ?s ; ts:predicate ?p .
           { ?st ts:object ?o } UNION { ?st ts:value ?o }
           FILTER NOT EXISTS { ?st ts:negated true }
+          FILTER NOT EXISTS { ?st ts:share ?share }
           FILTER NOT EXISTS { ?st ts:status ?status .
             VALUES ?status { ts:status-former ts:status-planned ts:status-envisaged ts:status-promised ts:status-pledged } }
           FILTER NOT EXISTS { ?s ?p ?o }
@@ -26,6 +27,25 @@ def test_every_relation_statement_has_its_shortcut_and_negations_have_none(built
         }""")
     assert leaked == []
     assert len(select(built, "PREFIX ts: <https://w3id.org/tajsec/onto/> SELECT ?st WHERE { ?st a ts:RelationStatement }")) > 50
+
+
+def test_a_relation_stated_of_a_share_of_its_subject_yields_no_plain_triple(built):
+    """'Most soldiers are drawn from Tajikistan' must not become 'the soldiers: nationality
+    Tajikistan' (of all of them): a statement with a ts:share yields no shortcut triple, unless
+    another statement without a share backs the same triple."""
+    shared = select(built, """
+        PREFIX ts: <https://w3id.org/tajsec/onto/>
+        SELECT ?st WHERE { ?st a ts:RelationStatement ; ts:share ?share }""")
+    assert ("https://w3id.org/tajsec/id/st-russian-border-troops-soldiers-mostly-from-tajikistan",) in shared
+    leaked = select(built, """
+        PREFIX ts: <https://w3id.org/tajsec/onto/>
+        SELECT ?st WHERE {
+          ?st a ts:RelationStatement ; ts:subject ?s ; ts:predicate ?p ; ts:object ?o ; ts:share ?share .
+          ?s ?p ?o .
+          FILTER NOT EXISTS { ?other ts:subject ?s ; ts:predicate ?p ; ts:object ?o .
+                              FILTER NOT EXISTS { ?other ts:share ?any } }
+        }""")
+    assert leaked == []
 
 
 def test_every_derived_triple_is_backed_by_a_statement(built):

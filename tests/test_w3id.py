@@ -87,6 +87,50 @@ def test_anything_else_matches_no_rule(path):
     assert redirect(path, BROWSER) is None
 
 
+W3ID_ID = "https://w3id.org/tajsec/id/"
+ROOT = HTACCESS.parent.parent.parent
+
+
+def renamed_identifiers() -> dict[str, str]:
+    """{old local name: new local name}: the "Renamed identifiers" rules of the file, each a
+    permanent redirect of an old /id/ name (with any extension) to the new IRI."""
+    out = {}
+    for _conds, pattern, target, flags in _rules():
+        new = re.fullmatch(re.escape(W3ID_ID) + r"([a-z0-9-]+)\$1", target)
+        if new:
+            old = re.fullmatch(r"\^id/([a-z0-9-]+)\(\\\.\(ttl\|nt\|rdf\|jsonld\|html\)\)\?\$", pattern.pattern)
+            assert old and flags == "[R=301,L]", f"a rename rule not in the block's form: {pattern.pattern}"
+            out[old.group(1)] = new.group(1)
+    return out
+
+
+def test_renamed_identifiers_redirect_permanently_to_their_new_names():
+    renamed = renamed_identifiers()
+    assert renamed["ev-appointment-mirzoev-head-of-dca-2004-01"] == "ev-appointment-mirzoev-head-of-dca"
+    assert len(renamed) == 5
+    for old, new in renamed.items():
+        for accept in (TURTLE, BROWSER):
+            assert redirect(f"id/{old}", accept) == (301, W3ID_ID + new)
+        assert redirect(f"id/{old}.ttl", BROWSER) == (301, W3ID_ID + new + ".ttl")
+        assert redirect(f"id/{old}.html", TURTLE) == (301, W3ID_ID + new + ".html")
+        assert redirect(f"id/{new}", TURTLE) == (303, SERVER + "id/" + new)  # the new name as any other
+    # only the exact old name: a longer name that starts with it is not redirected
+    longer = "id/ev-talks-police-officials-2004-10-x"
+    assert redirect(longer, TURTLE) == (303, SERVER + longer)
+
+
+def test_renamed_identifiers_are_gone_from_the_data_and_their_new_names_there():
+    """No old name is left anywhere in the data, the questions or the ontology; each new name is a
+    subject in instances/."""
+    texts = {p: p.read_text(encoding="utf-8") for folder in ("instances", "queries", "ontology", "shapes")
+             for p in (ROOT / folder).rglob("*") if p.is_file()}
+    data = "".join(t for p, t in texts.items() if p.parent.name == "instances" and p.suffix == ".ttl")
+    for old, new in renamed_identifiers().items():
+        left = [p.name for p, t in texts.items() if re.search(rf"\b{re.escape(old)}\b", t)]
+        assert left == [], f"{old} is still used in {left}"
+        assert re.search(rf"^tsd:{re.escape(new)} ", data, re.M), f"{new} is not a subject in instances/"
+
+
 APACHE = Path("/usr/sbin/apache2")
 MODULES = Path("/usr/lib/apache2/modules")
 
@@ -155,7 +199,8 @@ DocumentRoot {root}/www
 @pytest.mark.parametrize("path, accept", [
     ("id/gaffur-mirzoev", TURTLE), ("id/gaffur-mirzoev", BROWSER), ("onto", BROWSER), ("onto", TURTLE),
     ("shapes", BROWSER), ("onto/Person", "application/ld+json"), ("id/gaffur-mirzoev.ttl", BROWSER),
-    ("", BROWSER), ("id/a/b", TURTLE), ("other/x", BROWSER)])
+    ("", BROWSER), ("id/a/b", TURTLE), ("other/x", BROWSER),
+    ("id/ev-talks-police-officials-2004-10", TURTLE), ("id/ev-talks-police-officials-2004-10.ttl", BROWSER)])
 def test_apache_agrees_with_the_evaluator(apache, path, accept):
     import http.client
 

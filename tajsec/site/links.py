@@ -103,6 +103,9 @@ class PageContext:
             parts.append("period " + esc(self.time_text(r)))
         for c in g.objects(q, TS + "comparedWith"):
             parts.append("compared with " + esc(c.value))
+        for b in g.iris(q, TS + "comparisonBase"):  # a base period, or another node
+            base = esc(self.time_text(b)) if g.is_a(b, TS + "Interval") else self.iri_link(b)
+            parts.append("compared with " + base)
         for w in g.iris(q, TS + "partOf"):
             whole = g.first(w, TS + "valueText")
             parts.append("part of " + self.iri_link(w, esc(whole.value if whole is not None else g.label(w))))

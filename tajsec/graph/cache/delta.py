@@ -66,7 +66,7 @@ RULES = {
     "construct-6-interop-labels-and-units": Star({"c": None, "q": None}, ((TS + "unit",),)),
 }
 # the rules' text RULES describes: another text (an edited rule) and every edit derives all again
-RULES_DIGEST = "8b66b6b1f2a1eec8d1e92f059c798d9f6a8eb53473805fb19e7f342d951751c2"
+RULES_DIGEST = "c84a639a0dd739c6bda6d1a0116e9e0338dce90257b7ef5e1f028965489d1338"
 
 
 def rules_digest(rules: Iterable[Path]) -> str:
