@@ -50,7 +50,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--allow-ontology-changes", is_flag=True,
               help="Keep triples of OTHER that change the tajsec ontology (they are reported either way).")
 @click.option("--analysis-store", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
-              help="Where the analysis keeps the input triples it reads: auto is in memory up to 2 GiB of "
+              help="Where the analysis keeps the input triples it reads: auto is in memory up to 1 GiB of "
                    "input, on disk (a temporary folder) beyond, so that memory stays bounded.")
 def merge_cmd(others: tuple[Path, ...], output: Path, report_path: Path | None, fmt: str,
               allow_ontology_changes: bool, analysis_store: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-IN_MEMORY_LIMIT = 2 * 1024**3  # bytes of input: at 1.5 GB of N-Triples the in-memory analysis took 3 GB
+IN_MEMORY_LIMIT = 1024**3  # bytes of input: at 1.5 GB of N-Triples (10M triples) the analysis in memory took 3 GB
 
 
 def on_disk_for(inputs: Iterable[Path]) -> bool:
