@@ -85,7 +85,10 @@ def test_derived_layer_without_record_is_the_same(project, tmp_path, monkeypatch
     assert set(fast.store) == set(recorded.store)
     assert fast.derived_triples == recorded.derived_triples > 0
     assert len(recorded.derivations) > 0 and len(fast.derivations) == 0
-    assert not any(True for _ in fast.store.quads_for_pattern(None, None, None, build_module._SCRATCH))
+    assert not [g for g in fast.store.named_graphs() if g.value.startswith(build_module.DERIVED_GRAPH.value + "#")]
+    # no conclusion that was asserted stays in the derived graph (conclude_into's last pass)
+    assert not [q for q in fast.store.quads_for_pattern(None, None, None, build_module.DERIVED_GRAPH)
+                if sum(1 for _ in fast.store.quads_for_pattern(q.subject, q.predicate, q.object, None)) > 1]
 
 
 def test_only_typed_literals_are_kept_as_written(project, tmp_path):
@@ -145,19 +148,30 @@ def test_shacl_queries_split_over_two_processes_give_the_same_results(project, t
     assert _key(split) == _key(alone) and len(alone.findings) >= 20
 
 
+def test_the_two_query_processes_give_the_results_in_the_order_of_the_queries(project, tmp_path):
+    from tajsec.shacl import engine
+    from tajsec.shacl.compile import compile_shapes
+
+    built = build(project, foreign=_generated(tmp_path), record=False)
+    queries = list(compile_shapes(project.shape_files).queries)
+    alone = engine._results_of(built.store, queries, {})
+    assert len(alone) >= 20
+    assert engine._forked(built.store, queries, {}) == alone   # the same list: found in the same order
+
+
 def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
     from tajsec.shacl import engine
 
     files = _generated(tmp_path)
-    real = engine._results_of
+    real = engine._query_results
 
-    def failing_in_the_child(store, queries, bad):
+    def failing_in_the_child(store, query, bad, chains):
         if os.getpid() != parent:
             raise RuntimeError("boom")
-        return real(store, queries, bad)
+        return real(store, query, bad, chains)
 
     parent = os.getpid()
     monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
-    monkeypatch.setattr(engine, "_results_of", failing_in_the_child)
+    monkeypatch.setattr(engine, "_query_results", failing_in_the_child)
     with pytest.raises(RuntimeError, match="SHACL query process failed"):
         validate(project, files)

@@ -82,27 +82,36 @@ PARALLEL_QUADS = int(os.environ.get("TAJSEC_PARALLEL_QUADS", "2000000"))
 
 
 def _results_of(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
-    results: list[ValidationResult] = []
     chains: dict[str, dict] = {}
-    for q in queries:
-        sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
-        found = []
-        if q.parts is None:
-            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
-                found.append(_result(q, row))
-        else:
-            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
-                mask = int(row["mask"].value)
-                for k, part in enumerate(q.parts):
-                    if mask >> k & 1:
-                        found.append(_result(part, row))
-        results.extend(fan_out(store, q.fanout, found, chains) if q.fanout and found else found)
-    return results
+    return [r for q in queries for r in _query_results(store, q, bad, chains)]
+
+
+def _query_results(store: ox.Store, q: Query, bad: dict, chains: dict[str, dict]) -> list[ValidationResult]:
+    """The results of one compiled query (`chains`: the fan-out counts found so far, see fan_out)."""
+    sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
+    found = []
+    if q.parts is None:
+        for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
+            found.append(_result(q, row))
+    else:
+        for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
+            mask = int(row["mask"].value)
+            for k, part in enumerate(q.parts):
+                if mask >> k & 1:
+                    found.append(_result(part, row))
+    return fan_out(store, q.fanout, found, chains) if q.fanout and found else found
 
 
 def _forked(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
-    """The results of `queries`, every other one run by a child process forked from this one
-    (its results come back pickled through a pipe), the rest here at the same time."""
+    """The results of `queries`, run by this process and a child forked from it (the store
+    shared copy-on-write; the queries only read it) at the same time: each takes the next query
+    not yet taken from a pipe holding their numbers (reads of 2 bytes from a pipe are atomic),
+    until none is left, so that neither waits for the other while there is work; the child's
+    results come back pickled through a second pipe. The results are in the order of
+    `queries`, whoever ran them."""
+    tasks_read, tasks_write = os.pipe()
+    os.write(tasks_write, b"".join(i.to_bytes(2, "big") for i in range(len(queries))))   # < 64 KB: never blocks
+    os.close(tasks_write)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:   # the child: never returns
@@ -110,20 +119,32 @@ def _forked(store: ox.Store, queries: list[Query], bad: dict) -> list[Validation
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(_results_of(store, queries[1::2], bad)))
+                out.write(pickle.dumps(_take(store, queries, bad, tasks_read)))
             code = 0
         finally:
             os._exit(code)
     os.close(write)
     try:
-        mine = _results_of(store, queries[0::2], bad)
+        mine = _take(store, queries, bad, tasks_read)
     finally:
+        os.close(tasks_read)
         with os.fdopen(read, "rb") as f:
             data = f.read()
         _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"the SHACL query process failed (exit {os.waitstatus_to_exitcode(status)})")
-    return mine + pickle.loads(data)
+    mine |= pickle.loads(data)
+    return [r for i in range(len(queries)) for r in mine[i]]
+
+
+def _take(store: ox.Store, queries: list[Query], bad: dict, tasks: int) -> dict[int, list[ValidationResult]]:
+    """Run the queries whose numbers this process takes from the pipe `tasks`, until it is empty."""
+    chains: dict[str, dict] = {}
+    done = {}
+    while len(task := os.read(tasks, 2)) == 2:
+        i = int.from_bytes(task, "big")
+        done[i] = _query_results(store, queries[i], bad, chains)
+    return done
 
 
 def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: dict) -> list[ValidationResult]:
