@@ -175,3 +175,20 @@ def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "_query_results", failing_in_the_child)
     with pytest.raises(RuntimeError, match="SHACL query process failed"):
         validate(project, files)
+
+
+def test_n_triples_subject_lines_of_some_nodes_are_those_of_the_whole_scan():
+    import random
+
+    from tajsec.shacl import locate
+
+    rng = random.Random(19)
+    names = [f"https://example.org/n{i}" for i in range(40)] + ["https://example.org/n1x", "https://example.org/a(b)"]
+    lines = [f"<{rng.choice(names)}> <https://example.org/p> <{rng.choice(names)}> .\n" for _ in range(400)]
+    lines[rng.randrange(400)] = "# a comment\n"
+    lines[rng.randrange(400)] = f'_:b <https://example.org/p> "<{names[3]}>" .\n'
+    text = "".join(lines)
+    everything = locate._turtle_subject_lines(text)
+    for nodes in [set(names), set(rng.sample(names, 5)), {names[0], "https://example.org/none"},
+                  {lines[0][1:lines[0].index(">")]}]:
+        assert locate._line_subject_lines(text, nodes) == {n: everything[n] for n in nodes if n in everything}

@@ -94,7 +94,7 @@ def locate(results: list[ValidationResult], built: Built, data_files: list[Path]
     for name in [n for n in order if n in described_in or n in mentioned_in]:
         text = text_of(texts, name)
         if name in described_in:
-            lines = subject_lines(order[name], text)
+            lines = subject_lines(order[name], text, {f.focus for f in described_in[name]})
             for finding in described_in[name]:
                 finding.line = lines.get(finding.focus)
             del lines
@@ -142,8 +142,9 @@ _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[^\s;,]*|_:\S+)")
 
 
-def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
-    """First line on which each subject IRI starts a description in `path` (whose `text` may be given)."""
+def subject_lines(path: Path, text: str | None = None, nodes: set[str] | None = None) -> dict[str, int]:
+    """First line on which each subject IRI starts a description in `path` (whose `text` may be
+    given); with `nodes`, at least those of them that do (N-Triples and N-Quads: only those)."""
     if text is None:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -151,6 +152,8 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
             return {}
     fmt = path.suffix.lower()
     found: dict[str, int] = {}
+    if fmt in (".nt", ".nq") and nodes is not None:
+        return _line_subject_lines(text, nodes)
     if fmt in (".ttl", ".nt", ".nq"):
         return _turtle_subject_lines(text)
     if fmt == ".trig":
@@ -216,6 +219,29 @@ def _turtle_subject_lines(text: str) -> dict[str, int]:
             p, local = tok.split(":", 1)
             if p in prefixes:
                 found.setdefault(prefixes[p] + local.replace("\\", ""), line)
+    return found
+
+
+def _line_subject_lines(text: str, nodes: set[str]) -> dict[str, int]:
+    """`_turtle_subject_lines(text)` for the IRIs `nodes` alone, in a text of one statement per
+    line (N-Triples, N-Quads): the first line that starts with `<IRI>`, found by one regular
+    expression naming them all (a scan of the text, not of each of its lines in Python)."""
+    found: dict[str, int] = {}
+    iris = sorted(n for n in nodes if ">" not in n and not any(c.isspace() for c in n))
+    for iri in iris:
+        if text.startswith(f"<{iri}>"):
+            found[iri] = 1
+    todo = [iri for iri in iris if iri not in found]
+    if not todo:
+        return found
+    line, last = 1, 0
+    for m in re.finditer("\n<(" + "|".join(map(re.escape, todo)) + ")>", text):
+        if m.group(1) not in found:
+            line += text.count("\n", last, m.start() + 1)
+            last = m.start() + 1
+            found[m.group(1)] = line
+            if len(found) == len(iris):
+                break
     return found
 
 
