@@ -192,3 +192,15 @@ def test_n_triples_subject_lines_of_some_nodes_are_those_of_the_whole_scan():
     for nodes in [set(names), set(rng.sample(names, 5)), {names[0], "https://example.org/none"},
                   {lines[0][1:lines[0].index(">")]}]:
         assert locate._line_subject_lines(text, nodes) == {n: everything[n] for n in nodes if n in everything}
+
+
+def test_the_store_size_check_counts_default_and_named_graphs():
+    import pyoxigraph as ox
+
+    from tajsec.shacl.engine import _at_least
+
+    store, a = ox.Store(), ox.NamedNode("https://example.org/a")
+    store.add(ox.Quad(a, a, a))
+    store.add(ox.Quad(a, a, a, a))
+    store.add(ox.Quad(a, a, ox.Literal("x"), a))
+    assert [_at_least(store, n) for n in range(5)] == [True, True, True, True, False]
