@@ -463,8 +463,8 @@ def test_n_triples_ill_typed_literals_are_those_the_stores_check_finds(tmp_path)
 
 
 def test_n_triples_triple_terms_are_refused(tmp_path):
-    path = write(tmp_path, "a.nt", TRIPLE + b"<https://example.org/a> <https://example.org/p> "
-                                           b"<<( <https://example.org/s> <https://example.org/p> <https://example.org/o> )>> .\n")
+    term = b"<<( <https://example.org/s> <https://example.org/p> <https://example.org/o> )>>"
+    path = write(tmp_path, "a.nt", TRIPLE + b"<https://example.org/a> <https://example.org/p> " + term + b" .\n")
     with pytest.raises(LoadError) as e:
         load.load_into(ox.Store(), path, G)
     assert e.value.line == 2 and "RDF 1.2 triple terms" in e.value.message

@@ -204,3 +204,41 @@ def test_the_store_size_check_counts_default_and_named_graphs():
     store.add(ox.Quad(a, a, a, a))
     store.add(ox.Quad(a, a, ox.Literal("x"), a))
     assert [_at_least(store, n) for n in range(5)] == [True, True, True, True, False]
+
+
+def test_results_located_by_two_processes_are_those_located_by_one(project, tmp_path, monkeypatch):
+    from tajsec.core import twoproc
+    from tajsec.shacl import locate
+
+    files = _generated(tmp_path)
+    alone = validate(project, files)
+    shared: list[int] = []
+    real = twoproc.shared
+
+    def counting(n, work, what="work"):
+        shared.append(n)
+        return real(n, work, what)
+
+    monkeypatch.setattr(locate, "SHARED_LOCATE_BYTES", 0)
+    monkeypatch.setattr(twoproc, "shared", counting)
+    split = validate(project, files)
+    assert shared and shared[-1] == len({f.file for f in alone.findings if f.file}) > 1
+    assert [f.as_dict() for f in split.findings] == [f.as_dict() for f in alone.findings]
+    assert all(f.line for f in alone.findings if f.file)
+
+
+def test_shared_work_comes_back_in_order_and_a_failing_child_is_an_error():
+    import time
+
+    from tajsec.core import twoproc
+
+    def slowly(i: int) -> list[int]:   # each task takes a while: both processes get some
+        time.sleep(0.005)
+        return [i, os.getpid()]
+
+    done = twoproc.shared(50, slowly)
+    assert [i for i, _ in done] == list(range(50)) and len({pid for _, pid in done}) == 2
+    assert twoproc.shared(0, slowly) == []
+    parent = os.getpid()
+    with pytest.raises(RuntimeError, match="the sums process failed"):
+        twoproc.shared(40, lambda i: slowly(i) if os.getpid() == parent else 1 // 0, "sums")

@@ -97,8 +97,9 @@ def end(code: int, kept: list) -> None:
     process ends at once, its output flushed, without freeing the store first."""
     large = any(b.asserted_triples + b.derived_triples >= LARGE_STORE for b in kept)
     if large and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
         os._exit(code)
     kept.clear()
     sys.exit(code)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
 from tajsec.core.project import Project
-from tajsec.core.terms import QueryAnswer, triples
+from tajsec.core.terms import QueryAnswer, solutions, triples
 from tajsec.graph.derivation import Derivations, Rule, derive
 from tajsec.io.load import graph_name_for, load_into
 
@@ -130,7 +130,8 @@ def conclude_into(store: ox.Store, rules: list[Path]) -> int:
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
     """The number of triples in one graph of `store` (len(store) would count all of them)."""
-    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))[0].value)
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return int(next(iter(solutions(store.query(q))))["n"].value)
 
 
 #: How much of a rule's conclusions (N-Triples bytes) pyoxigraph loads at a time.

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -25,6 +24,7 @@ from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
+from tajsec.core import twoproc
 from tajsec.core.terms import Resource, solutions
 from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
@@ -64,7 +64,7 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
         if datatype in compiled.datatypes and xsd_well_formed(original.value, datatype) is False:
             bad.setdefault(original.datatype.value, []).append(lit)
     queries = list(compiled.queries)
-    if len(queries) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and _at_least(store, PARALLEL_QUADS):
+    if len(queries) > 1 and twoproc.can_share() and _at_least(store, PARALLEL_QUADS):
         results = _forked(store, queries, bad)
     else:
         results = _results_of(store, queries, bad)
@@ -86,7 +86,7 @@ def _at_least(store: ox.Store, n: int) -> bool:
     if n <= 0:
         return True
     q = f"SELECT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }} OFFSET {n - 1} LIMIT 1"
-    return bool(list(store.query(q)))
+    return bool(list(solutions(store.query(q))))
 
 
 def _results_of(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
@@ -111,48 +111,12 @@ def _query_results(store: ox.Store, q: Query, bad: dict, chains: dict[str, dict]
 
 
 def _forked(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
-    """The results of `queries`, run by this process and a child forked from it (the store
-    shared copy-on-write; the queries only read it) at the same time: each takes the next query
-    not yet taken from a pipe holding their numbers (reads of 2 bytes from a pipe are atomic),
-    until none is left, so that neither waits for the other while there is work; the child's
-    results come back pickled through a second pipe. The results are in the order of
-    `queries`, whoever ran them."""
-    tasks_read, tasks_write = os.pipe()
-    os.write(tasks_write, b"".join(i.to_bytes(2, "big") for i in range(len(queries))))   # < 64 KB: never blocks
-    os.close(tasks_write)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:   # the child: never returns
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(_take(store, queries, bad, tasks_read)))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    try:
-        mine = _take(store, queries, bad, tasks_read)
-    finally:
-        os.close(tasks_read)
-        with os.fdopen(read, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"the SHACL query process failed (exit {os.waitstatus_to_exitcode(status)})")
-    mine |= pickle.loads(data)
-    return [r for i in range(len(queries)) for r in mine[i]]
-
-
-def _take(store: ox.Store, queries: list[Query], bad: dict, tasks: int) -> dict[int, list[ValidationResult]]:
-    """Run the queries whose numbers this process takes from the pipe `tasks`, until it is empty."""
-    chains: dict[str, dict] = {}
-    done = {}
-    while len(task := os.read(tasks, 2)) == 2:
-        i = int.from_bytes(task, "big")
-        done[i] = _query_results(store, queries[i], bad, chains)
-    return done
+    """The results of `queries`, run by this process and a child forked from it at the same
+    time (tajsec.core.twoproc: the store shared copy-on-write, each process taking the next
+    query not yet taken), in the order of `queries`."""
+    chains: dict[str, dict] = {}   # each process's own, once forked
+    per_query = twoproc.shared(len(queries), lambda i: _query_results(store, queries[i], bad, chains), "SHACL query")
+    return [r for found in per_query for r in found]
 
 
 def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: dict) -> list[ValidationResult]:

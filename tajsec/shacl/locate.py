@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from tajsec.core import twoproc
 from tajsec.io.load import text_of
 from tajsec.shacl.result import ValidationResult
 
@@ -91,17 +92,37 @@ def locate(results: list[ValidationResult], built: Built, data_files: list[Path]
                 finding.file = str(first)
                 mentioned_in.setdefault(finding.file, []).append(finding)
         findings.append(finding)
-    for name in [n for n in order if n in described_in or n in mentioned_in]:
+    names = [n for n in order if n in described_in or n in mentioned_in]
+
+    def lines_in(i: int) -> tuple[dict[str, int | None], dict[str, int | None]]:
+        """The lines of file `names[i]` that describe, or first mention, its findings' nodes."""
+        name = names[i]
         text = text_of(texts, name)
-        if name in described_in:
-            lines = subject_lines(order[name], text, {f.focus for f in described_in[name]})
-            for finding in described_in[name]:
-                finding.line = lines.get(finding.focus)
-            del lines
+        described = {f.focus for f in described_in.get(name, [])}
+        lines = subject_lines(order[name], text, described) if described else {}
+        return ({n: lines.get(n) for n in described},
+                {f.focus: first_mention(order[name], f.focus, text) for f in mentioned_in.get(name, [])})
+
+    large = sum(_size_of(texts, order[n]) for n in names) >= SHARED_LOCATE_BYTES
+    found = (twoproc.shared(len(names), lines_in, "locate") if large and len(names) > 1 and twoproc.can_share()
+             else [lines_in(i) for i in range(len(names))])
+    for name, (subjects, mentions) in zip(names, found):
+        for finding in described_in.get(name, []):
+            finding.line = subjects.get(finding.focus)
         for finding in mentioned_in.get(name, []):
-            finding.line = first_mention(order[name], finding.focus, text)
+            finding.line = mentions[finding.focus]
     findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
     return findings
+
+
+#: Files to read for lines of at least this many bytes in all are read by two processes at once.
+SHARED_LOCATE_BYTES = 64 << 20
+
+
+def _size_of(texts: dict | None, path: Path) -> int:
+    """The size of a file's text as the loader kept it (tajsec.io.load.KeptText, or a str)."""
+    text = None if texts is None else texts.get(str(path))
+    return getattr(text, "size", None) or len(text or "")
 
 
 def where_described(built: Built, nodes: Iterable) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
