@@ -242,3 +242,23 @@ def test_shared_work_comes_back_in_order_and_a_failing_child_is_an_error():
     parent = os.getpid()
     with pytest.raises(RuntimeError, match="the sums process failed"):
         twoproc.shared(40, lambda i: slowly(i) if os.getpid() == parent else 1 // 0, "sums")
+
+
+def test_a_large_validation_ends_without_freeing_its_store_and_says_everything(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    hostile = ROOT / "tests" / "hostile" / "named-graph-missing-label.trig"
+    # an exit handler tells an ordinary exit from the immediate one
+    program = ("import atexit, sys; atexit.register(lambda: print('exit handlers ran', file=sys.stderr)); "
+               "from tajsec.cli import main; main()")
+    runs = {}
+    for large in ("10", "100000000"):   # the threshold under and above the store's size
+        env = dict(os.environ, TAJSEC_LARGE_STORE=large)
+        runs[large] = subprocess.run([sys.executable, "-c", program, "validate", str(hostile), "--format", "json"],
+                                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert [r.returncode for r in runs.values()] == [1, 1]
+    assert runs["10"].stdout == runs["100000000"].stdout   # the output complete: flushed before the exit
+    assert len(json.loads(runs["10"].stdout)["results"]) == 1
+    assert "exit handlers ran" not in runs["10"].stderr and "exit handlers ran" in runs["100000000"].stderr
