@@ -120,8 +120,10 @@ def conclude_into(store: ox.Store, rules: list[Path]) -> int:
             new = {t: None for t in answer if not _present(store, t)}
             store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
             continue
-        for part in _slices(nt, SLICE_BYTES):   # a slice at a time: pyoxigraph's load holds one
-            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH)
+        # a slice at a time (pyoxigraph's load holds one); leniently: the text is pyoxigraph's own
+        # writing of terms the store holds, so the parser's checks of IRIs and tags are spared
+        for part in _slices(nt, SLICE_BYTES):
+            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH, lenient=True)
         del nt
     store.update(f"DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} "
                  f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {DERIVED_GRAPH}) }}")

@@ -425,7 +425,8 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         typed = _typed_lines(data) if fmt == ox.RdfFormat.N_TRIPLES else None
         if literals is None or typed is not None:   # pyoxigraph's loader: the fastest (typed: see below)
             store.load(data, format=fmt, to_graph=graph)
-            typed_quads = list(ox.parse(typed, format=fmt)) if typed else []
+            # lines the store has just parsed strictly: read again without the parser's checks
+            typed_quads = list(ox.parse(typed, format=fmt, lenient=True)) if typed else []
             if literals is not None:
                 literals.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
                                 for q in typed_quads if _typed(q.object))
