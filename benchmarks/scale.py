@@ -311,8 +311,11 @@ def child_stages(*files: str) -> dict:
     t = time.perf_counter()
 
     def mark(stage: str) -> None:
-        out[stage] = {"s": round(time.perf_counter() - t, 1),
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+        cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                  for f in ("ru_utime", "ru_stime"))   # the forked query process's, once it has ended
+        out[stage] = {"s": round(time.perf_counter() - t, 1), "cpu_s": round(cpu, 1),
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                      "load": round(os.getloadavg()[0], 1)}
         print(stage, out[stage], file=sys.stderr, flush=True)
 
     project = Project(ROOT)

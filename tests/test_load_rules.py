@@ -442,3 +442,29 @@ def test_a_large_text_is_kept_as_its_descriptor_and_read_again(tmp_path, monkeyp
         f.write(b"\n")
     with pytest.raises(LoadError, match="changed while it was being read"):
         texts[str(path)].read()
+
+
+def test_n_triples_ill_typed_literals_are_those_the_stores_check_finds(tmp_path):
+    # an N-Triples file is checked on its typed lines as parsed (load._probe), a Turtle file by the
+    # store's scan of its graph: the same warnings, whatever the datatype, spacing or repetition
+    values = [("x9", "integer"), ("x9", "integer"), ("300", "byte"), ("1.5", "decimal"), ("2004-02-30", "date"),
+              ("2004-13", "gYearMonth"), ("zz", "hexBinary"), ("-0", "nonNegativeInteger"), ("P1Y", "duration"),
+              ("2004-04-12T13:20:00", "dateTimeStamp"), ("a  b", "token"), ("yes", "boolean"), ("1e5", "double"),
+              ("12", "gYear")]
+    lines = [f'<https://example.org/s{i}> <https://example.org/q> "{v}"{" " * (i % 2)}^^{" " * (i % 3 == 0)}'
+             f'<{XSD}{t}> .\n' for i, (v, t) in enumerate(values)]
+    found = {}
+    for name in ("a.ttl", "a.nt"):
+        warnings: list = []
+        load.load_into(ox.Store(), write(tmp_path, name, "".join(lines).encode()), G, strict=False, warnings=warnings)
+        found[name] = [(w.line, w.message) for w in warnings]
+    assert found["a.nt"] == found["a.ttl"]
+    assert {line for line, _ in found["a.nt"]} == {1, 3, 5, 6, 7, 10, 11, 12, 14}   # a literal once, at its first line
+
+
+def test_n_triples_triple_terms_are_refused(tmp_path):
+    term = b"<<( <https://example.org/s> <https://example.org/p> <https://example.org/o> )>>"
+    path = write(tmp_path, "a.nt", TRIPLE + b"<https://example.org/a> <https://example.org/p> " + term + b" .\n")
+    with pytest.raises(LoadError) as e:
+        load.load_into(ox.Store(), path, G)
+    assert e.value.line == 2 and "RDF 1.2 triple terms" in e.value.message

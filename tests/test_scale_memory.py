@@ -85,7 +85,10 @@ def test_derived_layer_without_record_is_the_same(project, tmp_path, monkeypatch
     assert set(fast.store) == set(recorded.store)
     assert fast.derived_triples == recorded.derived_triples > 0
     assert len(recorded.derivations) > 0 and len(fast.derivations) == 0
-    assert not any(True for _ in fast.store.quads_for_pattern(None, None, None, build_module._SCRATCH))
+    assert not [g for g in fast.store.named_graphs() if g.value.startswith(build_module.DERIVED_GRAPH.value + "#")]
+    # no conclusion that was asserted stays in the derived graph (conclude_into's last pass)
+    assert not [q for q in fast.store.quads_for_pattern(None, None, None, build_module.DERIVED_GRAPH)
+                if sum(1 for _ in fast.store.quads_for_pattern(q.subject, q.predicate, q.object, None)) > 1]
 
 
 def test_only_typed_literals_are_kept_as_written(project, tmp_path):
@@ -145,19 +148,117 @@ def test_shacl_queries_split_over_two_processes_give_the_same_results(project, t
     assert _key(split) == _key(alone) and len(alone.findings) >= 20
 
 
+def test_the_two_query_processes_give_the_results_in_the_order_of_the_queries(project, tmp_path):
+    from tajsec.shacl import engine
+    from tajsec.shacl.compile import compile_shapes
+
+    built = build(project, foreign=_generated(tmp_path), record=False)
+    queries = list(compile_shapes(project.shape_files).queries)
+    alone = engine._results_of(built.store, queries, {})
+    assert len(alone) >= 10
+    assert engine._forked(built.store, queries, {}) == alone   # the same list: found in the same order
+
+
 def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
     from tajsec.shacl import engine
 
     files = _generated(tmp_path)
-    real = engine._results_of
+    real = engine._query_results
 
-    def failing_in_the_child(store, queries, bad):
+    def failing_in_the_child(store, query, bad, chains):
         if os.getpid() != parent:
             raise RuntimeError("boom")
-        return real(store, queries, bad)
+        return real(store, query, bad, chains)
 
     parent = os.getpid()
     monkeypatch.setattr(engine, "PARALLEL_QUADS", 0)
-    monkeypatch.setattr(engine, "_results_of", failing_in_the_child)
+    monkeypatch.setattr(engine, "_query_results", failing_in_the_child)
     with pytest.raises(RuntimeError, match="SHACL query process failed"):
         validate(project, files)
+
+
+def test_n_triples_subject_lines_of_some_nodes_are_those_of_the_whole_scan():
+    import random
+
+    from tajsec.shacl import locate
+
+    rng = random.Random(19)
+    names = [f"https://example.org/n{i}" for i in range(40)] + ["https://example.org/n1x", "https://example.org/a(b)"]
+    lines = [f"<{rng.choice(names)}> <https://example.org/p> <{rng.choice(names)}> .\n" for _ in range(400)]
+    lines[rng.randrange(400)] = "# a comment\n"
+    lines[rng.randrange(400)] = f'_:b <https://example.org/p> "<{names[3]}>" .\n'
+    text = "".join(lines)
+    everything = locate._turtle_subject_lines(text)
+    for nodes in [set(names), set(rng.sample(names, 5)), {names[0], "https://example.org/none"},
+                  {lines[0][1:lines[0].index(">")]}]:
+        assert locate._line_subject_lines(text, nodes) == {n: everything[n] for n in nodes if n in everything}
+
+
+def test_the_store_size_check_counts_default_and_named_graphs():
+    import pyoxigraph as ox
+
+    from tajsec.shacl.engine import _at_least
+
+    store, a = ox.Store(), ox.NamedNode("https://example.org/a")
+    store.add(ox.Quad(a, a, a))
+    store.add(ox.Quad(a, a, a, a))
+    store.add(ox.Quad(a, a, ox.Literal("x"), a))
+    assert [_at_least(store, n) for n in range(5)] == [True, True, True, True, False]
+
+
+def test_results_located_by_two_processes_are_those_located_by_one(project, tmp_path, monkeypatch):
+    from tajsec.core import twoproc
+    from tajsec.shacl import locate
+
+    files = _generated(tmp_path)
+    alone = validate(project, files)
+    shared: list[int] = []
+    real = twoproc.shared
+
+    def counting(n, work, what="work"):
+        shared.append(n)
+        return real(n, work, what)
+
+    monkeypatch.setattr(locate, "SHARED_LOCATE_BYTES", 0)
+    monkeypatch.setattr(twoproc, "shared", counting)
+    split = validate(project, files)
+    assert shared and shared[-1] == len({f.file for f in alone.findings if f.file}) > 1
+    assert [f.as_dict() for f in split.findings] == [f.as_dict() for f in alone.findings]
+    assert all(f.line for f in alone.findings if f.file)
+
+
+def test_shared_work_comes_back_in_order_and_a_failing_child_is_an_error():
+    import time
+
+    from tajsec.core import twoproc
+
+    def slowly(i: int) -> list[int]:   # each task takes a while: both processes get some
+        time.sleep(0.005)
+        return [i, os.getpid()]
+
+    done = twoproc.shared(50, slowly)
+    assert [i for i, _ in done] == list(range(50)) and len({pid for _, pid in done}) == 2
+    assert twoproc.shared(0, slowly) == []
+    parent = os.getpid()
+    with pytest.raises(RuntimeError, match="the sums process failed"):
+        twoproc.shared(40, lambda i: slowly(i) if os.getpid() == parent else 1 // 0, "sums")
+
+
+def test_a_large_validation_ends_without_freeing_its_store_and_says_everything(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    hostile = ROOT / "tests" / "hostile" / "named-graph-missing-label.trig"
+    # an exit handler tells an ordinary exit from the immediate one
+    program = ("import atexit, sys; atexit.register(lambda: print('exit handlers ran', file=sys.stderr)); "
+               "from tajsec.cli import main; main()")
+    runs = {}
+    for large in ("10", "100000000"):   # the threshold under and above the store's size
+        env = dict(os.environ, TAJSEC_LARGE_STORE=large)
+        runs[large] = subprocess.run([sys.executable, "-c", program, "validate", str(hostile), "--format", "json"],
+                                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert [r.returncode for r in runs.values()] == [1, 1]
+    assert runs["10"].stdout == runs["100000000"].stdout   # the output complete: flushed before the exit
+    assert len(json.loads(runs["10"].stdout)["results"]) == 1
+    assert "exit handlers ran" not in runs["10"].stderr and "exit handlers ran" in runs["100000000"].stderr

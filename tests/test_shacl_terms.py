@@ -229,3 +229,14 @@ def test_the_pyshacl_engine_sees_the_literals_as_written_too(tmp_path):
         out[engine] = [(r["focus"], r["terms"]["value"]) for r in json.loads(res.output)["results"]
                        if r.get("source") != "loader"]
     assert out["pyshacl"] == out["fast"] == [(EX + "b", f'"x"^^<{XSD}byte>')]
+
+
+def test_altered_literals_are_found_however_many_are_asked_about_at_once(monkeypatch):
+    from tajsec.shacl import terms
+
+    monkeypatch.setattr(terms, "CACHE_MAX", 3)
+    monkeypatch.setattr(terms, "_canonical_cache", {})
+    lits = [ox.Literal(f"0{i}", datatype=ox.NamedNode(XSD + "integer")) for i in range(5)]
+    plain = [ox.Literal(str(i), datatype=ox.NamedNode(XSD + "integer")) for i in range(1, 5)]
+    assert terms.altered(lits + plain) == set(lits)   # more than the cache holds, asked at once
+    assert terms.altered(lits[:2]) == set(lits[:2])   # and again, after it was emptied

@@ -15,7 +15,6 @@ GRAPH_BASE = BASE + "graph/"  # each source file is loaded into GRAPH_BASE + its
 ONTOLOGY_GRAPH_BASE = GRAPH_BASE + "ontology/"
 DERIVED_GRAPH = GRAPH_BASE + "derived"  # the shortcut layer and the interoperability profile
 DERIVED_RULE_GRAPH_BASE = DERIVED_GRAPH + "/"  # tajsec.graph.cache.standing: each rule's conclusions, + its name
-SCRATCH_GRAPH = DERIVED_GRAPH + "#scratch"  # graph.build.conclude_into: one rule's conclusions, briefly
 INPUT_GRAPH_BASE = GRAPH_BASE + "input/"  # merge: one graph per input, named by its SHA-256
 MERGE_METADATA_GRAPH = GRAPH_BASE + "merge-metadata"
 

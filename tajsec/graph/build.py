@@ -14,9 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import DERIVED_GRAPH as DERIVED_GRAPH_IRI
-from tajsec.core.namespaces import SCRATCH_GRAPH as SCRATCH_GRAPH_IRI
 from tajsec.core.project import Project
-from tajsec.core.terms import QueryAnswer, triples
+from tajsec.core.terms import QueryAnswer, solutions, triples
 from tajsec.graph.derivation import Derivations, Rule, derive
 from tajsec.io.load import graph_name_for, load_into
 
@@ -106,11 +105,13 @@ def materialise(store: ox.Store, rules: list[Path], record: Derivations | None =
 
 def conclude_into(store: ox.Store, rules: list[Path]) -> int:
     """What `materialise` adds to DERIVED_GRAPH, without the record: each rule runs as the
-    CONSTRUCT it is and its conclusions not already in the store are added before the next
-    rule runs, inside pyoxigraph (through a scratch graph, emptied after each rule) unless a
-    conclusion has a blank node (N-Triples would relabel it: those rules' triples go through
-    Python). Returns the number of triples added."""
-    before = len(store)
+    CONSTRUCT it is and its conclusions go straight into DERIVED_GRAPH before the next rule
+    runs, loaded by pyoxigraph a slice at a time (unless a conclusion has a blank node:
+    N-Triples would relabel it, so those rules' triples go through Python). Conclusions that
+    were already asserted are then taken out of DERIVED_GRAPH in one pass at the end: until
+    then they are in two graphs, which no rule can tell (each reads the union of the graphs and
+    only asks whether a triple is there). Returns the number of triples added."""
+    before = _size(store, DERIVED_GRAPH)
     for rule in rules:
         answer = triples(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
         nt = answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
@@ -119,15 +120,23 @@ def conclude_into(store: ox.Store, rules: list[Path]) -> int:
             new = {t: None for t in answer if not _present(store, t)}
             store.extend(ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in new)
             continue
-        for part in _slices(nt, SLICE_BYTES):   # a slice at a time: the scratch graph stays small
-            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=_SCRATCH)
-            store.update(f"INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_SCRATCH} {{ ?s ?p ?o }} "
-                         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_SCRATCH}) }} }}")
-            store.remove_graph(_SCRATCH)
-    return len(store) - before
+        # a slice at a time (pyoxigraph's load holds one); leniently: the text is pyoxigraph's own
+        # writing of terms the store holds, so the parser's checks of IRIs and tags are spared
+        for part in _slices(nt, SLICE_BYTES):
+            store.load(part, format=ox.RdfFormat.N_TRIPLES, to_graph=DERIVED_GRAPH, lenient=True)
+        del nt
+    store.update(f"DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} "
+                 f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {DERIVED_GRAPH}) }}")
+    return _size(store, DERIVED_GRAPH) - before
 
 
-#: How much of a rule's conclusions (N-Triples bytes) goes through the scratch graph at a time.
+def _size(store: ox.Store, graph: ox.NamedNode) -> int:
+    """The number of triples in one graph of `store` (len(store) would count all of them)."""
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return int(next(iter(solutions(store.query(q))))["n"].value)
+
+
+#: How much of a rule's conclusions (N-Triples bytes) pyoxigraph loads at a time.
 SLICE_BYTES = 32 << 20
 
 
@@ -139,9 +148,6 @@ def _slices(nt: bytes, size: int) -> Iterator[bytes]:
         end = len(nt) if end < 0 else end + 1
         yield nt[start:end]
         start = end
-
-
-_SCRATCH = ox.NamedNode(SCRATCH_GRAPH_IRI)
 
 
 def _present(store: ox.Store, t: ox.Triple) -> bool:

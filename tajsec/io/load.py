@@ -27,7 +27,7 @@ from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
 from tajsec.core.namespaces import GRAPH_BASE, RDF_LANG_STRING, XSD_STRING
 from tajsec.core.terms import QueryAnswer, solutions
-from tajsec.core.xsd import INTEGER_RANGES, XSD, xsd_well_formed
+from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals, xsd_well_formed
 from tajsec.io import screens
 
 #: The name that reads standard input (as Turtle, of which N-Triples is a part).
@@ -420,38 +420,60 @@ def load_into(store: ox.Store, path: Path, graph: ox.NamedNode, strict: bool = T
         if literals is not None:
             literals.extend(q for q in quads if _typed(q.object))
         return len(quads)
+    typed_quads: list[ox.Quad] = []
     try:
         typed = _typed_lines(data) if fmt == ox.RdfFormat.N_TRIPLES else None
         if literals is None or typed is not None:   # pyoxigraph's loader: the fastest (typed: see below)
             store.load(data, format=fmt, to_graph=graph)
-            if literals is not None and typed:
+            # lines the store has just parsed strictly: read again without the parser's checks
+            typed_quads = list(ox.parse(typed, format=fmt, lenient=True)) if typed else []
+            if literals is not None:
                 literals.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
-                                for q in ox.parse(typed, format=fmt) if _typed(q.object))
+                                for q in typed_quads if _typed(q.object))
         else:
             store.extend(_keeping_literals(ox.parse(data, format=fmt, rename_blank_nodes=True), graph, literals))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         raise parse_error(path, e) from None
-    refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")), data)
-    from tajsec.core.xsd import INTEGER_RANGES, LEXICAL_SPACES, XSD, ill_typed_literals
-
+    if b"<<" in data or fmt == ox.RdfFormat.RDF_XML:   # a triple term is written with "<<" in (N-)Triples/Turtle
+        refuse_triple_terms(path, bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isTRIPLE(?o)) }} }}")),
+                            data)
     count = next(iter(solutions(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))))["n"]
-    bad: list[str | None] = []
-    datatypes = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
-    for lits in ill_typed_literals(GraphView(store, graph), datatypes).values():
-        bad.extend(ill_typed(lit) for lit in lits)
+    # N-Triples: every typed literal is on a line of `typed`, parsed above; the store's check
+    # (ill_typed_literals) is then asked only about those that are not well-formed as written
+    bad = [ill_typed(lit) for lits in ill_typed_literals(
+        GraphView(store, graph) if typed is None else _probe(typed_quads), _CHECKED).values() for lit in lits]
     typed_part = data if typed is None else typed   # N-Triples: a datatype is named only on those lines
     if names_retyped(fmt, typed_part):  # the store has turned them into xsd:integer / xsd:dateTime
-        bad.extend(why for q in ox.parse(typed_part, format=fmt) if isinstance(q.object, ox.Literal)
+        bad.extend(why for q in (ox.parse(typed_part, format=fmt) if typed is None else typed_quads)
+                   if isinstance(q.object, ox.Literal)
                    and q.object.datatype.value[len(XSD):] in _RETYPED_NAMES for why in [ill_typed(q.object)] if why)
     report_ill_typed(path, lambda: _text_lines(data), [b for b in bad if b], strict, warnings)
     return int(count.value)
 
 
+#: The datatypes whose literals the loader checks (XSD lexical spaces, integer ranges).
+_CHECKED = [XSD + n for n in [*LEXICAL_SPACES, *INTEGER_RANGES]]
+_CHECKED_SET = frozenset(_CHECKED)
+
+
+def _probe(quads: list[ox.Quad]) -> ox.Store:
+    """A store holding the typed literals of `quads` that are not well-formed as written, for
+    the store's own check (ill_typed_literals) to judge as it would in the whole store: a
+    literal the store could parse is not reported, whatever it looks like."""
+    probe = ox.Store()
+    subject = ox.NamedNode(GRAPH_BASE + "probe")
+    probe.extend(ox.Quad(subject, subject, q.object, subject) for q in quads if isinstance(q.object, ox.Literal)
+                 and q.object.datatype.value in _CHECKED_SET
+                 and xsd_well_formed(q.object.value, q.object.datatype.value) is False)
+    return probe
+
+
 def _typed_lines(data: bytes) -> bytes | None:
-    """The lines of N-Triples `data` that may hold a typed literal (`"^^<`), for `literals` when
+    """The lines of N-Triples `data` that may hold a typed literal (`^^`, which N-Triples cannot
+    escape; a space may come before or after it), for `literals` and the ill-typed check when
     the store itself loads the file; None if one of them has a blank-node subject (the store
     gives blank nodes labels of its own: such a file is parsed in Python, as other formats are)."""
-    out, at, last = [], data.find(b'"^^<'), -1
+    out, at, last = [], data.find(b"^^"), -1
     while at >= 0:
         start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", at)
@@ -462,7 +484,7 @@ def _typed_lines(data: bytes) -> bytes | None:
                 return None
             out.append(line if line.endswith(b"\n") else line + b"\n")
             last = start
-        at = data.find(b'"^^<', end)
+        at = data.find(b"^^", end)
     return b"".join(out)
 
 

@@ -70,7 +70,7 @@ class ValidationOutcome:
 def validate(project: Project, files: list[Path] | None = None, with_instances: bool = False,
              threshold: str = "Violation", engine: str = "fast", progress: Callable[[Path], object] | None = None,
              shapes: list[Path] | None = None, changed: dict[Path, list[bytes]] | None = None,
-             cache: Path | None = None) -> ValidationOutcome:
+             cache: Path | None = None, keep: list | None = None) -> ValidationOutcome:
     """Validate `files` (default: our instances) with the ontology and our shapes. With `shapes`
     (anyone's shapes files, in any RDF format the loader reads) and `files`, those files alone
     are validated against those shapes: no ontology of ours, no derived triples. With `changed`
@@ -78,8 +78,9 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
     results of the focus nodes those edits can affect (tajsec.quality.incremental), identical
     to the full run's results for those nodes. With `cache` (a folder), each file's graph is
     taken from the build cache there when it holds the file's content (tajsec.graph.cache), and
-    written there when not: same results, less parsing. Raises LoadError for unreadable or
-    malformed input."""
+    written there when not: same results, less parsing. `keep`, if given, receives the Built
+    validated, so that the caller decides when its store is freed (see tajsec.cli.validate).
+    Raises LoadError for unreadable or malformed input."""
     shape_files = list(shapes) if shapes else project.shape_files
     foreign = list(files) if files else []
     data_files = foreign or project.instance_files
@@ -109,6 +110,8 @@ def validate(project: Project, files: list[Path] | None = None, with_instances: 
             session.close()
     if build_cache is not None and ours and session is None:
         standing.save(project, built, build_cache, inputs, foreign)
+    if keep is not None:
+        keep.append(built)
     return outcome
 
 

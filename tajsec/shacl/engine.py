@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -25,6 +24,7 @@ from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
+from tajsec.core import twoproc
 from tajsec.core.terms import Resource, solutions
 from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
@@ -64,7 +64,7 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
         if datatype in compiled.datatypes and xsd_well_formed(original.value, datatype) is False:
             bad.setdefault(original.datatype.value, []).append(lit)
     queries = list(compiled.queries)
-    if len(queries) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and len(store) >= PARALLEL_QUADS:
+    if len(queries) > 1 and twoproc.can_share() and _at_least(store, PARALLEL_QUADS):
         results = _forked(store, queries, bad)
     else:
         results = _results_of(store, queries, bad)
@@ -81,49 +81,42 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
 PARALLEL_QUADS = int(os.environ.get("TAJSEC_PARALLEL_QUADS", "2000000"))
 
 
+def _at_least(store: ox.Store, n: int) -> bool:
+    """Whether `store` holds at least `n` quads, found by counting no further (len(store) counts all)."""
+    if n <= 0:
+        return True
+    q = f"SELECT ?s WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }} OFFSET {n - 1} LIMIT 1"
+    return bool(list(solutions(store.query(q))))
+
+
 def _results_of(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
-    results: list[ValidationResult] = []
     chains: dict[str, dict] = {}
-    for q in queries:
-        sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
-        found = []
-        if q.parts is None:
-            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
-                found.append(_result(q, row))
-        else:
-            for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
-                mask = int(row["mask"].value)
-                for k, part in enumerate(q.parts):
-                    if mask >> k & 1:
-                        found.append(_result(part, row))
-        results.extend(fan_out(store, q.fanout, found, chains) if q.fanout and found else found)
-    return results
+    return [r for q in queries for r in _query_results(store, q, bad, chains)]
+
+
+def _query_results(store: ox.Store, q: Query, bad: dict, chains: dict[str, dict]) -> list[ValidationResult]:
+    """The results of one compiled query (`chains`: the fan-out counts found so far, see fan_out)."""
+    sparql = _bind_ill_typed(q.sparql, bad) if "{ILL|" in q.sparql else q.sparql
+    found = []
+    if q.parts is None:
+        for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
+            found.append(_result(q, row))
+    else:
+        for row in solutions(store.query(sparql, use_default_graph_as_union=True)):
+            mask = int(row["mask"].value)
+            for k, part in enumerate(q.parts):
+                if mask >> k & 1:
+                    found.append(_result(part, row))
+    return fan_out(store, q.fanout, found, chains) if q.fanout and found else found
 
 
 def _forked(store: ox.Store, queries: list[Query], bad: dict) -> list[ValidationResult]:
-    """The results of `queries`, every other one run by a child process forked from this one
-    (its results come back pickled through a pipe), the rest here at the same time."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:   # the child: never returns
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(_results_of(store, queries[1::2], bad)))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    try:
-        mine = _results_of(store, queries[0::2], bad)
-    finally:
-        with os.fdopen(read, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"the SHACL query process failed (exit {os.waitstatus_to_exitcode(status)})")
-    return mine + pickle.loads(data)
+    """The results of `queries`, run by this process and a child forked from it at the same
+    time (tajsec.core.twoproc: the store shared copy-on-write, each process taking the next
+    query not yet taken), in the order of `queries`."""
+    chains: dict[str, dict] = {}   # each process's own, once forked
+    per_query = twoproc.shared(len(queries), lambda i: _query_results(store, queries[i], bad, chains), "SHACL query")
+    return [r for found in per_query for r in found]
 
 
 def fan_out(store: ox.Store, focus: str, found: list[ValidationResult], chains: dict) -> list[ValidationResult]:

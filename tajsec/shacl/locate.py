@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from tajsec.core import twoproc
 from tajsec.io.load import text_of
 from tajsec.shacl.result import ValidationResult
 
@@ -91,17 +92,37 @@ def locate(results: list[ValidationResult], built: Built, data_files: list[Path]
                 finding.file = str(first)
                 mentioned_in.setdefault(finding.file, []).append(finding)
         findings.append(finding)
-    for name in [n for n in order if n in described_in or n in mentioned_in]:
+    names = [n for n in order if n in described_in or n in mentioned_in]
+
+    def lines_in(i: int) -> tuple[dict[str, int | None], dict[str, int | None]]:
+        """The lines of file `names[i]` that describe, or first mention, its findings' nodes."""
+        name = names[i]
         text = text_of(texts, name)
-        if name in described_in:
-            lines = subject_lines(order[name], text)
-            for finding in described_in[name]:
-                finding.line = lines.get(finding.focus)
-            del lines
+        described = {f.focus for f in described_in.get(name, [])}
+        lines = subject_lines(order[name], text, described) if described else {}
+        return ({n: lines.get(n) for n in described},
+                {f.focus: first_mention(order[name], f.focus, text) for f in mentioned_in.get(name, [])})
+
+    large = sum(_size_of(texts, order[n]) for n in names) >= SHARED_LOCATE_BYTES
+    found = (twoproc.shared(len(names), lines_in, "locate") if large and len(names) > 1 and twoproc.can_share()
+             else [lines_in(i) for i in range(len(names))])
+    for name, (subjects, mentions) in zip(names, found):
+        for finding in described_in.get(name, []):
+            finding.line = subjects.get(finding.focus)
         for finding in mentioned_in.get(name, []):
-            finding.line = first_mention(order[name], finding.focus, text)
+            finding.line = mentions[finding.focus]
     findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.focus, f.shape or ""))
     return findings
+
+
+#: Files to read for lines of at least this many bytes in all are read by two processes at once.
+SHARED_LOCATE_BYTES = 64 << 20
+
+
+def _size_of(texts: dict | None, path: Path) -> int:
+    """The size of a file's text as the loader kept it (tajsec.io.load.KeptText, or a str)."""
+    text = None if texts is None else texts.get(str(path))
+    return getattr(text, "size", None) or len(text or "")
 
 
 def where_described(built: Built, nodes: Iterable) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
@@ -142,8 +163,9 @@ _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
 _SUBJECT = re.compile(r"^(<[^>\s]*>|[\w.-]*:[^\s;,]*|_:\S+)")
 
 
-def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
-    """First line on which each subject IRI starts a description in `path` (whose `text` may be given)."""
+def subject_lines(path: Path, text: str | None = None, nodes: set[str] | None = None) -> dict[str, int]:
+    """First line on which each subject IRI starts a description in `path` (whose `text` may be
+    given); with `nodes`, at least those of them that do (N-Triples and N-Quads: only those)."""
     if text is None:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -151,6 +173,8 @@ def subject_lines(path: Path, text: str | None = None) -> dict[str, int]:
             return {}
     fmt = path.suffix.lower()
     found: dict[str, int] = {}
+    if fmt in (".nt", ".nq") and nodes is not None:
+        return _line_subject_lines(text, nodes)
     if fmt in (".ttl", ".nt", ".nq"):
         return _turtle_subject_lines(text)
     if fmt == ".trig":
@@ -216,6 +240,29 @@ def _turtle_subject_lines(text: str) -> dict[str, int]:
             p, local = tok.split(":", 1)
             if p in prefixes:
                 found.setdefault(prefixes[p] + local.replace("\\", ""), line)
+    return found
+
+
+def _line_subject_lines(text: str, nodes: set[str]) -> dict[str, int]:
+    """`_turtle_subject_lines(text)` for the IRIs `nodes` alone, in a text of one statement per
+    line (N-Triples, N-Quads): the first line that starts with `<IRI>`, found by one regular
+    expression naming them all (a scan of the text, not of each of its lines in Python)."""
+    found: dict[str, int] = {}
+    iris = sorted(n for n in nodes if ">" not in n and not any(c.isspace() for c in n))
+    for iri in iris:
+        if text.startswith(f"<{iri}>"):
+            found[iri] = 1
+    todo = [iri for iri in iris if iri not in found]
+    if not todo:
+        return found
+    line, last = 1, 0
+    for m in re.finditer("\n<(" + "|".join(map(re.escape, todo)) + ")>", text):
+        if m.group(1) not in found:
+            line += text.count("\n", last, m.start() + 1)
+            last = m.start() + 1
+            found[m.group(1)] = line
+            if len(found) == len(iris):
+                break
     return found
 
 

@@ -55,9 +55,14 @@ def altered(lits: Iterable[ox.Literal]) -> set[ox.Literal]:
         back = {cast(ox.NamedNode, q.subject).value: q.object for q in probe.quads_for_pattern(None, _P, None, None)}
         for i, lit in enumerate(todo):
             _canonical_cache[lit] = back.get(f"{AS_WRITTEN}{i}") == lit
-        if len(_canonical_cache) > 100_000:
-            _canonical_cache.clear()
-    return {lit for lit in lits if not _canonical_cache.get(lit, True)}
+    found = {lit for lit in lits if not _canonical_cache[lit]}
+    if len(_canonical_cache) > CACHE_MAX:   # emptied after the answer is read from it, not before
+        _canonical_cache.clear()
+    return found
+
+
+#: How many literals `altered` remembers between calls.
+CACHE_MAX = 100_000
 
 
 def constant(term: Term) -> str:
