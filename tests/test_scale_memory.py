@@ -262,3 +262,16 @@ def test_a_large_validation_ends_without_freeing_its_store_and_says_everything(t
     assert runs["10"].stdout == runs["100000000"].stdout   # the output complete: flushed before the exit
     assert len(json.loads(runs["10"].stdout)["results"]) == 1
     assert "exit handlers ran" not in runs["10"].stderr and "exit handlers ran" in runs["100000000"].stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1e6"])
+def test_a_bad_large_store_threshold_is_a_clear_error_before_any_work(monkeypatch, value):
+    from click.testing import CliRunner
+
+    from tajsec.cli import main
+    monkeypatch.setenv("TAJSEC_LARGE_STORE", value)
+    monkeypatch.setattr("tajsec.quality.validate.validate", lambda *a, **kw: pytest.fail("validated anyway"))
+    res = CliRunner().invoke(main, ["validate", str(ROOT / "tests" / "hostile" / "named-graph-missing-label.trig")])
+    assert res.exit_code == 2
+    assert f"TAJSEC_LARGE_STORE must be a whole number of triples, not {value!r}" in res.output
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0  # other commands do not read it

@@ -9,12 +9,22 @@ from pathlib import Path
 import click
 
 from tajsec.cli import render
-from tajsec.cli.base import find_project
+from tajsec.cli.base import CannotRun, find_project
 
 LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a progress bar
-#: A validated store of at least this many triples is not freed: the process ends without it (freeing
-#: 15M quads, one by one, took 10-17 s of a 10M-triple run, after the output was complete).
-LARGE_STORE = int(os.environ.get("TAJSEC_LARGE_STORE", "2000000"))
+#: A validated store of at least this many triples (or $TAJSEC_LARGE_STORE) is not freed: the process
+#: ends without it (freeing 15M quads, one by one, took 10-17 s of a 10M-triple run, after the output).
+LARGE_STORE = 2_000_000
+
+
+def large_store() -> int:
+    """The threshold of a large store: $TAJSEC_LARGE_STORE if set, else LARGE_STORE."""
+    value = os.environ.get("TAJSEC_LARGE_STORE", "").strip()
+    if not value:
+        return LARGE_STORE
+    if not value.isdigit():
+        raise CannotRun(f"TAJSEC_LARGE_STORE must be a whole number of triples, not {value!r}")
+    return int(value)
 
 
 @click.command("check")
@@ -71,6 +81,7 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
     Exit 0 no result at or above --severity, 1 some, 2 cannot run."""
     from tajsec.quality.validate import FORMATTERS, check_inputs, validate
 
+    threshold = large_store()  # read first: a bad value stops the run before any work
     project = find_project()
     check_inputs(list(files) + list(shapes))
     edits = _edits(Path.cwd(), changed, since)   # the git repository we are in, as git itself reads it
@@ -89,14 +100,14 @@ def validate_cmd(files: tuple[Path, ...], with_instances: bool, fmt: str, severi
         outcome = validate(project, list(files) or None, with_instances, severity.capitalize(), engine,
                            shapes=list(shapes) or None, changed=edits, cache=cache, keep=kept)
     click.echo(FORMATTERS[fmt](outcome), nl=False)
-    end(0 if outcome.passes else 1, kept)
+    end(0 if outcome.passes else 1, kept, threshold)
 
 
-def end(code: int, kept: list) -> None:
+def end(code: int, kept: list, threshold: int = LARGE_STORE) -> None:
     """Exit with `code`. When the process is this command alone (its output is the process's
     own, not captured by a caller in the same process) and `kept` holds a large store, the
     process ends at once, its output flushed, without freeing the store first."""
-    large = any(b.asserted_triples + b.derived_triples >= LARGE_STORE for b in kept)
+    large = any(b.asserted_triples + b.derived_triples >= threshold for b in kept)
     if large and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
