@@ -177,10 +177,12 @@ def test_a_failed_query_process_is_an_error(project, tmp_path, monkeypatch):
         validate(project, files)
 
 
-def test_n_triples_subject_lines_of_some_nodes_are_those_of_the_whole_scan():
+@pytest.mark.parametrize("named_at_once", [200, 0])  # the nodes named in one pattern, or looked up in a set
+def test_n_triples_subject_lines_of_some_nodes_are_those_of_the_whole_scan(monkeypatch, named_at_once):
     import random
 
     from tajsec.shacl import locate
+    monkeypatch.setattr(locate, "NAMED_AT_ONCE", named_at_once)
 
     rng = random.Random(19)
     names = [f"https://example.org/n{i}" for i in range(40)] + ["https://example.org/n1x", "https://example.org/a(b)"]

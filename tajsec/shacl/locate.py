@@ -115,6 +115,9 @@ def locate(results: list[ValidationResult], built: Built, data_files: list[Path]
     return findings
 
 
+#: At most this many nodes are named in one regular expression when N-Triples lines are looked for.
+NAMED_AT_ONCE = 200
+
 #: Files to read for lines of at least this many bytes in all are read by two processes at once.
 SHARED_LOCATE_BYTES = 64 << 20
 
@@ -256,8 +259,13 @@ def _line_subject_lines(text: str, nodes: set[str]) -> dict[str, int]:
     if not todo:
         return found
     line, last = 1, 0
-    for m in re.finditer("\n<(" + "|".join(map(re.escape, todo)) + ")>", text):
-        if m.group(1) not in found:
+    wanted = set(todo)
+    # a few nodes: one alternation of them, matched by the regex engine; many (an alternation is
+    # tried member by member at every line): every subject of the text, each looked up in a set
+    pattern = ("\n<(" + "|".join(map(re.escape, todo)) + ")>" if len(todo) <= NAMED_AT_ONCE
+               else "\n<([^>\\s]*)>")
+    for m in re.finditer(pattern, text):
+        if m.group(1) in wanted and m.group(1) not in found:
             line += text.count("\n", last, m.start() + 1)
             last = m.start() + 1
             found[m.group(1)] = line
