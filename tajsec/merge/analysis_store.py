@@ -1,8 +1,8 @@
 """Where a merge keeps what its analysis reads: our graph and the input triples the analysis looks
 at (see `analysis_predicates`). In memory (the build's own store) while the inputs are small; for
 inputs beyond IN_MEMORY_LIMIT bytes in all, an on-disk store in a temporary folder, so that memory
-stays bounded whatever their size (pyoxigraph's RocksDB store: about three times slower to fill,
-measured in benchmarks/README.md)."""
+stays bounded whatever their size (pyoxigraph's RocksDB store; the merge then takes 1.6-2 times
+as long: README.md, "Merging with other datasets")."""
 from __future__ import annotations
 
 import shutil
