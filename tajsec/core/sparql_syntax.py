@@ -12,23 +12,27 @@ but takes ~80 ms a query; this reader takes well under 1 ms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from tajsec.core.namespaces import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD
 from tajsec.core.sparql_tokens import DECLARATION, SyntaxNotTraced, Tok, tokenize, unescape
 
 
-@dataclass(frozen=True)
+# Terms, paths and patterns are values: compared and hashed by their fields, and never changed
+# once read (the reader alone sets a pattern's group, context and graph as it places it). Not
+# frozen: a frozen dataclass is built field by field through object.__setattr__, 3-4x slower,
+# and a query makes hundreds of them.
+@dataclass(slots=True, unsafe_hash=True)
 class Var:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Iri:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Lit:
     value: str
     language: str | None = None
@@ -38,28 +42,28 @@ class Lit:
 Term = Var | Iri | Lit
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PathSeq:
     steps: tuple  # of paths
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PathAlt:
     options: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PathInv:
     path: Path
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PathMod:
     path: Path
     mod: str  # "?", "*" or "+"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PathNeg:
     """A negated property set `!(p1|^p2)`: any predicate but the forward ones, and (inverted) any
     but the inverse ones; a side with no members is not walked unless the other has none either."""
@@ -71,7 +75,7 @@ class PathNeg:
 Path = Iri | Var | PathSeq | PathAlt | PathInv | PathMod | PathNeg
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Pattern:
     s: Term
     p: Path
@@ -187,6 +191,10 @@ class _Cursor:
         raise NotImplementedError
 
     _sink: Select
+
+
+_IRI_KINDS = ("iri", "pname", "word")  # "word": `a`, which `iri` reads as rdf:type
+_PATH_MARKS = frozenset("/|?*+")  # after a predicate: it is part of a path
 
 
 class _Triples(_Cursor):
@@ -315,10 +323,15 @@ class _Triples(_Cursor):
         return PathNeg(self.text[start:self.toks[self.i - 1].end], tuple(forward), tuple(inverse))
 
     def verb(self) -> Path:
-        t = self.peek()
-        if t is not None and t.kind == "var":
-            self.i += 1
-            return Var(t.text[1:])
+        i = self.i
+        if i < self.n:
+            t = self.toks[i]
+            if t.kind == "var":
+                self.i = i + 1
+                return Var(t.text[1:])
+            if t.kind in _IRI_KINDS and (i + 1 == self.n or self.toks[i + 1].text not in _PATH_MARKS):
+                self.i = i + 1  # a plain predicate, most verbs: no path to read
+                return self.iri(t)
         return self.path()
 
     # -- triples ---------------------------------------------------------------------------
@@ -414,7 +427,9 @@ class _Reader(_Triples):
         first = len(sel.patterns)
         self.group(sel, ctx)
         self.groups += 1
-        sel.patterns[first:] = [replace(p, group=self.groups) if p.group == 0 else p for p in sel.patterns[first:]]
+        for p in sel.patterns[first:]:
+            if p.group == 0:
+                p.group = self.groups
 
     def union(self, sel: Select, ctx: str) -> None:
         first = len(sel.patterns)
@@ -426,8 +441,9 @@ class _Reader(_Triples):
             self.i += 1
             self.branch(sel, ctx)
         if ctx in ("required", "optional"):  # a branch's patterns need not match for the row
-            sel.patterns[first:] = [replace(p, context="union") if p.context == ctx else p
-                                    for p in sel.patterns[first:]]
+            for p in sel.patterns[first:]:
+                if p.context == ctx:
+                    p.context = "union"
 
     def _union_follows(self) -> bool:
         """Whether the group at the cursor is the first branch of a UNION."""
@@ -577,6 +593,8 @@ def parse(text: str, prefixes: dict[str, str] | None = None) -> Query:
 def _in_graph(sel: Select, name: Term, first: int, first_sub: int) -> None:
     """The patterns from `first` on (and the sub-SELECTs from `first_sub` on) sit in graph `name`
     unless an inner GRAPH already placed them."""
-    sel.patterns[first:] = [replace(p, graph=name) if p.graph is None else p for p in sel.patterns[first:]]
+    for p in sel.patterns[first:]:
+        if p.graph is None:
+            p.graph = name
     for sub in sel.subselects[first_sub:]:
         _in_graph(sub, name, 0, 0)

@@ -59,8 +59,9 @@ def tokenize(text: str, pos: int = 0) -> list[Tok]:
         if m.start() != pos:
             break
         group = m.lastgroup or ""  # every alternative is named
-        start, pos = m.span(group)
-        append(_new(Tok, ("punct" if group == "brace" else group, text[start:pos], start, pos)))
+        token = m[group]
+        pos = m.end()
+        append(_new(Tok, ("punct" if group == "brace" else group, token, pos - len(token), pos)))
     pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string too
     if pos < len(text):
         raise SyntaxNotTraced(f"unexpected character {text[pos]!r} at offset {pos}")

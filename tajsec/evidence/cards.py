@@ -32,6 +32,8 @@ class Cards:
         self._labels: dict[str, str] = {}
         self._shortened: dict[str, str] = {}
         self._files: dict[str, tuple[str, dict] | None] = {}
+        self._data_graphs: dict[str, tuple] = {}
+        self._described: dict[str, list[dict]] = {}
 
     def where(self, subject: object, graphs: Iterable[object]) -> list[dict]:
         """The input files (and lines) that assert a triple of `subject`, from its named graphs."""
@@ -49,6 +51,20 @@ class Cards:
             out.append(entry)
         return out
 
+    def data_graphs(self, iri: str) -> tuple:
+        """The graphs other than the derived one that hold triples of the node `iri`."""
+        found = self._data_graphs.get(iri)
+        if found is None:
+            found = self._data_graphs[iri] = tuple(g for g in self.view.node(iri)[1] if g != DERIVED_GRAPH)
+        return found
+
+    def described_in(self, iri: str) -> list[dict]:
+        """`where` the node `iri` is described: the files (and lines) of its data graphs."""
+        found = self._described.get(iri)
+        if found is None:
+            found = self._described[iri] = self.where(ox.NamedNode(iri), self.data_graphs(iri))
+        return found
+
     def _file(self, graph: str) -> tuple[str, dict] | None:
         """The file a named graph was loaded from, as shown, and its subjects' lines (read once)."""
         if graph not in self._files:
@@ -63,7 +79,7 @@ class Cards:
 
     def _read(self, iri: str) -> dict:
         v = self.view
-        by, graphs = v.node(iri)  # the card's node, read at once
+        by = v.node(iri)[0]  # the card's node, read at once
         prov = provenance(v, iri)
         types = sorted(v.iris(iri, RDF_TYPE))
         card = {
@@ -79,7 +95,7 @@ class Cards:
             "cited_works": sorted({w for f in prov.footnotes for w in self.view.iris(f.iri, TS + "cites")}),
             "quote": prov.quote,
             "quotes": list(prov.quotes) if len(prov.quotes) > 1 else [],  # all, when there are several
-            "described_in": self.where(ox.NamedNode(iri), graphs),
+            "described_in": self.described_in(iri),
             "footnote_number": next((o.value for o in v.objects(iri, TS + "footnoteNumber")), None),  # a footnote node
         }
         return {k: v for k, v in card.items() if v not in ([], None)}

@@ -34,12 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import TS
-from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, parse
+from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, Var, parse
 from tajsec.core.terms import StoreQuery, solutions
 from tajsec.evidence.cards import Cards
 from tajsec.graph.build import DERIVED_GRAPH, Built
@@ -52,6 +52,24 @@ QUANTITY = ox.NamedNode(TS + "quantity")
 MAX_SOLUTIONS = 20000  # solutions of the WHERE clause read back; beyond: rows left untraced
 MAX_SHOWN = 20  # matches of one row (e.g. the rows a COUNT counted) traced; the rest counted
 NOT_EVIDENCE = ("exists", "not-exists", "minus")
+
+
+class Step(NamedTuple):
+    """A pattern that can be evidence, as the tracer uses it for every solution: its projectable
+    and all its variables, and, where once bound it is one triple as written (an IRI predicate,
+    no GRAPH, no literal: the solution's own triple), its three terms ready made (a variable's
+    name where the solution gives the term)."""
+    pattern: Pattern
+    named: frozenset
+    variables: frozenset
+    direct: tuple[Any, Any, Any] | None
+
+
+def _step(p: Pattern) -> Step:
+    direct = None
+    if isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit):
+        direct = tuple(t.name if isinstance(t, Var) else to_term(t, {}) for t in (p.s, p.p, p.o))
+    return Step(p, frozenset(named_variables(p)), frozenset(variables(p)), cast(Any, direct))
 
 
 def _row_keys(sel: Select, variables_: list[str]) -> list[str]:
@@ -90,8 +108,7 @@ class Tracer:
         self._where: dict[tuple, list[dict]] = {}
         self._stated: dict[ox.NamedNode, list[str]] = {}
         self._sub_solutions: dict[int, list[dict]] = {}
-        self._plans: dict[int, tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]],
-                                     list[tuple[int, frozenset]]]] = {}
+        self._plans: dict[int, tuple[Select, list[Step], list[tuple[int, frozenset]]]] = {}
         self._default: tuple | None = None  # the graphs of the query's default graph (None: all)
 
     # -- the whole answer -------------------------------------------------------------------
@@ -139,7 +156,7 @@ class Tracer:
         if sel.form != "SELECT" or sel.star or sel.grouped or sel.distinct or sel.subselects:
             return None
         shown = [v for v, _ in sel.projection]
-        hidden = sorted({v for _, named, _, _ in self._plan(sel) for v in named} - set(shown))
+        hidden = sorted({v for step in self._plan(sel) for v in step.named} - set(shown))
         if not hidden or len(set(shown)) != len(shown):
             return None
         at = sel.projection_end
@@ -196,7 +213,7 @@ class Tracer:
         if sel.grouped or sel.distinct or sel.subselects:
             return False
         projected = {v for v, kind in sel.projection if kind == "var"} | (set(variables_) if sel.star else set())
-        return all(named <= projected for _, named, _, _ in self._plan(sel))
+        return all(step.named <= projected for step in self._plan(sel))
 
     def _as_solution(self, variables_: list[str], row: list) -> dict:
         binding = {v: t for v, t in zip(variables_, row) if t is not None}
@@ -248,24 +265,20 @@ class Tracer:
                              f"evidence shown for the first {MAX_SHOWN}")
         return entry
 
-    def _plan(self, sel: Select) -> list[tuple[Pattern, frozenset, frozenset, bool]]:
-        """The patterns that can be evidence, each with its projectable and all its variables, and
-        whether, once bound, it is one triple as written (an IRI predicate, no GRAPH, no literal:
-        the solution's own triple); worked out once per query, used for every solution."""
+    def _plan(self, sel: Select) -> list[Step]:
+        """The patterns that can be evidence, as steps; worked out once per query, used for every solution."""
         return self._planned(sel)[1]
 
     def _optional(self, sel: Select) -> list[tuple[int, frozenset]]:
         """The OPTIONAL groups' and UNION branches' patterns, each as its group and its projectable variables."""
         return self._planned(sel)[2]
 
-    def _planned(self, sel: Select) -> tuple[Select, list[tuple[Pattern, frozenset, frozenset, bool]],
-                                             list[tuple[int, frozenset]]]:
+    def _planned(self, sel: Select) -> tuple[Select, list[Step], list[tuple[int, frozenset]]]:
         known = self._plans.get(id(sel))
         if known is None:
-            plan = [(p, frozenset(named_variables(p)), frozenset(variables(p)),
-                     isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit))
-                    for p in sel.patterns if p.context not in NOT_EVIDENCE]
-            optional = [(p.group, named) for p, named, _, _ in plan if p.context in ("optional", "union")]
+            plan = [_step(p) for p in sel.patterns if p.context not in NOT_EVIDENCE]
+            optional = [(step.pattern.group, step.named) for step in plan
+                        if step.pattern.context in ("optional", "union")]
             known = self._plans[id(sel)] = (sel, plan, optional)
         return known
 
@@ -284,9 +297,10 @@ class Tracer:
             if not all_vars <= bound:
                 joints.setdefault(p.group, []).append(p)
                 continue
-            if direct and p.context == "required" and self._default is None:
+            if direct is not None and p.context == "required" and self._default is None:
                 # the engine matched this very triple for this solution: no need to look it up
-                triples[(to_term(p.s, b), to_term(cast(Iri, p.p), b), to_term(p.o, b))] = None
+                ds, dp, do = direct
+                triples[(b[ds] if ds.__class__ is str else ds, dp, b[do] if do.__class__ is str else do)] = None
                 continue
             try:
                 ways = match(self.store, p, b, self._default)
@@ -340,25 +354,24 @@ class Tracer:
                                         if isinstance(n, ox.NamedNode))
         else:
             item["origin"] = "asserted"
-            graphs = self._graphs(t)
-            key = (s, graphs)
-            where = self._where.get(key)
-            if where is None:  # a statement's triples share their subject and file
-                where = self._where[key] = self.cards.where(s, graphs)
-            item["asserted_in"] = where
+            item["asserted_in"] = self._asserted_in(t)
             item["statements"] = [s.value, *self._stating(s)] if isinstance(s, ox.NamedNode) else []
         return item
 
-    def _graphs(self, t: tuple) -> tuple:
-        """The graphs that hold the asserted triple `t`. Its subject is a statement whose card the
-        evidence shows, so the node is read whole anyway: if its triples are in one data graph,
-        that graph holds `t` (asserted: in some data graph); else the store is asked."""
+    def _asserted_in(self, t: tuple) -> list[dict]:
+        """The files (and lines) that assert `t`. Its subject is a statement whose card the evidence
+        shows, so the node is read whole anyway: if its triples are in one data graph, that graph
+        holds `t` (asserted: in some data graph), and the card's `described_in` is the answer;
+        else the store is asked which graphs hold `t`."""
         s, p, o = t
-        if isinstance(s, ox.NamedNode):
-            data = [g for g in self.cards.view.node(s.value)[1] if g != DERIVED_GRAPH]
-            if len(data) == 1:
-                return (data[0],)
-        return tuple(q.graph_name for q in self.store.quads_for_pattern(s, p, o, None))
+        if isinstance(s, ox.NamedNode) and len(self.cards.data_graphs(s.value)) == 1:
+            return self.cards.described_in(s.value)
+        graphs = tuple(q.graph_name for q in self.store.quads_for_pattern(s, p, o, None))
+        key = (s, graphs)
+        where = self._where.get(key)
+        if where is None:  # a statement's triples share their subject and file
+            where = self._where[key] = self.cards.where(s, graphs)
+        return where
 
     def _stating(self, node: ox.NamedNode) -> list[str]:
         """The statements that state `node` as their quantity (asserted, not the build's shortcuts);

@@ -113,7 +113,7 @@ class NodeView(_Reads):
             if found is None:
                 return []
             if isinstance(found, set):  # sorted when first asked for: most are never asked for
-                found = by[p] = sorted(found, key=term_key)
+                found = by[p] = sorted(found, key=term_key) if len(found) > 1 else list(found)
             return found
         if (s, p) not in self.asked:
             quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
