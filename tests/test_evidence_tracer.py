@@ -410,3 +410,32 @@ def test_one_tracer_traces_queries_in_turn_as_fresh_ones_would(two):
     tracer = Tracer(b, d, PREFIXES)
     for _ in range(20):
         assert [tracer.run(b.query, t).evidence for t in texts] == fresh
+
+
+def test_a_distinct_query_runs_once_its_rows_the_engine_s_and_each_row_backed_by_all_its_matches(two, monkeypatch):
+    b, d, _ = two
+    text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?s WHERE {{ ?s ex:p ?o }} ORDER BY ?s"
+    plain = queries.run(b.query, text)
+
+    def again(*_):
+        raise AssertionError("the WHERE clause was run again")
+
+    monkeypatch.setattr(Tracer, "_solutions", again)
+    res = Tracer(b, d, PREFIXES).run(b.query, text)
+    assert res.variables == plain.variables and res.rows == plain.rows
+    assert [[t.value for t in r] for r in res.rows] == [[EX + "a"]]  # ex:a ex:p ex:b, ex:a ex:p ex:e: one row
+    (entry,) = res.evidence["rows"]
+    assert entry["matches"] == 2 and sorted(_triples(entry)) == [("a", "p", "b"), ("a", "p", "e")]
+
+
+def test_a_distinct_query_with_limit_or_offset_keeps_its_own_rows(two):
+    # OFFSET counts distinct rows: without the DISTINCT, the second solution (ex:e ex:s ex:z) would
+    # survive the OFFSET and give a row the query does not have
+    b, d, _ = two
+    for tail in ("OFFSET 1", "LIMIT 1 OFFSET 1", "ORDER BY ?z LIMIT 5"):
+        text = f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?z WHERE {{ ?s ex:s ?z }} {tail}"
+        plain = queries.run(b.query, text)
+        res = Tracer(b, d, PREFIXES).run(b.query, text)
+        assert res.rows == plain.rows
+        assert len(res.evidence["rows"]) == len(plain.rows)
+    assert queries.run(b.query, f"PREFIX ex: <{EX}>\nSELECT DISTINCT ?z WHERE {{ ?s ex:s ?z }} OFFSET 1").rows == []

@@ -90,6 +90,8 @@ class Select:
     projection: list = field(default_factory=list)  # (variable name, kind): kind "var", "expr" or "aggregate"
     star: bool = False
     distinct: bool = False
+    distinct_span: tuple[int, int] = (0, 0)  # the DISTINCT (or REDUCED) keyword's text
+    sliced: bool = False  # LIMIT or OFFSET
     group_by: list[str] = field(default_factory=list)  # plain GROUP BY variables
     grouped: bool = False  # GROUP BY or an aggregate
     patterns: list[Pattern] = field(default_factory=list)
@@ -485,7 +487,9 @@ class _Reader(_Triples):
     def select(self, sel: Select) -> None:
         self.expect("SELECT")
         if self.at_word("DISTINCT", "REDUCED"):
-            sel.distinct = self.next().is_word("DISTINCT")
+            keyword = self.next()
+            sel.distinct = keyword.is_word("DISTINCT")
+            sel.distinct_span = (keyword.start, keyword.end)
         while not (self.at("{") or self.at_word("WHERE", "FROM")):
             t = self.next()
             if t.text == "*":
@@ -545,7 +549,7 @@ class _Reader(_Triples):
                     else:
                         sel.group_by.append(self.next().text[1:])
             elif t.is_word("HAVING", "ORDER", "BY", "ASC", "DESC", "LIMIT", "OFFSET") or t.kind in ("num", "var"):
-                continue
+                sel.sliced |= t.is_word("LIMIT", "OFFSET")
             elif t.is_word("VALUES"):
                 self.values()
             elif t.text == "(" or (t.kind in ("word", "pname", "iri") and self.at("(")):

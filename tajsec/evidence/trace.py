@@ -44,7 +44,7 @@ from tajsec.core.terms import StoreQuery, solutions
 from tajsec.evidence.cards import Cards
 from tajsec.graph.build import DERIVED_GRAPH, Built
 from tajsec.graph.evidence import EVIDENCE_QUOTE
-from tajsec.graph.matching import NotTraced, match, match_all, named_variables, show, to_term, variables
+from tajsec.graph.matching import NotTraced, match, match_all, named, show, variables
 from tajsec.sparql import queries
 from tajsec.sparql.results import Result, json_term
 
@@ -65,11 +65,14 @@ class Step(NamedTuple):
     direct: tuple[Any, Any, Any] | None
 
 
-def _step(p: Pattern) -> Step:
+def _step(p: Pattern, terms: dict[str, ox.NamedNode]) -> Step:
+    """`p` as a step; `terms`: the query's IRIs, each made once."""
     direct = None
     if isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit):
-        direct = tuple(t.name if isinstance(t, Var) else to_term(t, {}) for t in (p.s, p.p, p.o))
-    return Step(p, frozenset(named_variables(p)), frozenset(variables(p)), cast(Any, direct))
+        direct = tuple(t.name if isinstance(t, Var) else _cached(terms, t.value, ox.NamedNode)
+                       for t in (p.s, p.p, p.o))
+    all_vars = variables(p)
+    return Step(p, frozenset(named(all_vars)), frozenset(all_vars), cast(Any, direct))
 
 
 def _row_keys(sel: Select, variables_: list[str]) -> list[str]:
@@ -116,9 +119,11 @@ class Tracer:
         """Run a SELECT query with `store_query` and trace its rows: the answer, its `evidence` set.
 
         Where projecting the patterns' other variables too cannot change the rows (nothing
-        aggregated, DISTINCT or nested), the query runs once with them projected, and each row's
-        match is read from that one answer; otherwise it runs as written and `trace` runs its
-        WHERE clause again. The rows are those of the query as written either way."""
+        aggregated or nested), the query runs once with them projected, and each row's match is
+        read from that one answer; a DISTINCT query (with no LIMIT or OFFSET, which count its
+        rows) runs so without its DISTINCT, its rows the first of each distinct projection, in
+        order, as the engine's DISTINCT keeps them. Otherwise it runs as written and `trace`
+        runs its WHERE clause again. The rows are those of the query as written either way."""
         try:
             query = self._parse(text)
         except SyntaxNotTraced as e:
@@ -132,7 +137,10 @@ class Tracer:
             names = [v.value for v in answer.variables]
             if names[:len(shown)] == shown:  # else not the projection this reader saw: run it as written
                 full = [list(sol) for sol in answer]
-                res = Result(shown, [row[:len(shown)] for row in full])
+                rows = [row[:len(shown)] for row in full]
+                if query.select.distinct:
+                    rows = [list(row) for row in dict.fromkeys(tuple(row) for row in rows)]
+                res = Result(shown, rows)
                 bindings = [{n: t for n, t in zip(names, row) if t is not None} | self.substitutions
                             for row in full]
                 res.evidence = self._evidence(query, shown, res.rows, bindings)
@@ -150,17 +158,20 @@ class Tracer:
         return query
 
     def _widened(self, query: Query) -> tuple[str, list[str]] | None:
-        """The query with the hidden variables of its evidence patterns projected after its own,
-        and its own projection; None where the rows could change or nothing is hidden."""
+        """The query with the hidden variables of its evidence patterns projected after its own
+        (and without its DISTINCT), and its own projection; None where the rows could change, or
+        where nothing is hidden and nothing distinct (the rows are then the solutions)."""
         sel = query.select
-        if sel.form != "SELECT" or sel.star or sel.grouped or sel.distinct or sel.subselects:
+        if (sel.form != "SELECT" or sel.star or sel.grouped or sel.subselects
+                or (sel.distinct and sel.sliced)):
             return None
         shown = [v for v, _ in sel.projection]
         hidden = sorted({v for step in self._plan(sel) for v in step.named} - set(shown))
-        if not hidden or len(set(shown)) != len(shown):
+        if not (hidden or sel.distinct) or len(set(shown)) != len(shown):
             return None
-        at = sel.projection_end
-        return query.text[:at] + " " + " ".join("?" + v for v in hidden) + query.text[at:], shown
+        text, at = query.text, sel.projection_end
+        a, b = sel.distinct_span if sel.distinct else (at, at)
+        return text[:a] + text[b:at] + "".join(" ?" + v for v in hidden) + text[at:], shown
 
     def trace(self, text: str, variables_: list[str], rows: list[list]) -> dict:
         """The evidence of every row (see the module's docstring for the shape)."""
@@ -276,7 +287,8 @@ class Tracer:
     def _planned(self, sel: Select) -> tuple[Select, list[Step], list[tuple[int, frozenset]]]:
         known = self._plans.get(id(sel))
         if known is None:
-            plan = [_step(p) for p in sel.patterns if p.context not in NOT_EVIDENCE]
+            terms: dict[str, ox.NamedNode] = {}
+            plan = [_step(p, terms) for p in sel.patterns if p.context not in NOT_EVIDENCE]
             optional = [(step.pattern.group, step.named) for step in plan
                         if step.pattern.context in ("optional", "union")]
             known = self._plans[id(sel)] = (sel, plan, optional)

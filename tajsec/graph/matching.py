@@ -45,7 +45,12 @@ def variables(p: Pattern) -> set[str]:
 
 def named_variables(p: Pattern) -> set[str]:
     """The pattern's variables that a query can project (not blank nodes or [ ] nodes)."""
-    return {v for v in variables(p) if not v.startswith(" ")}
+    return named(variables(p))
+
+
+def named(names: set[str]) -> set[str]:
+    """Of these variables' names, those a query can project (a blank node's or `[ ]`'s starts with a space)."""
+    return {v for v in names if not v.startswith(" ")}
 
 
 def _invert(path: Path) -> Path:
