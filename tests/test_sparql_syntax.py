@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tajsec.core.namespaces import RDF_TYPE, TS
-from tajsec.core.sparql_syntax import Iri, Lit, PathInv, PathMod, PathNeg, PathSeq, SyntaxNotTraced, Var, parse
+from tajsec.core.sparql_shape import Iri, Lit, PathInv, PathMod, PathNeg, PathSeq, Var
+from tajsec.core.sparql_syntax import SyntaxNotTraced, parse
 
 P = f"PREFIX ts: <{TS}>\n"
 

@@ -39,7 +39,8 @@ from typing import Any, NamedTuple, cast
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import TS
-from tajsec.core.sparql_syntax import Iri, Lit, Pattern, Query, Select, SyntaxNotTraced, Var, parse
+from tajsec.core.sparql_shape import Iri, Lit, Pattern, Query, Select, Var
+from tajsec.core.sparql_syntax import SyntaxNotTraced, parse
 from tajsec.core.terms import StoreQuery, solutions
 from tajsec.evidence.cards import Cards
 from tajsec.graph.build import DERIVED_GRAPH, Built

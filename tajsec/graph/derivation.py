@@ -21,7 +21,8 @@ from typing import cast
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import ONTOLOGY_GRAPH_BASE, RDFS
-from tajsec.core.sparql_syntax import Pattern, Term, parse
+from tajsec.core.sparql_shape import Pattern, Term
+from tajsec.core.sparql_syntax import parse
 from tajsec.core.terms import solutions
 from tajsec.graph.matching import NotTraced, Triple, match, match_all, named_variables, to_term
 

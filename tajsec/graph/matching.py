@@ -11,7 +11,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from tajsec.core.namespaces import XSD_STRING
-from tajsec.core.sparql_syntax import Iri, Lit, Path, PathAlt, PathInv, PathMod, PathNeg, PathSeq, Pattern, Term, Var
+from tajsec.core.sparql_shape import Iri, Lit, Path, PathAlt, PathInv, PathMod, PathNeg, PathSeq, Pattern, Term, Var
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 Binding = dict[str, Any]  # variable name -> pyoxigraph term (of any kind)
