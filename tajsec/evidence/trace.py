@@ -68,10 +68,12 @@ class Step(NamedTuple):
 
 def _step(p: Pattern, terms: dict[str, ox.NamedNode]) -> Step:
     """`p` as a step; `terms`: the query's IRIs, each made once."""
+    s, o = p.s, p.o
     direct = None
-    if isinstance(p.p, Iri) and p.graph is None and not isinstance(p.s, Lit) and not isinstance(p.o, Lit):
-        direct = tuple(t.name if isinstance(t, Var) else _cached(terms, t.value, ox.NamedNode)
-                       for t in (p.s, p.p, p.o))
+    if isinstance(p.p, Iri) and p.graph is None and not isinstance(s, Lit) and not isinstance(o, Lit):
+        direct = (s.name if isinstance(s, Var) else _cached(terms, s.value, ox.NamedNode),
+                  _cached(terms, p.p.value, ox.NamedNode),
+                  o.name if isinstance(o, Var) else _cached(terms, o.value, ox.NamedNode))
     all_vars = variables(p)
     return Step(p, frozenset(named(all_vars)), frozenset(all_vars), cast(Any, direct))
 
@@ -142,8 +144,9 @@ class Tracer:
                 if query.select.distinct:
                     rows = [list(row) for row in dict.fromkeys(tuple(row) for row in rows)]
                 res = Result(shown, rows)
-                bindings = [{n: t for n, t in zip(names, row) if t is not None} | self.substitutions
-                            for row in full]
+                bindings = [{n: t for n, t in zip(names, row) if t is not None} for row in full]
+                if self.substitutions:
+                    bindings = [b | self.substitutions for b in bindings]
                 res.evidence = self._evidence(query, shown, res.rows, bindings)
                 return res
         res = queries.run(store_query, text)
