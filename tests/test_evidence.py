@@ -199,16 +199,31 @@ def test_run_evaluates_the_where_clause_once_where_the_rows_allow(built, project
         assert quotes and entry["statements"], entry
 
 
-def test_run_keeps_distinct_rows_and_runs_the_where_clause_again(built, project):
-    """DISTINCT: projecting more variables would change the rows, so the query runs as written."""
+def test_run_evaluates_a_distinct_query_once_without_its_distinct(built, project):
+    """DISTINCT, no LIMIT or OFFSET: one engine run, widened and without the DISTINCT; the rows are
+    the engine's own DISTINCT rows, in its order, and each is backed by every solution behind it."""
     calls, store_query = _recording(built)
     text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT DISTINCT ?section WHERE { ?s a ts:Statement ; "
             "ts:inSection ?section }")
     res = Tracer(built, project.root, PREFIXES).run(store_query, text)
-    assert calls == [text]
+    assert len(calls) == 1 and "DISTINCT" not in calls[0] and "?s" in calls[0].split("WHERE")[0]
     plain = queries.run(built.query, text)
-    assert sorted(map(tuple, res.lexical_rows())) == sorted(map(tuple, plain.lexical_rows()))
+    assert res.variables == plain.variables and res.rows == plain.rows
     assert len(set(map(tuple, res.lexical_rows()))) == len(res.rows)
+    statements = queries.run(built.query, text.replace("DISTINCT ", ""))
+    assert all(e["traced"] for e in res.evidence["rows"])
+    assert sum(e["matches"] for e in res.evidence["rows"]) == len(statements.rows)
+
+
+def test_run_keeps_a_distinct_query_with_a_limit_as_written(built, project):
+    """DISTINCT with LIMIT: the limit counts distinct rows, so the query runs as written (and the
+    WHERE clause again, for the matches)."""
+    calls, store_query = _recording(built)
+    text = ("PREFIX ts: <https://w3id.org/tajsec/onto/>\nSELECT DISTINCT ?section WHERE { ?s a ts:Statement ; "
+            "ts:inSection ?section } ORDER BY ?section LIMIT 3")
+    res = Tracer(built, project.root, PREFIXES).run(store_query, text)
+    assert calls == [text]
+    assert res.rows == queries.run(built.query, text).rows and len(res.rows) == 3
     assert all(e["traced"] and e["matches"] >= 1 for e in res.evidence["rows"])
 
 

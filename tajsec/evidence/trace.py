@@ -284,11 +284,9 @@ class Tracer:
         """The patterns that can be evidence, as steps; worked out once per query, used for every solution."""
         return self._planned(sel)[1]
 
-    def _optional(self, sel: Select) -> list[tuple[int, frozenset]]:
-        """The OPTIONAL groups' and UNION branches' patterns, each as its group and its projectable variables."""
-        return self._planned(sel)[2]
-
     def _planned(self, sel: Select) -> tuple[Select, list[Step], list[tuple[int, frozenset]]]:
+        """The query part, its steps, and its OPTIONAL groups' and UNION branches' steps, each as
+        its group and its projectable variables."""
         known = self._plans.get(id(sel))
         if known is None:
             terms: dict[str, ox.NamedNode] = {}
@@ -302,7 +300,7 @@ class Tracer:
         joints: dict[int, list[Pattern]] = {}  # patterns with blank nodes, per group: joined
         plan = self._plan(sel)
         bound = b.keys()
-        unmatched = {group for group, named in self._optional(sel)  # OPTIONAL groups and UNION branches not matched
+        unmatched = {group for group, named in self._planned(sel)[2]  # OPTIONAL groups and UNION branches not matched
                      if not named <= bound}
         for p, _, all_vars, direct in plan:
             if p.context == "service":
