@@ -244,6 +244,13 @@ def test_bound_variables_are_traced_as_bound(two):
     ev = Tracer(b, d, PREFIXES, subs).trace(text, res.variables, res.rows)
     assert [r[1].value for r in res.rows] == [EX + "b", EX + "e"]
     assert [_triples(e) for e in ev["rows"]] == [[("a", "p", "b")], [("a", "p", "e")]]
+    # the same through `run`: the query widened (?x is not projected) and run once, with the bindings
+    text = f"PREFIX ex: <{EX}>\nSELECT ?o WHERE {{ ?x ex:p ?o . ?o ex:s ?z }} ORDER BY ?o"
+    res = Tracer(b, d, PREFIXES, subs).run(
+        lambda t, **kw: b.query(t, substitutions={ox.Variable("x"): subs["x"]}, **kw), text)
+    assert [r[0].value for r in res.rows] == [EX + "b", EX + "e"]
+    assert [sorted(_triples(e)) for e in res.evidence["rows"]] == [[("a", "p", "b"), ("b", "s", "z")],
+                                                                   [("a", "p", "e"), ("e", "s", "z")]]
 
 
 def test_select_star_rows_are_their_own_solutions(two):
