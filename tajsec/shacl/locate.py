@@ -248,8 +248,9 @@ def _turtle_subject_lines(text: str) -> dict[str, int]:
 
 def _line_subject_lines(text: str, nodes: set[str]) -> dict[str, int]:
     """`_turtle_subject_lines(text)` for the IRIs `nodes` alone, in a text of one statement per
-    line (N-Triples, N-Quads): the first line that starts with `<IRI>`, found by one regular
-    expression naming them all (a scan of the text, not of each of its lines in Python)."""
+    line (N-Triples, N-Quads): the first line that starts with `<IRI>`, found by one scan of the
+    text (a regular expression naming them all, or beyond NAMED_AT_ONCE of them every subject
+    looked up in a set), not by each of its lines in Python."""
     found: dict[str, int] = {}
     iris = sorted(n for n in nodes if ">" not in n and not any(c.isspace() for c in n))
     for iri in iris:
