@@ -266,7 +266,7 @@ def test_a_large_validation_ends_without_freeing_its_store_and_says_everything(t
     assert "exit handlers ran" not in runs["10"].stderr and "exit handlers ran" in runs["100000000"].stderr
 
 
-@pytest.mark.parametrize("value", ["abc", "-5", "1e6"])
+@pytest.mark.parametrize("value", ["abc", "-5", "1e6", "\u00b2"])
 def test_a_bad_large_store_threshold_is_a_clear_error_before_any_work(monkeypatch, value):
     from click.testing import CliRunner
 

@@ -22,7 +22,7 @@ def large_store() -> int:
     value = os.environ.get("TAJSEC_LARGE_STORE", "").strip()
     if not value:
         return LARGE_STORE
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # str.isdigit takes "²", which int() refuses
         raise CannotRun(f"TAJSEC_LARGE_STORE must be a whole number of triples, not {value!r}")
     return int(value)
 
