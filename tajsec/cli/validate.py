@@ -10,6 +10,7 @@ import click
 
 from tajsec.cli import render
 from tajsec.cli.base import CannotRun, find_project
+from tajsec.core.environment import whole_number
 
 LARGE_INPUT = 8 << 20  # bytes, about 100k triples: above this, loading shows a progress bar
 #: A validated store of at least this many triples (or $TAJSEC_LARGE_STORE) is not freed: the process
@@ -19,12 +20,10 @@ LARGE_STORE = 2_000_000
 
 def large_store() -> int:
     """The threshold of a large store: $TAJSEC_LARGE_STORE if set, else LARGE_STORE."""
-    value = os.environ.get("TAJSEC_LARGE_STORE", "").strip()
-    if not value:
-        return LARGE_STORE
-    if not (value.isascii() and value.isdigit()):  # str.isdigit takes "²", which int() refuses
-        raise CannotRun(f"TAJSEC_LARGE_STORE must be a whole number of triples, not {value!r}")
-    return int(value)
+    try:
+        return whole_number("TAJSEC_LARGE_STORE", LARGE_STORE, "triples")
+    except ValueError as e:
+        raise CannotRun(str(e)) from None
 
 
 @click.command("check")

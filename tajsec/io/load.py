@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from tajsec.core.environment import whole_number
 from tajsec.core.errors import LoadError, data_syntax_error
 from tajsec.core.formats import EXTENSIONS as FORMATS
 from tajsec.core.namespaces import GRAPH_BASE, RDF_LANG_STRING, XSD_STRING
@@ -44,7 +45,7 @@ def format_for(path: Path) -> ox.RdfFormat:
                         f"unknown RDF file extension {path.suffix!r} (known: {', '.join(sorted(FORMATS))})") from None
 
 
-MAX_FILE_BYTES = int(os.environ.get("TAJSEC_MAX_FILE_BYTES", str(2 << 30)))
+MAX_FILE_BYTES = whole_number("TAJSEC_MAX_FILE_BYTES", 2 << 30, "bytes")
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _preflight(path: Path, strict: bool, warnings: list | None,
 #: A file larger than this is not held as text for the callers of `_preflight` that ask for
 #: texts (to locate results on lines): its descriptor is (KeptText), and it is read again from
 #: that descriptor when its lines are needed, so that it is still opened only once.
-KEEP_TEXT_BYTES = int(os.environ.get("TAJSEC_KEEP_TEXT_BYTES", str(16 << 20)))
+KEEP_TEXT_BYTES = whole_number("TAJSEC_KEEP_TEXT_BYTES", 16 << 20, "bytes")
 
 
 class KeptText:

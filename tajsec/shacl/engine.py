@@ -15,7 +15,6 @@ says, where rdflib orders the two; and `sh:node` may point at a property shape (
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -25,6 +24,7 @@ from typing import Any, TypeVar, cast
 import pyoxigraph as ox
 
 from tajsec.core import twoproc
+from tajsec.core.environment import whole_number
 from tajsec.core.terms import Resource, solutions
 from tajsec.core.xsd import ill_typed_literals, xsd_well_formed
 from tajsec.shacl import terms
@@ -78,7 +78,7 @@ def _run(store: ox.Store, compiled: Compiled, written: list[ox.Literal], fallbac
 
 #: A store of at least this many quads is queried by two processes at once: a child forked from
 #: this one (the store shared copy-on-write; the queries only read it) runs every other query.
-PARALLEL_QUADS = int(os.environ.get("TAJSEC_PARALLEL_QUADS", "2000000"))
+PARALLEL_QUADS = whole_number("TAJSEC_PARALLEL_QUADS", 2_000_000, "quads")
 
 
 def _at_least(store: ox.Store, n: int) -> bool:
